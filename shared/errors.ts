@@ -1,0 +1,45 @@
+/**
+ * Errors people can act on: what failed, where (file:line, host, phase) and what to do.
+ * Each kind of failure has its own subclass so callers can tell them apart;
+ * the CLI prints `message`, `where` and `hint` and exits non-zero.
+ */
+export interface ErrorDetails {
+  /** file:line, host, phase or package the failure is about */
+  where?: string;
+  /** the next step for the user */
+  hint?: string;
+  cause?: unknown;
+}
+
+export class HostoutError extends Error {
+  readonly where?: string;
+  readonly hint?: string;
+
+  constructor(message: string, details: ErrorDetails = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.name = new.target.name;
+    this.where = details.where;
+    this.hint = details.hint;
+  }
+
+  /** The text shown to a person: "where: message" and the hint on its own line. */
+  describe(): string {
+    const head = this.where ? `${this.where}: ${this.message}` : this.message;
+    return this.hint ? `${head}\n  hint: ${this.hint}` : head;
+  }
+}
+
+/** A buildout file that cannot be read, parsed or resolved. */
+export class ConfigError extends HostoutError {}
+
+/** A deployment target whose options are missing or wrong. */
+export class TargetError extends HostoutError {}
+
+/** A develop egg that cannot be hashed, versioned or built. */
+export class ReleaseError extends HostoutError {}
+
+/** An archive that is malformed or tries to escape its directory. */
+export class ArchiveError extends HostoutError {}
+
+/** A request or manifest that fails authentication or verification. */
+export class TrustError extends HostoutError {}
