@@ -1,0 +1,88 @@
+import { existsSync, lstatSync, readdirSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { ReleaseError } from '../../shared/errors.ts';
+import type { BuildoutConfig } from '../config/buildout-config.ts';
+import type { Target } from '../target/target.ts';
+
+export interface ArchiveEntry {
+  /** POSIX path inside the archive */
+  archivePath: string;
+  sourcePath: string;
+}
+
+const NEVER_PACKED = new Set(['.git', '.hg', '.svn', '.bzr', '__pycache__', '.hostout', 'node_modules']);
+
+/**
+ * Production must install released eggs, never source checkouts: a `develop`
+ * anywhere in the production config's extends chain is refused, by file and line.
+ */
+export function refuseDevelopInProduction(production: BuildoutConfig): void {
+  for (const file of production.rawFiles) {
+    for (const section of file.sections) {
+      if (section.name !== 'buildout') continue;
+      const develop = section.options.find((o) => o.key === 'develop' && o.op !== '-=' && o.value.trim() !== '');
+      if (develop) {
+        throw new ReleaseError(`the production config uses develop (${develop.value.trim().split(/\s+/).join(', ')}); production installs released eggs only`, {
+          where: `${develop.file}:${develop.line}`,
+          hint: 'move the develop line to dev.cfg; `ctl release` turns those packages into eggs and pins them',
+        });
+      }
+    }
+  }
+}
+
+/**
+ * What goes into the buildout archive: the production config and its extends
+ * chain, the files the target's `include` names, and the generated files, at
+ * their paths relative to the buildout directory.
+ */
+export function composeArchiveEntries(
+  target: Target,
+  production: BuildoutConfig,
+  generated: readonly ArchiveEntry[],
+  developDirs: readonly string[],
+): ArchiveEntry[] {
+  const root = target.buildoutDirectory;
+  const entries = new Map<string, ArchiveEntry>();
+  for (const file of production.files) {
+    const archivePath = insideBuildout(root, file, `the production config extends ${file}, which is outside the buildout directory ${root}`);
+    entries.set(archivePath, { archivePath, sourcePath: file });
+  }
+  for (const item of target.include) {
+    const path = isAbsolute(item) ? item : resolve(root, item);
+    const where = `[${target.name}] include`;
+    if (!existsSync(path)) throw new ReleaseError(`include names ${item}, which does not exist`, { where, hint: `paths are relative to ${root}` });
+    insideBuildout(root, path, `include names ${item}, which is outside the buildout directory`);
+    const checkout = developDirs.find((d) => path === d || path.startsWith(d + sep) || d.startsWith(path + sep));
+    if (checkout) {
+      throw new ReleaseError(`include names ${item}, which holds the source checkout ${relative(root, checkout)}`, {
+        where,
+        hint: 'source checkouts never go to production: they are shipped as released eggs',
+      });
+    }
+    for (const file of walkFiles(path)) {
+      const archivePath = insideBuildout(root, file, '');
+      entries.set(archivePath, { archivePath, sourcePath: file });
+    }
+  }
+  for (const entry of generated) entries.set(entry.archivePath, entry);
+  return [...entries.values()].sort((a, b) => (a.archivePath < b.archivePath ? -1 : 1));
+}
+
+function insideBuildout(root: string, file: string, message: string): string {
+  const rel = relative(root, file);
+  if (rel.startsWith('..') || isAbsolute(rel)) {
+    throw new ReleaseError(message, { where: file, hint: 'keep production files inside the buildout directory so they can be shipped' });
+  }
+  return rel.split(sep).join('/');
+}
+
+function walkFiles(path: string): string[] {
+  const stat = lstatSync(path);
+  if (stat.isFile()) return [path];
+  if (!stat.isDirectory()) return [];
+  return readdirSync(path)
+    .filter((name) => !NEVER_PACKED.has(name) && !name.endsWith('.pyc'))
+    .sort()
+    .flatMap((name) => walkFiles(join(path, name)));
+}

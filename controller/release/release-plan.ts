@@ -1,0 +1,99 @@
+import type { Target } from '../target/target.ts';
+import type { LedgerEntry } from './ledger.ts';
+import { pickVersion, type VersionDecision } from './next-version.ts';
+import type { ResolvedDist } from './resolve-production-eggs.ts';
+import { isBuildoutRuntime } from './third-party-egg.ts';
+import { renderHostBuildout, renderVersionsFile, HOST_BUILDOUT_FILE } from './versions-file.ts';
+import { releaseTag } from './release-tag.ts';
+
+export interface DevelopPackage {
+  name: string;
+  declaredVersion: string;
+  dir: string;
+  sourceHash: string;
+  files: readonly string[];
+}
+
+export interface PlannedEgg {
+  name: string;
+  version: string;
+  develop: boolean;
+  /** a new version is minted: the egg must be built and recorded in the ledger */
+  changed: boolean;
+  decision?: VersionDecision['kind'];
+  package?: DevelopPackage;
+  dist?: ResolvedDist;
+}
+
+export interface PlanInputs {
+  target: Target;
+  developPackages: readonly DevelopPackage[];
+  ledger: readonly LedgerEntry[];
+  /** versions other machines already released, e.g. as reported by the agent */
+  knownElsewhere?: readonly LedgerEntry[];
+  resolved: readonly ResolvedDist[];
+  /** digest of the archive's files that do not depend on the plan */
+  productionFilesDigest: string;
+  productionConfigPath: string;
+  now: Date;
+}
+
+export interface ReleasePlan {
+  target: string;
+  tag: string;
+  created: string;
+  buildout: string;
+  versionsFileName: string;
+  eggs: PlannedEgg[];
+  pins: Record<string, string>;
+  versionsFileText: string;
+  hostBuildoutText: string;
+  /** develop packages production does not use: neither released nor shipped */
+  unusedDevelopPackages: string[];
+}
+
+/**
+ * Decides a release without touching anything: the version of every develop
+ * egg, the full pin set and the tag. Same inputs, same plan.
+ */
+export function planRelease(inputs: PlanInputs): ReleasePlan {
+  const minted = [...inputs.ledger, ...(inputs.knownElsewhere ?? [])];
+  const resolvedNames = new Set(inputs.resolved.map((d) => d.name.toLowerCase()));
+  const developNames = new Set(inputs.developPackages.map((p) => p.name.toLowerCase()));
+  const used = inputs.developPackages.filter((p) => resolvedNames.has(p.name.toLowerCase()));
+  const eggs: PlannedEgg[] = used.map((pkg) => {
+    const decision = pickVersion(
+      pkg.name,
+      pkg.declaredVersion,
+      pkg.sourceHash,
+      minted.filter((e) => e.name.toLowerCase() === pkg.name.toLowerCase()),
+    );
+    return { name: pkg.name, version: decision.version, develop: true, changed: decision.kind === 'mint', decision: decision.kind, package: pkg };
+  });
+  for (const dist of inputs.resolved) {
+    if (developNames.has(dist.name.toLowerCase()) || isBuildoutRuntime(dist.name)) continue;
+    eggs.push({ name: dist.name, version: dist.version, develop: false, changed: false, dist });
+  }
+  eggs.sort((a, b) => a.name.localeCompare(b.name));
+  const pins = Object.fromEntries(eggs.map((e) => [e.name, e.version]));
+  const versionsFileText = renderVersionsFile(pins);
+  const hostBuildoutText = renderHostBuildout(relativeProductionConfig(inputs), inputs.target.versionsFile);
+  const archiveDigest = `${inputs.productionFilesDigest}\n${versionsFileText}\n${hostBuildoutText}`;
+  return {
+    target: inputs.target.name,
+    tag: releaseTag(inputs.now, archiveDigest, pins),
+    created: inputs.now.toISOString(),
+    buildout: HOST_BUILDOUT_FILE,
+    versionsFileName: inputs.target.versionsFile,
+    eggs,
+    pins,
+    versionsFileText,
+    hostBuildoutText,
+    unusedDevelopPackages: inputs.developPackages.filter((p) => !used.includes(p)).map((p) => p.name),
+  };
+}
+
+function relativeProductionConfig(inputs: PlanInputs): string {
+  const root = inputs.target.buildoutDirectory.replace(/\/$/, '') + '/';
+  return inputs.productionConfigPath.startsWith(root) ? inputs.productionConfigPath.slice(root.length) : inputs.productionConfigPath;
+}

@@ -1,0 +1,56 @@
+/**
+ * Every option a deployment target section accepts: its meaning, its default
+ * and how it is checked. README's target reference is generated from this
+ * table's descriptions, so this is the one place to add an option.
+ */
+export type OptionKind = 'string' | 'path' | 'list' | 'integer' | 'enum' | 'fingerprint' | 'url';
+
+export interface TargetOptionSpec {
+  key: string;
+  kind: OptionKind;
+  default?: string;
+  choices?: readonly string[];
+  description: string;
+}
+
+export const TARGET_RECIPE = 'collective.recipe.hostout';
+
+export const TARGET_OPTIONS: readonly TargetOptionSpec[] = [
+  { key: 'recipe', kind: 'string', description: `must be ${TARGET_RECIPE}: marks the section as a deployment target` },
+  { key: 'buildout', kind: 'path', default: 'prod.cfg', description: 'the production config, relative to the buildout directory; it and its extends chain go into the archive and must not use `develop`' },
+  { key: 'include', kind: 'list', default: '', description: 'more files or directories (relative to the buildout directory) to pack into the buildout archive, e.g. templates the production config reads' },
+  { key: 'versions-file', kind: 'string', default: 'versions.cfg', description: 'name of the generated pins file inside the archive' },
+  { key: 'ledger', kind: 'path', default: 'hostout-ledger.txt', description: 'the release ledger (package, version, source hash, egg hash); commit it' },
+  { key: 'python', kind: 'path', default: '/usr/bin/python3', description: 'the Python that builds eggs and runs buildout on this machine (Debian\'s, with python3-zc.buildout)' },
+  { key: 'host', kind: 'string', default: '127.0.0.1', description: 'the host to deploy to' },
+  { key: 'path', kind: 'path', description: 'the directory on the host that holds releases/, current, shared/ and the agent state' },
+  { key: 'user', kind: 'string', default: 'deploy', description: 'the unprivileged account the agent and the buildout run as' },
+  { key: 'ssh-port', kind: 'integer', default: '22', description: 'SSH port for the one-time bootstrap' },
+  { key: 'agent-port', kind: 'integer', default: '7611', description: 'TCP port the agent listens on (gRPC over TLS)' },
+  { key: 'agent-fingerprint', kind: 'fingerprint', description: 'sha256 fingerprint of the agent\'s TLS certificate, as printed by `hostout-agent init` (needed when the agent was not bootstrapped by ctl)' },
+  { key: 'keep-releases', kind: 'integer', default: '5', description: 'built releases kept on the host for rollback' },
+  { key: 'services', kind: 'enum', default: 'command', choices: ['command', 'systemd', 'supervisor', 'none'], description: 'how the application is started and stopped' },
+  { key: 'start', kind: 'string', description: 'services = command: shell command run in the release directory to start the application' },
+  { key: 'stop', kind: 'string', description: 'services = command: shell command to stop it' },
+  { key: 'status', kind: 'string', description: 'services = command: shell command that exits 0 while it runs' },
+  { key: 'service-names', kind: 'list', default: '', description: 'services = systemd or supervisor: the unit or program names to stop and start' },
+  { key: 'health-url', kind: 'url', description: 'HTTP URL that must answer 2xx after start' },
+  { key: 'health-command', kind: 'string', description: 'shell command that must exit 0 after start (in the release directory)' },
+  { key: 'health-timeout', kind: 'integer', default: '30', description: 'seconds the health check may take in all before the deploy is rolled back' },
+  { key: 'health-retries', kind: 'integer', default: '20', description: 'health probes within health-timeout' },
+  { key: 'db', kind: 'enum', default: 'files', choices: ['files', 'postgresql', 'command', 'none'], description: 'how the database is backed up before a release goes live' },
+  { key: 'db-paths', kind: 'list', default: '', description: 'db = files: files or directories under shared/var to copy (SQLite, Data.fs, blobstorage); empty means all of shared/var' },
+  { key: 'db-name', kind: 'string', description: 'db = postgresql: the database to pg_dump / pg_restore' },
+  { key: 'db-backup-command', kind: 'string', description: 'db = command: writes the backup to $HOSTOUT_BACKUP_DIR' },
+  { key: 'db-restore-command', kind: 'string', description: 'db = command: restores from $HOSTOUT_BACKUP_DIR' },
+  { key: 'shared-dirs', kind: 'list', default: 'var', description: 'directories of each release that live in shared/ and outlive releases' },
+];
+
+/** Options of collective.hostout that Hostout answers with a specific explanation. */
+export const RETIRED_OPTIONS: Readonly<Record<string, string>> = {
+  password: 'root credentials are never stored: ctl bootstrap asks for them once (or reads --root-password-stdin)',
+  'identity-file': 'ctl bootstrap takes --identity FILE, or uses your ssh-agent',
+  versionsfile: 'use versions-file',
+  'effective-user': 'use user',
+  'buildout-user': 'use user',
+};

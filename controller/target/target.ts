@@ -1,0 +1,112 @@
+import { isAbsolute, resolve } from 'node:path';
+import { TargetError } from '../../shared/errors.ts';
+import type { BuildoutConfig } from '../config/buildout-config.ts';
+import { TARGET_OPTIONS, TARGET_RECIPE, RETIRED_OPTIONS, type TargetOptionSpec } from './target-options.ts';
+import { closestMatch } from './closest-match.ts';
+
+/** A deployment target: a section of the developer's buildout with recipe = collective.recipe.hostout. */
+export interface Target {
+  name: string;
+  /** the buildout directory of the config that defines the target */
+  buildoutDirectory: string;
+  /** absolute path of the production config */
+  buildoutFile: string;
+  include: string[];
+  versionsFile: string;
+  ledgerFile: string;
+  python: string;
+  options: ReadonlyMap<string, string>;
+}
+
+export function targetSectionNames(config: BuildoutConfig): string[] {
+  return config.sectionNames().filter((name) => config.get(name, 'recipe')?.trim() === TARGET_RECIPE);
+}
+
+/** Finds the target to use: the named one, or the only one. */
+export function selectTarget(config: BuildoutConfig, requested: string | undefined): Target {
+  const names = targetSectionNames(config);
+  if (requested) {
+    if (names.includes(requested)) return readTarget(config, requested);
+    const isSection = config.sectionNames().includes(requested);
+    throw new TargetError(
+      isSection
+        ? `section [${requested}] is not a deployment target (its recipe is not ${TARGET_RECIPE})`
+        : `no deployment target named '${requested}'`,
+      { where: config.topFile, hint: names.length ? `targets here: ${names.join(', ')}` : addTargetHint() },
+    );
+  }
+  if (names.length === 1) return readTarget(config, names[0]!);
+  if (names.length === 0) throw new TargetError('no deployment target in this buildout', { where: config.topFile, hint: addTargetHint() });
+  throw new TargetError(`several deployment targets: ${names.join(', ')}; name one`, { where: config.topFile, hint: `e.g. ctl plan ${names[0]}` });
+}
+
+function addTargetHint(): string {
+  return `add a section such as:\n    [production]\n    recipe = ${TARGET_RECIPE}\n    path = /srv/myapp\n    buildout = prod.cfg`;
+}
+
+export function readTarget(config: BuildoutConfig, name: string): Target {
+  const section = config.section(name)!;
+  const options = new Map<string, string>();
+  for (const [key, value] of section) {
+    const where = describeWhere(config, name, key);
+    const spec = TARGET_OPTIONS.find((o) => o.key === key);
+    if (!spec) throw unknownOption(name, key, where);
+    options.set(key, validateOption(spec, value.trim(), where));
+  }
+  for (const spec of TARGET_OPTIONS) {
+    if (!options.has(spec.key) && spec.default !== undefined) options.set(spec.key, spec.default);
+  }
+  const directory = config.get('buildout', 'directory')!;
+  const inDirectory = (p: string) => (isAbsolute(p) ? p : resolve(directory, p));
+  return {
+    name,
+    buildoutDirectory: directory,
+    buildoutFile: inDirectory(options.get('buildout')!),
+    include: splitList(options.get('include')!),
+    versionsFile: options.get('versions-file')!,
+    ledgerFile: inDirectory(options.get('ledger')!),
+    python: options.get('python')!,
+    options,
+  };
+}
+
+export function splitList(value: string): string[] {
+  return value.split(/\s+/).filter(Boolean);
+}
+
+function describeWhere(config: BuildoutConfig, section: string, key: string): string {
+  const origin = config.option(section, key);
+  return origin ? `${origin.file}:${origin.line}` : `[${section}] ${key}`;
+}
+
+function unknownOption(section: string, key: string, where: string): TargetError {
+  const retired = RETIRED_OPTIONS[key];
+  if (retired) return new TargetError(`[${section}] ${key} is not supported`, { where, hint: retired });
+  const suggestion = closestMatch(key, TARGET_OPTIONS.map((o) => o.key));
+  return new TargetError(`[${section}] has an unknown option '${key}'`, {
+    where,
+    hint: suggestion ? `did you mean '${suggestion}'?` : `known options: ${TARGET_OPTIONS.map((o) => o.key).join(', ')}`,
+  });
+}
+
+function validateOption(spec: TargetOptionSpec, value: string, where: string): string {
+  const fail = (expected: string) => new TargetError(`${spec.key} = ${value || '(empty)'}: expected ${expected}`, { where, hint: spec.description });
+  switch (spec.kind) {
+    case 'integer':
+      if (!/^\d+$/.test(value) || Number(value) < 1) throw fail('a whole number of 1 or more');
+      break;
+    case 'enum':
+      if (!spec.choices!.includes(value)) throw fail(`one of ${spec.choices!.join(', ')}`);
+      break;
+    case 'fingerprint':
+      if (!/^sha256:[0-9a-f]{64}$/.test(value)) throw fail('sha256:<64 hex digits>, as printed by `hostout-agent init`');
+      break;
+    case 'url':
+      if (!/^https?:\/\/\S+$/.test(value)) throw fail('an http:// or https:// URL');
+      break;
+    case 'string':
+      if (spec.key === 'recipe' && value !== TARGET_RECIPE) throw fail(TARGET_RECIPE);
+      break;
+  }
+  return value;
+}

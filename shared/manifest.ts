@@ -1,0 +1,37 @@
+/**
+ * The release manifest: the one object that flows from planning (controller)
+ * to activation (agent). Planning fills what it can decide without building;
+ * building fills hashes and sizes; the agent verifies every field it relies on.
+ */
+export interface ManifestEgg {
+  name: string;
+  version: string;
+  /** true for a develop egg the controller released from a source checkout */
+  develop: boolean;
+  /** content hash of the source files (develop eggs only) */
+  sourceHash?: string;
+  /** sha256 hex of the zipped egg's bytes */
+  sha256: string;
+  size: number;
+  /** the egg's file name, as buildout finds it in find-links */
+  filename: string;
+}
+
+export interface ManifestArchive {
+  sha256: string;
+  size: number;
+}
+
+export interface Manifest {
+  formatVersion: 1;
+  target: string;
+  /** UTC date + short content hash, e.g. 20261125-3f2a9c1d */
+  tag: string;
+  created: string;
+  /** the buildout config to run on the host, relative to the archive root */
+  buildout: string;
+  archive: ManifestArchive;
+  eggs: ManifestEgg[];
+  /** the versions.cfg content: every egg production needs, name -> version */
+  pins: Record<string, string>;
+}

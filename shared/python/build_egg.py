@@ -1,0 +1,66 @@
+"""Build a zipped egg of the package in the current directory at a given version.
+
+Usage: build_egg.py VERSION OUT_DIR   (run inside a copy of the package)
+The version is injected into setuptools rather than written into setup.py,
+so the package's own files are built exactly as they were hashed.
+"""
+import os
+import sys
+import warnings
+import zipfile
+
+import setuptools
+import setuptools.dist
+
+version, out_dir = sys.argv[1], sys.argv[2]
+_original_setup = setuptools.setup
+_original_parse = setuptools.dist.Distribution.parse_config_files
+
+
+def setup_with_version(**attrs):
+    attrs["version"] = version
+    return _original_setup(**attrs)
+
+
+def parse_config_files_with_version(self, *args, **kwargs):
+    result = _original_parse(self, *args, **kwargs)
+    self.metadata.version = version
+    return result
+
+
+setuptools.setup = setup_with_version
+setuptools.dist.Distribution.parse_config_files = parse_config_files_with_version
+warnings.simplefilter("ignore")
+
+
+def rezip_deterministically(egg):
+    """Same files, same bytes: sorted entries, fixed timestamps and modes."""
+    with zipfile.ZipFile(egg) as source:
+        entries = sorted((info.filename, source.read(info)) for info in source.infolist()
+                         if not info.is_dir())
+    temp = egg + ".tmp"
+    with zipfile.ZipFile(temp, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in entries:
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.external_attr = 0o644 << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(info, data, compresslevel=9)
+    os.replace(temp, egg)
+
+
+build_dir = os.path.abspath("build-hostout")
+sys.argv = ["setup.py", "-q", "egg_info", "--egg-base", build_dir,
+            "bdist_egg", "--dist-dir", build_dir, "--bdist-dir", os.path.join(build_dir, "bdist")]
+os.makedirs(build_dir, exist_ok=True)
+sys.path.insert(0, os.getcwd())
+with open("setup.py") as f:
+    code = compile(f.read(), os.path.abspath("setup.py"), "exec")
+exec(code, {"__name__": "__main__", "__file__": os.path.abspath("setup.py")})
+
+eggs = [name for name in os.listdir(build_dir) if name.endswith(".egg")]
+if len(eggs) != 1:
+    sys.exit("expected one egg from bdist_egg, found %r" % eggs)
+os.makedirs(out_dir, exist_ok=True)
+rezip_deterministically(os.path.join(build_dir, eggs[0]))
+os.replace(os.path.join(build_dir, eggs[0]), os.path.join(out_dir, eggs[0]))
+print(eggs[0])

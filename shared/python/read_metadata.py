@@ -1,0 +1,39 @@
+"""Print the name and declared version of Python packages, as JSON lines.
+
+Usage: read_metadata.py PACKAGE_DIR...  Each setup.py runs in its own
+directory up to the point where setuptools has read its configuration
+(setup.cfg included), so nothing is built and nothing is written.
+"""
+import json
+import os
+import sys
+import traceback
+import warnings
+from distutils.core import run_setup
+
+import setuptools  # noqa: F401  (makes run_setup use setuptools' Distribution)
+
+
+def read(package_dir):
+    setup_py = os.path.join(package_dir, "setup.py")
+    if not os.path.exists(setup_py):
+        return {"dir": package_dir, "error": "no setup.py in %s" % package_dir}
+    cwd = os.getcwd()
+    try:
+        os.chdir(package_dir)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            dist = run_setup("setup.py", script_args=["--name"], stop_after="config")
+        return {"dir": package_dir, "name": dist.get_name(), "version": dist.get_version()}
+    except BaseException as error:  # setup.py may raise anything, even SystemExit
+        frames = traceback.extract_tb(error.__traceback__)
+        in_setup = [f for f in frames if f.filename.endswith("setup.py")]
+        line = in_setup[-1].lineno if in_setup else None
+        return {"dir": package_dir, "error": "%s: %s" % (type(error).__name__, error), "line": line}
+    finally:
+        os.chdir(cwd)
+
+
+if __name__ == "__main__":
+    for package_dir in sys.argv[1:]:
+        print(json.dumps(read(package_dir)), flush=True)

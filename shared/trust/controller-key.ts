@@ -1,0 +1,158 @@
+/**
+ * The controller's Ed25519 identity: created once per laptop/CI runner, kept owner-only in
+ * the config dir, used to sign every RPC and every release manifest. Agents know it by
+ * its public form "ed25519:<base64>" and its short key id.
+ */
+import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
+import { homedir } from "node:os";
+import { isAbsolute, join } from "node:path";
+import nacl from "tweetnacl";
+import { TrustError } from "../errors.ts";
+import { makePrivateDirectory, readOwnerOnlyFile, writeFileAtomic } from "./private-file.ts";
+
+export interface ControllerKey {
+  /** "ed25519:<base64 of the 32-byte public key>" */
+  publicKey: string;
+  /** tweetnacl's 64-byte secret key (seed + public key) */
+  secretKey: Uint8Array;
+  /** first 16 hex digits of sha256(public key bytes); names the key in requests and logs */
+  keyId: string;
+}
+
+export interface LoadedControllerKey extends ControllerKey {
+  /** true when this call generated the key (agents must then be told to authorize it) */
+  created: boolean;
+}
+
+const PUBLIC_KEY_PREFIX = "ed25519:";
+const KEY_FILE_NAME = "controller.key";
+const KEY_FILE_TYPE = "hostout-controller-key";
+
+/** $HOSTOUT_CONFIG_DIR, else $XDG_CONFIG_HOME/hostout, else ~/.config/hostout. */
+export function defaultConfigDir(env: NodeJS.ProcessEnv = process.env, home: string = homedir()): string {
+  if (env.HOSTOUT_CONFIG_DIR) return env.HOSTOUT_CONFIG_DIR;
+  // The XDG spec says relative values are invalid and must be ignored.
+  if (env.XDG_CONFIG_HOME && isAbsolute(env.XDG_CONFIG_HOME)) return join(env.XDG_CONFIG_HOME, "hostout");
+  return join(home, ".config", "hostout");
+}
+
+export function controllerKeyPath(configDir: string): string {
+  return join(configDir, KEY_FILE_NAME);
+}
+
+/**
+ * Loads `<configDir>/controller.key`, creating it (0600, in a 0700 dir, atomically) when
+ * absent. Refuses a key file that group or others can read.
+ */
+export function loadOrCreateControllerKey(configDir: string): LoadedControllerKey {
+  const file = controllerKeyPath(configDir);
+  if (existsSync(file)) return { ...readControllerKeyFile(file), created: false };
+
+  makePrivateDirectory(configDir);
+  const key = controllerKeyFromSecretKey(nacl.sign.keyPair().secretKey);
+  const created = writeFileAtomic(file, formatControllerKeyFile(key), { mode: 0o600, noClobber: true });
+  // Another process may have created the file first; its key is the one to use.
+  return created ? { ...key, created } : { ...readControllerKeyFile(file), created: false };
+}
+
+/** Builds the full key from tweetnacl's 64-byte secret key (which embeds the public key). */
+export function controllerKeyFromSecretKey(secretKey: Uint8Array): ControllerKey {
+  if (secretKey.length !== nacl.sign.secretKeyLength) {
+    throw new TrustError(`an Ed25519 secret key has ${nacl.sign.secretKeyLength} bytes, got ${secretKey.length}`);
+  }
+  const publicBytes = nacl.sign.keyPair.fromSecretKey(secretKey).publicKey;
+  const publicKey = formatPublicKey(publicBytes);
+  return { publicKey, secretKey, keyId: keyIdOf(publicKey) };
+}
+
+/**
+ * Validates the "ed25519:<base64 of 32 bytes>" form and returns it normalized
+ * (surrounding whitespace removed).
+ */
+export function parsePublicKey(text: string, where?: string): string {
+  const trimmed = text.trim();
+  const hint = 'a controller public key looks like "ed25519:" followed by 44 base64 characters';
+  if (!trimmed.startsWith(PUBLIC_KEY_PREFIX)) {
+    throw new TrustError(`not an Ed25519 public key: "${abbreviate(trimmed)}"`, { where, hint });
+  }
+  const encoded = trimmed.slice(PUBLIC_KEY_PREFIX.length);
+  const bytes = Buffer.from(encoded, "base64");
+  // Buffer.from skips invalid characters silently, so insist on the exact round trip.
+  if (bytes.length !== nacl.sign.publicKeyLength || bytes.toString("base64") !== encoded) {
+    throw new TrustError(`malformed Ed25519 public key: "${abbreviate(trimmed)}"`, { where, hint });
+  }
+  return trimmed;
+}
+
+/** The 32 raw bytes of a public key in "ed25519:<base64>" form. */
+export function publicKeyBytes(publicKey: string): Uint8Array {
+  return new Uint8Array(Buffer.from(parsePublicKey(publicKey).slice(PUBLIC_KEY_PREFIX.length), "base64"));
+}
+
+/** First 16 hex digits of sha256 over the raw public key bytes. */
+export function keyIdOf(publicKey: string): string {
+  return createHash("sha256").update(publicKeyBytes(publicKey)).digest("hex").slice(0, 16);
+}
+
+/** A detached Ed25519 signature (base64) over the UTF-8 bytes of `message`. */
+export function signWithControllerKey(key: ControllerKey, message: string): string {
+  return Buffer.from(nacl.sign.detached(Buffer.from(message, "utf8"), key.secretKey)).toString("base64");
+}
+
+/** True when `signature` (base64) is `publicKey`'s signature of `message`; false for any malformed input. */
+export function isControllerSignatureValid(publicKey: string, message: string, signature: string): boolean {
+  const signatureBytes = Buffer.from(signature, "base64");
+  if (signatureBytes.length !== nacl.sign.signatureLength || signatureBytes.toString("base64") !== signature) {
+    return false;
+  }
+  return nacl.sign.detached.verify(Buffer.from(message, "utf8"), signatureBytes, publicKeyBytes(publicKey));
+}
+
+function formatPublicKey(bytes: Uint8Array): string {
+  return PUBLIC_KEY_PREFIX + Buffer.from(bytes).toString("base64");
+}
+
+function formatControllerKeyFile(key: ControllerKey): string {
+  const content = {
+    type: KEY_FILE_TYPE,
+    keyId: key.keyId,
+    publicKey: key.publicKey,
+    secretKey: Buffer.from(key.secretKey).toString("base64"),
+  };
+  return JSON.stringify(content, null, 2) + "\n";
+}
+
+function readControllerKeyFile(file: string): ControllerKey {
+  const text = readOwnerOnlyFile(file, "controller key file").toString("utf8");
+  const unusable = (problem: string) =>
+    new TrustError(`controller key file is unusable: ${problem}`, {
+      where: file,
+      hint: `restore it from a backup, or move it away to create a new key (every agent must then authorize the new key)`,
+    });
+
+  let content: unknown;
+  try {
+    content = JSON.parse(text);
+  } catch {
+    throw unusable("it is not valid JSON");
+  }
+  if (!isRecord(content) || content.type !== KEY_FILE_TYPE || typeof content.secretKey !== "string") {
+    throw unusable(`expected a JSON object with "type": "${KEY_FILE_TYPE}" and a "secretKey"`);
+  }
+  const secretKey = new Uint8Array(Buffer.from(content.secretKey, "base64"));
+  if (secretKey.length !== nacl.sign.secretKeyLength) throw unusable("the secret key has the wrong length");
+  const key = controllerKeyFromSecretKey(secretKey);
+  if (content.publicKey !== undefined && content.publicKey !== key.publicKey) {
+    throw unusable("the public key does not belong to the secret key");
+  }
+  return key;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function abbreviate(text: string): string {
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
