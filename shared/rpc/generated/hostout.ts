@@ -1,0 +1,59 @@
+import type * as grpc from '@grpc/grpc-js';
+import type { MessageTypeDefinition } from '@grpc/proto-loader';
+
+import type { AgentClient as _hostout_AgentClient, AgentDefinition as _hostout_AgentDefinition } from './hostout/Agent';
+import type { AuditEntry as _hostout_AuditEntry, AuditEntry__Output as _hostout_AuditEntry__Output } from './hostout/AuditEntry';
+import type { BlobChunk as _hostout_BlobChunk, BlobChunk__Output as _hostout_BlobChunk__Output } from './hostout/BlobChunk';
+import type { BlobRef as _hostout_BlobRef, BlobRef__Output as _hostout_BlobRef__Output } from './hostout/BlobRef';
+import type { DeployEvent as _hostout_DeployEvent, DeployEvent__Output as _hostout_DeployEvent__Output } from './hostout/DeployEvent';
+import type { DeployRequest as _hostout_DeployRequest, DeployRequest__Output as _hostout_DeployRequest__Output } from './hostout/DeployRequest';
+import type { Egg as _hostout_Egg, Egg__Output as _hostout_Egg__Output } from './hostout/Egg';
+import type { HelloReply as _hostout_HelloReply, HelloReply__Output as _hostout_HelloReply__Output } from './hostout/HelloReply';
+import type { HelloRequest as _hostout_HelloRequest, HelloRequest__Output as _hostout_HelloRequest__Output } from './hostout/HelloRequest';
+import type { HistoryReply as _hostout_HistoryReply, HistoryReply__Output as _hostout_HistoryReply__Output } from './hostout/HistoryReply';
+import type { HistoryRequest as _hostout_HistoryRequest, HistoryRequest__Output as _hostout_HistoryRequest__Output } from './hostout/HistoryRequest';
+import type { KnownVersion as _hostout_KnownVersion, KnownVersion__Output as _hostout_KnownVersion__Output } from './hostout/KnownVersion';
+import type { KnownVersionsReply as _hostout_KnownVersionsReply, KnownVersionsReply__Output as _hostout_KnownVersionsReply__Output } from './hostout/KnownVersionsReply';
+import type { KnownVersionsRequest as _hostout_KnownVersionsRequest, KnownVersionsRequest__Output as _hostout_KnownVersionsRequest__Output } from './hostout/KnownVersionsRequest';
+import type { Lock as _hostout_Lock, Lock__Output as _hostout_Lock__Output } from './hostout/Lock';
+import type { MissingBlob as _hostout_MissingBlob, MissingBlob__Output as _hostout_MissingBlob__Output } from './hostout/MissingBlob';
+import type { MissingBlobsReply as _hostout_MissingBlobsReply, MissingBlobsReply__Output as _hostout_MissingBlobsReply__Output } from './hostout/MissingBlobsReply';
+import type { MissingBlobsRequest as _hostout_MissingBlobsRequest, MissingBlobsRequest__Output as _hostout_MissingBlobsRequest__Output } from './hostout/MissingBlobsRequest';
+import type { Release as _hostout_Release, Release__Output as _hostout_Release__Output } from './hostout/Release';
+import type { RollbackRequest as _hostout_RollbackRequest, RollbackRequest__Output as _hostout_RollbackRequest__Output } from './hostout/RollbackRequest';
+import type { StatusReply as _hostout_StatusReply, StatusReply__Output as _hostout_StatusReply__Output } from './hostout/StatusReply';
+import type { StatusRequest as _hostout_StatusRequest, StatusRequest__Output as _hostout_StatusRequest__Output } from './hostout/StatusRequest';
+import type { UploadReply as _hostout_UploadReply, UploadReply__Output as _hostout_UploadReply__Output } from './hostout/UploadReply';
+
+type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
+  new(...args: ConstructorParameters<Constructor>): Subtype;
+};
+
+export interface ProtoGrpcType {
+  hostout: {
+    Agent: SubtypeConstructor<typeof grpc.Client, _hostout_AgentClient> & { service: _hostout_AgentDefinition }
+    AuditEntry: MessageTypeDefinition<_hostout_AuditEntry, _hostout_AuditEntry__Output>
+    BlobChunk: MessageTypeDefinition<_hostout_BlobChunk, _hostout_BlobChunk__Output>
+    BlobRef: MessageTypeDefinition<_hostout_BlobRef, _hostout_BlobRef__Output>
+    DeployEvent: MessageTypeDefinition<_hostout_DeployEvent, _hostout_DeployEvent__Output>
+    DeployRequest: MessageTypeDefinition<_hostout_DeployRequest, _hostout_DeployRequest__Output>
+    Egg: MessageTypeDefinition<_hostout_Egg, _hostout_Egg__Output>
+    HelloReply: MessageTypeDefinition<_hostout_HelloReply, _hostout_HelloReply__Output>
+    HelloRequest: MessageTypeDefinition<_hostout_HelloRequest, _hostout_HelloRequest__Output>
+    HistoryReply: MessageTypeDefinition<_hostout_HistoryReply, _hostout_HistoryReply__Output>
+    HistoryRequest: MessageTypeDefinition<_hostout_HistoryRequest, _hostout_HistoryRequest__Output>
+    KnownVersion: MessageTypeDefinition<_hostout_KnownVersion, _hostout_KnownVersion__Output>
+    KnownVersionsReply: MessageTypeDefinition<_hostout_KnownVersionsReply, _hostout_KnownVersionsReply__Output>
+    KnownVersionsRequest: MessageTypeDefinition<_hostout_KnownVersionsRequest, _hostout_KnownVersionsRequest__Output>
+    Lock: MessageTypeDefinition<_hostout_Lock, _hostout_Lock__Output>
+    MissingBlob: MessageTypeDefinition<_hostout_MissingBlob, _hostout_MissingBlob__Output>
+    MissingBlobsReply: MessageTypeDefinition<_hostout_MissingBlobsReply, _hostout_MissingBlobsReply__Output>
+    MissingBlobsRequest: MessageTypeDefinition<_hostout_MissingBlobsRequest, _hostout_MissingBlobsRequest__Output>
+    Release: MessageTypeDefinition<_hostout_Release, _hostout_Release__Output>
+    RollbackRequest: MessageTypeDefinition<_hostout_RollbackRequest, _hostout_RollbackRequest__Output>
+    StatusReply: MessageTypeDefinition<_hostout_StatusReply, _hostout_StatusReply__Output>
+    StatusRequest: MessageTypeDefinition<_hostout_StatusRequest, _hostout_StatusRequest__Output>
+    UploadReply: MessageTypeDefinition<_hostout_UploadReply, _hostout_UploadReply__Output>
+  }
+}
+

@@ -1,0 +1,116 @@
+// Original file: proto/hostout.proto
+
+import type * as grpc from '@grpc/grpc-js'
+import type { MethodDefinition } from '@grpc/proto-loader'
+import type { BlobChunk as _hostout_BlobChunk, BlobChunk__Output as _hostout_BlobChunk__Output } from '../hostout/BlobChunk';
+import type { DeployEvent as _hostout_DeployEvent, DeployEvent__Output as _hostout_DeployEvent__Output } from '../hostout/DeployEvent';
+import type { DeployRequest as _hostout_DeployRequest, DeployRequest__Output as _hostout_DeployRequest__Output } from '../hostout/DeployRequest';
+import type { HelloReply as _hostout_HelloReply, HelloReply__Output as _hostout_HelloReply__Output } from '../hostout/HelloReply';
+import type { HelloRequest as _hostout_HelloRequest, HelloRequest__Output as _hostout_HelloRequest__Output } from '../hostout/HelloRequest';
+import type { HistoryReply as _hostout_HistoryReply, HistoryReply__Output as _hostout_HistoryReply__Output } from '../hostout/HistoryReply';
+import type { HistoryRequest as _hostout_HistoryRequest, HistoryRequest__Output as _hostout_HistoryRequest__Output } from '../hostout/HistoryRequest';
+import type { KnownVersionsReply as _hostout_KnownVersionsReply, KnownVersionsReply__Output as _hostout_KnownVersionsReply__Output } from '../hostout/KnownVersionsReply';
+import type { KnownVersionsRequest as _hostout_KnownVersionsRequest, KnownVersionsRequest__Output as _hostout_KnownVersionsRequest__Output } from '../hostout/KnownVersionsRequest';
+import type { MissingBlobsReply as _hostout_MissingBlobsReply, MissingBlobsReply__Output as _hostout_MissingBlobsReply__Output } from '../hostout/MissingBlobsReply';
+import type { MissingBlobsRequest as _hostout_MissingBlobsRequest, MissingBlobsRequest__Output as _hostout_MissingBlobsRequest__Output } from '../hostout/MissingBlobsRequest';
+import type { RollbackRequest as _hostout_RollbackRequest, RollbackRequest__Output as _hostout_RollbackRequest__Output } from '../hostout/RollbackRequest';
+import type { StatusReply as _hostout_StatusReply, StatusReply__Output as _hostout_StatusReply__Output } from '../hostout/StatusReply';
+import type { StatusRequest as _hostout_StatusRequest, StatusRequest__Output as _hostout_StatusRequest__Output } from '../hostout/StatusRequest';
+import type { UploadReply as _hostout_UploadReply, UploadReply__Output as _hostout_UploadReply__Output } from '../hostout/UploadReply';
+
+export interface AgentClient extends grpc.Client {
+  Deploy(argument: _hostout_DeployRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_hostout_DeployEvent__Output>;
+  Deploy(argument: _hostout_DeployRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_hostout_DeployEvent__Output>;
+  deploy(argument: _hostout_DeployRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_hostout_DeployEvent__Output>;
+  deploy(argument: _hostout_DeployRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_hostout_DeployEvent__Output>;
+  
+  Hello(argument: _hostout_HelloRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_hostout_HelloReply__Output>): grpc.ClientUnaryCall;
+  Hello(argument: _hostout_HelloRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_hostout_HelloReply__Output>): grpc.ClientUnaryCall;
+  Hello(argument: _hostout_HelloRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_hostout_HelloReply__Output>): grpc.ClientUnaryCall;
+  Hello(argument: _hostout_HelloRequest, callback: grpc.requestCallback<_hostout_HelloReply__Output>): grpc.ClientUnaryCall;
+  hello(argument: _hostout_HelloRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_hostout_HelloReply__Output>): grpc.ClientUnaryCall;
+  hello(argument: _hostout_HelloRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_hostout_HelloReply__Output>): grpc.ClientUnaryCall;
+  hello(argument: _hostout_HelloRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_hostout_HelloReply__Output>): grpc.ClientUnaryCall;
+  hello(argument: _hostout_HelloRequest, callback: grpc.requestCallback<_hostout_HelloReply__Output>): grpc.ClientUnaryCall;
+  
+  History(argument: _hostout_HistoryRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_hostout_HistoryReply__Output>): grpc.ClientUnaryCall;
+  History(argument: _hostout_HistoryRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_hostout_HistoryReply__Output>): grpc.ClientUnaryCall;
+  History(argument: _hostout_HistoryRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_hostout_HistoryReply__Output>): grpc.ClientUnaryCall;
+  History(argument: _hostout_HistoryRequest, callback: grpc.requestCallback<_hostout_HistoryReply__Output>): grpc.ClientUnaryCall;
+  history(argument: _hostout_HistoryRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_hostout_HistoryReply__Output>): grpc.ClientUnaryCall;
+  history(argument: _hostout_HistoryRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_hostout_HistoryReply__Output>): grpc.ClientUnaryCall;
+  history(argument: _hostout_HistoryRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_hostout_HistoryReply__Output>): grpc.ClientUnaryCall;
+  history(argument: _hostout_HistoryRequest, callback: grpc.requestCallback<_hostout_HistoryReply__Output>): grpc.ClientUnaryCall;
+  
+  KnownVersions(argument: _hostout_KnownVersionsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_hostout_KnownVersionsReply__Output>): grpc.ClientUnaryCall;
+  KnownVersions(argument: _hostout_KnownVersionsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_hostout_KnownVersionsReply__Output>): grpc.ClientUnaryCall;
+  KnownVersions(argument: _hostout_KnownVersionsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_hostout_KnownVersionsReply__Output>): grpc.ClientUnaryCall;
+  KnownVersions(argument: _hostout_KnownVersionsRequest, callback: grpc.requestCallback<_hostout_KnownVersionsReply__Output>): grpc.ClientUnaryCall;
+  knownVersions(argument: _hostout_KnownVersionsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_hostout_KnownVersionsReply__Output>): grpc.ClientUnaryCall;
+  knownVersions(argument: _hostout_KnownVersionsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_hostout_KnownVersionsReply__Output>): grpc.ClientUnaryCall;
+  knownVersions(argument: _hostout_KnownVersionsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_hostout_KnownVersionsReply__Output>): grpc.ClientUnaryCall;
+  knownVersions(argument: _hostout_KnownVersionsRequest, callback: grpc.requestCallback<_hostout_KnownVersionsReply__Output>): grpc.ClientUnaryCall;
+  
+  MissingBlobs(argument: _hostout_MissingBlobsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_hostout_MissingBlobsReply__Output>): grpc.ClientUnaryCall;
+  MissingBlobs(argument: _hostout_MissingBlobsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_hostout_MissingBlobsReply__Output>): grpc.ClientUnaryCall;
+  MissingBlobs(argument: _hostout_MissingBlobsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_hostout_MissingBlobsReply__Output>): grpc.ClientUnaryCall;
+  MissingBlobs(argument: _hostout_MissingBlobsRequest, callback: grpc.requestCallback<_hostout_MissingBlobsReply__Output>): grpc.ClientUnaryCall;
+  missingBlobs(argument: _hostout_MissingBlobsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_hostout_MissingBlobsReply__Output>): grpc.ClientUnaryCall;
+  missingBlobs(argument: _hostout_MissingBlobsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_hostout_MissingBlobsReply__Output>): grpc.ClientUnaryCall;
+  missingBlobs(argument: _hostout_MissingBlobsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_hostout_MissingBlobsReply__Output>): grpc.ClientUnaryCall;
+  missingBlobs(argument: _hostout_MissingBlobsRequest, callback: grpc.requestCallback<_hostout_MissingBlobsReply__Output>): grpc.ClientUnaryCall;
+  
+  Rollback(argument: _hostout_RollbackRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_hostout_DeployEvent__Output>;
+  Rollback(argument: _hostout_RollbackRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_hostout_DeployEvent__Output>;
+  rollback(argument: _hostout_RollbackRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_hostout_DeployEvent__Output>;
+  rollback(argument: _hostout_RollbackRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_hostout_DeployEvent__Output>;
+  
+  Status(argument: _hostout_StatusRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_hostout_StatusReply__Output>): grpc.ClientUnaryCall;
+  Status(argument: _hostout_StatusRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_hostout_StatusReply__Output>): grpc.ClientUnaryCall;
+  Status(argument: _hostout_StatusRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_hostout_StatusReply__Output>): grpc.ClientUnaryCall;
+  Status(argument: _hostout_StatusRequest, callback: grpc.requestCallback<_hostout_StatusReply__Output>): grpc.ClientUnaryCall;
+  status(argument: _hostout_StatusRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_hostout_StatusReply__Output>): grpc.ClientUnaryCall;
+  status(argument: _hostout_StatusRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_hostout_StatusReply__Output>): grpc.ClientUnaryCall;
+  status(argument: _hostout_StatusRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_hostout_StatusReply__Output>): grpc.ClientUnaryCall;
+  status(argument: _hostout_StatusRequest, callback: grpc.requestCallback<_hostout_StatusReply__Output>): grpc.ClientUnaryCall;
+  
+  UploadBlob(metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_hostout_UploadReply__Output>): grpc.ClientWritableStream<_hostout_BlobChunk>;
+  UploadBlob(metadata: grpc.Metadata, callback: grpc.requestCallback<_hostout_UploadReply__Output>): grpc.ClientWritableStream<_hostout_BlobChunk>;
+  UploadBlob(options: grpc.CallOptions, callback: grpc.requestCallback<_hostout_UploadReply__Output>): grpc.ClientWritableStream<_hostout_BlobChunk>;
+  UploadBlob(callback: grpc.requestCallback<_hostout_UploadReply__Output>): grpc.ClientWritableStream<_hostout_BlobChunk>;
+  uploadBlob(metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_hostout_UploadReply__Output>): grpc.ClientWritableStream<_hostout_BlobChunk>;
+  uploadBlob(metadata: grpc.Metadata, callback: grpc.requestCallback<_hostout_UploadReply__Output>): grpc.ClientWritableStream<_hostout_BlobChunk>;
+  uploadBlob(options: grpc.CallOptions, callback: grpc.requestCallback<_hostout_UploadReply__Output>): grpc.ClientWritableStream<_hostout_BlobChunk>;
+  uploadBlob(callback: grpc.requestCallback<_hostout_UploadReply__Output>): grpc.ClientWritableStream<_hostout_BlobChunk>;
+  
+}
+
+export interface AgentHandlers extends grpc.UntypedServiceImplementation {
+  Deploy: grpc.handleServerStreamingCall<_hostout_DeployRequest__Output, _hostout_DeployEvent>;
+  
+  Hello: grpc.handleUnaryCall<_hostout_HelloRequest__Output, _hostout_HelloReply>;
+  
+  History: grpc.handleUnaryCall<_hostout_HistoryRequest__Output, _hostout_HistoryReply>;
+  
+  KnownVersions: grpc.handleUnaryCall<_hostout_KnownVersionsRequest__Output, _hostout_KnownVersionsReply>;
+  
+  MissingBlobs: grpc.handleUnaryCall<_hostout_MissingBlobsRequest__Output, _hostout_MissingBlobsReply>;
+  
+  Rollback: grpc.handleServerStreamingCall<_hostout_RollbackRequest__Output, _hostout_DeployEvent>;
+  
+  Status: grpc.handleUnaryCall<_hostout_StatusRequest__Output, _hostout_StatusReply>;
+  
+  UploadBlob: grpc.handleClientStreamingCall<_hostout_BlobChunk__Output, _hostout_UploadReply>;
+  
+}
+
+export interface AgentDefinition extends grpc.ServiceDefinition {
+  Deploy: MethodDefinition<_hostout_DeployRequest, _hostout_DeployEvent, _hostout_DeployRequest__Output, _hostout_DeployEvent__Output>
+  Hello: MethodDefinition<_hostout_HelloRequest, _hostout_HelloReply, _hostout_HelloRequest__Output, _hostout_HelloReply__Output>
+  History: MethodDefinition<_hostout_HistoryRequest, _hostout_HistoryReply, _hostout_HistoryRequest__Output, _hostout_HistoryReply__Output>
+  KnownVersions: MethodDefinition<_hostout_KnownVersionsRequest, _hostout_KnownVersionsReply, _hostout_KnownVersionsRequest__Output, _hostout_KnownVersionsReply__Output>
+  MissingBlobs: MethodDefinition<_hostout_MissingBlobsRequest, _hostout_MissingBlobsReply, _hostout_MissingBlobsRequest__Output, _hostout_MissingBlobsReply__Output>
+  Rollback: MethodDefinition<_hostout_RollbackRequest, _hostout_DeployEvent, _hostout_RollbackRequest__Output, _hostout_DeployEvent__Output>
+  Status: MethodDefinition<_hostout_StatusRequest, _hostout_StatusReply, _hostout_StatusRequest__Output, _hostout_StatusReply__Output>
+  UploadBlob: MethodDefinition<_hostout_BlobChunk, _hostout_UploadReply, _hostout_BlobChunk__Output, _hostout_UploadReply__Output>
+}

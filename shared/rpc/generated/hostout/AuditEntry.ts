@@ -1,0 +1,20 @@
+// Original file: proto/hostout.proto
+
+
+export interface AuditEntry {
+  'time'?: (string);
+  'keyId'?: (string);
+  'peer'?: (string);
+  'action'?: (string);
+  'outcome'?: (string);
+  'detail'?: (string);
+}
+
+export interface AuditEntry__Output {
+  'time': (string);
+  'keyId': (string);
+  'peer': (string);
+  'action': (string);
+  'outcome': (string);
+  'detail': (string);
+}

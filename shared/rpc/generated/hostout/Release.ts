@@ -1,0 +1,23 @@
+// Original file: proto/hostout.proto
+
+import type { Egg as _hostout_Egg, Egg__Output as _hostout_Egg__Output } from '../hostout/Egg';
+
+export interface Release {
+  'tag'?: (string);
+  'number'?: (number);
+  'created'?: (string);
+  'deployed'?: (string);
+  'current'?: (boolean);
+  'eggs'?: (_hostout_Egg)[];
+  'hasBackup'?: (boolean);
+}
+
+export interface Release__Output {
+  'tag': (string);
+  'number': (number);
+  'created': (string);
+  'deployed': (string);
+  'current': (boolean);
+  'eggs': (_hostout_Egg__Output)[];
+  'hasBackup': (boolean);
+}

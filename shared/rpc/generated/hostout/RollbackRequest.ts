@@ -1,0 +1,12 @@
+// Original file: proto/hostout.proto
+
+
+export interface RollbackRequest {
+  'to'?: (string);
+  'withDb'?: (boolean);
+}
+
+export interface RollbackRequest__Output {
+  'to': (string);
+  'withDb': (boolean);
+}

@@ -1,0 +1,28 @@
+// Original file: proto/hostout.proto
+
+import type { Release as _hostout_Release, Release__Output as _hostout_Release__Output } from '../hostout/Release';
+import type { Lock as _hostout_Lock, Lock__Output as _hostout_Lock__Output } from '../hostout/Lock';
+
+export interface StatusReply {
+  'agentVersion'?: (string);
+  'uptimeSeconds'?: (number | string);
+  'path'?: (string);
+  'currentTag'?: (string);
+  'currentNumber'?: (number);
+  'releases'?: (_hostout_Release)[];
+  'backups'?: (string)[];
+  'lock'?: (_hostout_Lock | null);
+  'state'?: (string);
+}
+
+export interface StatusReply__Output {
+  'agentVersion': (string);
+  'uptimeSeconds': (number);
+  'path': (string);
+  'currentTag': (string);
+  'currentNumber': (number);
+  'releases': (_hostout_Release__Output)[];
+  'backups': (string)[];
+  'lock': (_hostout_Lock__Output | null);
+  'state': (string);
+}
