@@ -43,3 +43,15 @@ export class ArchiveError extends HostoutError {}
 
 /** A request or manifest that fails authentication or verification. */
 export class TrustError extends HostoutError {}
+
+/** Agent state on a host (blobs, journal, releases) that is missing, inconsistent or refused. */
+export class StateError extends HostoutError {}
+
+/** The deploy lock is held by someone else. */
+export class LockError extends HostoutError {}
+
+/** The application's services could not be started, stopped or queried. */
+export class ServiceError extends HostoutError {}
+
+/** A database backup that could not be made, read or restored. */
+export class BackupError extends HostoutError {}

@@ -16,21 +16,15 @@ export interface ExtendedConfig {
   sections: ConfigDefinitions;
 }
 
-const URL = /^[a-zA-Z0-9+.-]+:\/\//;
+// Buildout's own test (_isurl) for names it would download.
+const LOOKS_LIKE_URL = /^[a-zA-Z0-9+.-]+:\/\//;
 
+/** `topFile` may be relative to the working directory, as on buildout's command line. */
 export function readExtendsChain(topFile: string): ExtendedConfig {
   const rawFiles = new Map<string, RawBuildoutFile>();
   const including: string[] = [];
 
   const read = (file: string): ConfigDefinitions => {
-    const cycleStart = including.indexOf(file);
-    if (cycleStart >= 0) {
-      const cycle = [...including.slice(cycleStart), file];
-      throw new ConfigError(`extends cycle: ${cycle.join(' -> ')}`, {
-        where: file,
-        hint: 'remove one of these files from the `extends` of the file before it',
-      });
-    }
     const raw = rawFiles.get(file) ?? parseBuildoutFile(file);
     rawFiles.set(file, raw);
 
@@ -44,34 +38,49 @@ export function readExtendsChain(topFile: string): ExtendedConfig {
     including.push(file);
     let extended: ConfigDefinitions | undefined;
     for (const name of extendsOption.value.split(/\s+/).filter(Boolean)) {
-      const next = read(extendedPath(file, name, extendsOption));
+      const path = locateConfigFile(name, dirname(file), extendsOption);
+      if (including.includes(path)) throw extendsCycle([...including, path], extendsOption);
+      const next = read(path);
       extended = extended ? layerConfig(extended, next) : next;
     }
     including.pop();
     return extended ? layerConfig(extended, sections) : sections;
   };
 
-  const sections = read(topFile);
+  const sections = read(locateConfigFile(topFile, process.cwd()));
   return { files: [...rawFiles.keys()], rawFiles: [...rawFiles.values()], sections };
 }
 
-/** Names are relative to the extending file's directory; the error points at its `extends` line. */
-function extendedPath(extendingFile: string, name: string, option: ConfigValue): string {
-  const where = `${option.file}:${option.line}`;
-  if (URL.test(name)) {
-    throw new ConfigError(`extends a URL, which is not supported: ${name}`, {
-      where,
-      hint: 'download the file next to your buildout and extend the local copy',
+/**
+ * Where a configuration file named on the command line or in `extends` lives; relative
+ * names start from `baseDir`. Errors point at the `extends` line when there is one.
+ */
+function locateConfigFile(name: string, baseDir: string, extendsOption?: ConfigValue): string {
+  const where = extendsOption && `${extendsOption.file}:${extendsOption.line}`;
+  if (LOOKS_LIKE_URL.test(name)) {
+    throw new ConfigError(`buildout files from URLs are not supported: ${name}`, {
+      where: where ?? name,
+      hint: 'download the file next to your buildout and use the local copy',
     });
   }
-  const path = resolve(dirname(extendingFile), name);
+  const path = resolve(baseDir, name);
   if (!existsSync(path)) {
-    throw new ConfigError(`extended file not found: ${path}`, {
-      where,
-      hint: 'fix the name in `extends`; relative names start from the directory of the file that extends',
+    throw new ConfigError(`buildout file not found: ${path}`, {
+      where: where ?? path,
+      hint: extendsOption
+        ? 'fix the name in `extends`; relative names start from the directory of the file that extends'
+        : 'pass the path of your buildout.cfg',
     });
   }
   return path;
+}
+
+function extendsCycle(files: string[], closingOption: ConfigValue): ConfigError {
+  const cycle = files.slice(files.indexOf(files.at(-1) as string));
+  return new ConfigError(`extends cycle: ${cycle.join(' -> ')}`, {
+    where: `${closingOption.file}:${closingOption.line}`,
+    hint: 'a file cannot extend itself, directly or through other files; remove one `extends` entry',
+  });
 }
 
 function rejectExtendedBy(option: ConfigValue | undefined): void {

@@ -40,7 +40,7 @@ export function isSectionConditionTrue(expression: string, where: string): boole
   const unsupported = (): ConfigError =>
     new ConfigError(`unsupported section condition "${expression.trim()}"`, {
       where,
-      hint: `use ${[...PREDEFINED_NAMES.keys()].join(', ')} with not/and/or and parentheses`,
+      hint: "combine buildout's predefined names (python3, linux, macosx, windows, posix, bits64, ...) with not, and, or and parentheses",
     });
 
   // Python precedence: `or` binds loosest, then `and`, then `not`.

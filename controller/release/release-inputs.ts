@@ -9,7 +9,8 @@ import { readPackageMetadata } from './package-metadata.ts';
 import { resolveProductionEggs, type ResolvedDist } from './resolve-production-eggs.ts';
 import { composeArchiveEntries, refuseDevelopInProduction, type ArchiveEntry } from './buildout-archive.ts';
 import { StatCache } from './stat-cache.ts';
-import { hashSourceTree, listSourceFiles } from './source-hash.ts';
+import { hashSourceTree } from './source-hash.ts';
+import { listSourceFiles } from './source-tree.ts';
 import type { DevelopPackage } from './release-plan.ts';
 import { writeFileAtomic } from '../../shared/fs/atomic-write.ts';
 
@@ -68,7 +69,7 @@ export async function gatherReleaseInputs(configFile: string, targetName: string
 
 /** Hashes each develop package (stat cache) and reads its metadata (cached by that hash). */
 async function readDevelopPackages(dirs: readonly string[], python: string, stateDir: string, config: BuildoutConfig): Promise<DevelopPackage[]> {
-  const statCache = StatCache.load(join(stateDir, 'stat-cache.json'));
+  const statCache = StatCache.open(join(stateDir, 'stat-cache.json'));
   const hashed = dirs.map((dir) => {
     try {
       return { dir, ...hashSourceTree(dir, statCache), files: listSourceFiles(dir) };

@@ -17,9 +17,11 @@ export type LayoutEntry<F extends ArchiveInput> = { kind: "directory"; archivePa
 /**
  * Sorts `files` by archive path (normalized: "./a//b" is "a/b") and inserts one directory
  * entry for each parent directory, parents before children. Refuses unsafe paths, a path
- * given twice, and a path that is both a file and a directory.
+ * given twice, a path that is both a file and a directory, and an empty file list (tar
+ * readers, ours included, take an archive without entries for a broken one).
  */
 export function planArchiveLayout<F extends ArchiveInput>(files: readonly F[], where: string): LayoutEntry<F>[] {
+  if (files.length === 0) throw new ArchiveError("there are no files to archive", { where, hint: "an archive needs at least one file" });
   const byPath = new Map<string, LayoutEntry<F>>();
   for (const file of files) {
     const archivePath = normalizeArchivePath(file.archivePath, where);

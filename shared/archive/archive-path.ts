@@ -4,28 +4,36 @@
  */
 import { ArchiveError } from "../errors.ts";
 
+/** Why `path` may not be stored in an archive, if it may not: absolute, `..`, or Windows-shaped. */
+export function archivePathProblem(path: string): string | undefined {
+  return foreignPathProblem(path) ?? (path.split("/").includes("..") ? 'has a ".." component' : undefined);
+}
+
 /**
- * The components of an archive path ("a/./b/" gives ["a", "b"]), or an ArchiveError when the
- * path is absolute, has a `..` component, a backslash or a Windows drive prefix.
- * `where` names the archive (or the entry list) the path comes from.
+ * Why `path` cannot be read the same way everywhere, if it cannot: absolute, or (as node-tar
+ * strips drive prefixes and reads backslashes as separators) Windows-shaped. Refused, never rewritten.
  */
-export function archivePathComponents(path: string, where: string): string[] {
-  const refuse = (problem: string): never => {
+export function foreignPathProblem(path: string): string | undefined {
+  if (path.startsWith("/")) return "is absolute";
+  if (/^[A-Za-z]:/.test(path)) return "starts with a drive letter";
+  if (path.includes("\\")) return "contains a backslash";
+  return undefined;
+}
+
+/**
+ * The canonical form of an archive path ("./a//b/" gives "a/b", "./" gives ""), or an
+ * ArchiveError naming the path and `where` (the archive or entry list it comes from).
+ */
+export function normalizeArchivePath(path: string, where: string): string {
+  const problem = archivePathProblem(path);
+  if (problem) {
     throw new ArchiveError(`archive path "${path}" ${problem}`, {
       where,
       hint: "archive paths must be relative and stay inside the archive (no leading /, no ..)",
     });
-  };
-  if (path.startsWith("/")) refuse("is absolute");
-  // node-tar strips drive prefixes and treats backslashes as separators on Windows: refuse both, never rewrite.
-  if (/^[A-Za-z]:/.test(path)) refuse("starts with a drive letter");
-  if (path.includes("\\")) refuse("contains a backslash");
-  const components = path.split("/").filter((part) => part !== "" && part !== ".");
-  if (components.includes("..")) refuse('has a ".." component');
-  return components;
-}
-
-/** The canonical form of an archive path ("./a//b/" gives "a/b"); "" for the archive root. */
-export function normalizeArchivePath(path: string, where: string): string {
-  return archivePathComponents(path, where).join("/");
+  }
+  return path
+    .split("/")
+    .filter((part) => part !== "" && part !== ".")
+    .join("/");
 }

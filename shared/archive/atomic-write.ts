@@ -6,7 +6,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import { open, rename, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
-import { pipeline } from "node:stream/promises";
 
 export interface FileDigest {
   /** hex SHA-256 of the file's bytes */
@@ -19,15 +18,12 @@ export async function writeFileAtomically(outFile: string, chunks: AsyncIterable
   const file = await open(temp, "wx", 0o644);
   const hash = createHash("sha256");
   let size = 0;
-  const measured = async function* (source: AsyncIterable<Uint8Array>) {
-    for await (const chunk of source) {
+  try {
+    for await (const chunk of chunks) {
       hash.update(chunk);
       size += chunk.length;
-      yield chunk;
+      for (let written = 0; written < chunk.length; ) written += (await file.write(chunk, written)).bytesWritten;
     }
-  };
-  try {
-    await pipeline(chunks, measured, file.createWriteStream({ autoClose: false }));
     await file.sync();
     await file.close();
     await rename(temp, outFile);

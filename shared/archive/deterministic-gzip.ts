@@ -2,11 +2,10 @@
  * Gzip whose bytes depend only on the input: the header carries no mtime, name or host OS
  * (zlib's own wrapper writes the build's OS code), and the compression level is fixed.
  */
-import { Readable } from "node:stream";
-import { pipeline } from "node:stream";
+import { pipeline, Readable } from "node:stream";
 import { crc32, createDeflateRaw } from "node:zlib";
 
-export const GZIP_LEVEL = 9;
+const GZIP_LEVEL = 9;
 
 // magic, deflate, no flags, mtime 0, no extra flags, OS 3 (Unix) whatever the machine is
 const GZIP_HEADER = Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0, 0, 0, 0, 0x00, 0x03]);

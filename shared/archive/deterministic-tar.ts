@@ -8,17 +8,15 @@ import { ArchiveError } from "../errors.ts";
 import { planArchiveLayout, type ArchiveInput, type LayoutEntry } from "./archive-layout.ts";
 import { writeFileAtomically, type FileDigest } from "./atomic-write.ts";
 import { gzipDeterministically } from "./deterministic-gzip.ts";
-import { inspectSourceFile, openSourceFile, type SourceFile } from "./source-file.ts";
+import { inspectLayout, openSourceFile, type SourceFile } from "./source-file.ts";
 
-export const ARCHIVE_MTIME = new Date(Date.UTC(2000, 0, 1));
+const ARCHIVE_MTIME = new Date(Date.UTC(2000, 0, 1));
 
 const BLOCK = 512;
 
 export async function writeDeterministicTarGz(entries: readonly ArchiveInput[], outFile: string): Promise<FileDigest> {
-  const layout = planArchiveLayout(entries, outFile);
-  const inspected: LayoutEntry<SourceFile>[] = [];
-  for (const entry of layout) inspected.push(entry.kind === "file" ? await inspectSourceFile(entry) : entry);
-  return writeFileAtomically(outFile, gzipDeterministically(tarStream(inspected)));
+  const layout = await inspectLayout(planArchiveLayout(entries, outFile));
+  return writeFileAtomically(outFile, gzipDeterministically(tarStream(layout)));
 }
 
 async function* tarStream(layout: readonly LayoutEntry<SourceFile>[]): AsyncGenerator<Buffer> {
@@ -45,7 +43,7 @@ function headerBlocks(data: Pick<HeaderData, "path" | "type" | "mode" | "size">)
 
 async function* fileContent(file: SourceFile): AsyncGenerator<Buffer> {
   let read = 0;
-  for await (const chunk of openSourceFile(file)) {
+  for await (const chunk of await openSourceFile(file)) {
     read += (chunk as Buffer).length;
     yield chunk as Buffer;
   }

@@ -3,11 +3,11 @@
  * refused, never followed), with just the facts a deterministic archive keeps: size and the
  * executable bit.
  */
-import { constants, createReadStream, type ReadStream } from "node:fs";
-import { lstat, readdir } from "node:fs/promises";
+import { constants, type ReadStream } from "node:fs";
+import { lstat, open, readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { ArchiveError } from "../errors.ts";
-import type { ArchiveInput } from "./archive-layout.ts";
+import type { ArchiveInput, LayoutEntry } from "./archive-layout.ts";
 
 export interface SourceFile extends ArchiveInput {
   size: number;
@@ -23,12 +23,25 @@ export async function inspectSourceFile<F extends ArchiveInput>(input: F): Promi
   return { ...input, size: stat.size, executable: (stat.mode & 0o111) !== 0 };
 }
 
-/** Reads a source file's bytes; O_NOFOLLOW so a file swapped for a symlink after inspection is not followed. */
-export function openSourceFile(file: SourceFile): ReadStream {
-  return createReadStream(file.sourcePath, { flags: constants.O_RDONLY | constants.O_NOFOLLOW });
+/** Inspects the files of a planned layout, one at a time, in layout order. */
+export async function inspectLayout<F extends ArchiveInput>(layout: readonly LayoutEntry<F>[]): Promise<LayoutEntry<F & SourceFile>[]> {
+  const inspected: LayoutEntry<F & SourceFile>[] = [];
+  for (const entry of layout) inspected.push(entry.kind === "file" ? { ...(await inspectSourceFile(entry)), kind: "file" } : entry);
+  return inspected;
 }
 
-/** Every regular file under `dir`, with its path relative to `dir` as archive path. */
+/** Reads a source file's bytes; O_NOFOLLOW so a file swapped for a symlink after inspection is not followed. */
+export async function openSourceFile(file: SourceFile): Promise<ReadStream> {
+  const handle = await open(file.sourcePath, constants.O_RDONLY | constants.O_NOFOLLOW).catch((error: unknown) => {
+    throw new ArchiveError(`cannot read ${file.sourcePath} (it changed or vanished since it was listed)`, { where: file.sourcePath, cause: error });
+  });
+  return handle.createReadStream(); // closes the handle when done
+}
+
+/**
+ * Every regular file under `dir`, with its path relative to `dir` as archive path. Empty
+ * directories are not listed: an archive keeps only the directories its files live in.
+ */
 export async function listDirectoryFiles(dir: string): Promise<ArchiveInput[]> {
   const files: ArchiveInput[] = [];
   const walk = async (relativeDir: string): Promise<void> => {

@@ -48,7 +48,9 @@ def rezip_deterministically(egg):
     os.replace(temp, egg)
 
 
-build_dir = os.path.abspath("build-hostout")
+# Relative on purpose: SOURCES.txt records these paths, and the same egg must
+# come out wherever the scratch copy lives.
+build_dir = "build-hostout"
 sys.argv = ["setup.py", "-q", "egg_info", "--egg-base", build_dir,
             "bdist_egg", "--dist-dir", build_dir, "--bdist-dir", os.path.join(build_dir, "bdist")]
 os.makedirs(build_dir, exist_ok=True)

@@ -9,9 +9,29 @@ import os
 import sys
 import traceback
 import warnings
-from distutils.core import run_setup
+import distutils.core
 
-import setuptools  # noqa: F401  (makes run_setup use setuptools' Distribution)
+import setuptools  # noqa: F401  (makes distutils.core.setup build setuptools' Distribution)
+
+
+def run_setup_to_config(path):
+    """distutils' run_setup, but compiled under the file's real name, so that
+    a traceback points at the line of setup.py that failed."""
+    distutils.core._setup_stop_after = "config"
+    distutils.core._setup_distribution = None
+    saved_argv = sys.argv
+    sys.argv = [path, "--name"]
+    try:
+        with open(path, "rb") as f:
+            exec(compile(f.read(), path, "exec"), {"__file__": path, "__name__": "__main__"})
+    except SystemExit:
+        pass
+    finally:
+        sys.argv = saved_argv
+        distutils.core._setup_stop_after = None
+    if distutils.core._setup_distribution is None:
+        raise RuntimeError("setup.py did not call setup()")
+    return distutils.core._setup_distribution
 
 
 def read(package_dir):
@@ -23,7 +43,7 @@ def read(package_dir):
         os.chdir(package_dir)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            dist = run_setup("setup.py", script_args=["--name"], stop_after="config")
+            dist = run_setup_to_config(os.path.abspath("setup.py"))
         return {"dir": package_dir, "name": dist.get_name(), "version": dist.get_version()}
     except BaseException as error:  # setup.py may raise anything, even SystemExit
         frames = traceback.extract_tb(error.__traceback__)

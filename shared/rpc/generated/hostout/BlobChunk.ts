@@ -11,7 +11,7 @@ export interface BlobChunk {
 
 export interface BlobChunk__Output {
   'sha256': (string);
-  'size': (string);
-  'offset': (string);
+  'size': (number);
+  'offset': (number);
   'data': (Buffer);
 }

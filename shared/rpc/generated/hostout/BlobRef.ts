@@ -9,5 +9,5 @@ export interface BlobRef {
 
 export interface BlobRef__Output {
   'sha256': (string);
-  'size': (string);
+  'size': (number);
 }

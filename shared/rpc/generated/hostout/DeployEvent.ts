@@ -17,5 +17,5 @@ export interface DeployEvent__Output {
   'message': (string);
   'tag': (string);
   'number': (number);
-  'timeMs': (string);
+  'timeMs': (number);
 }

@@ -9,5 +9,5 @@ export interface MissingBlob {
 
 export interface MissingBlob__Output {
   'sha256': (string);
-  'receivedBytes': (string);
+  'receivedBytes': (number);
 }

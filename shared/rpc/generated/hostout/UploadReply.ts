@@ -9,5 +9,5 @@ export interface UploadReply {
 
 export interface UploadReply__Output {
   'sha256': (string);
-  'size': (string);
+  'size': (number);
 }

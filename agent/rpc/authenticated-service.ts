@@ -1,0 +1,132 @@
+import * as grpc from '@grpc/grpc-js';
+import { HostoutError, TrustError } from '../../shared/errors.ts';
+import { readRequestSignature, requestDigest, verifyRequest } from '../../shared/trust/request-signature.ts';
+import type { NonceStore } from '../../shared/trust/nonce-store.ts';
+import type { AuthorizedKeys } from '../../shared/trust/authorized-keys.ts';
+
+/** Who made a verified call: the controller key and the network peer. */
+export interface Caller {
+  keyId: string;
+  peer: string;
+}
+
+export interface AuthenticationContext {
+  /** read on every call, so `hostout-agent authorize/revoke` take effect at once */
+  authorizedKeys(): AuthorizedKeys;
+  nonceStore: NonceStore;
+  /** every refusal is audited */
+  onRefused(peer: string, method: string, error: TrustError): void;
+}
+
+export type UnaryOperation<Req, Res> = (request: Req, caller: Caller) => Promise<Res>;
+export type ServerStreamOperation<Req, Ev> = (request: Req, caller: Caller, emit: (event: Ev) => void) => Promise<void>;
+export type ClientStreamOperation<Req, Res> = (first: Req, rest: AsyncIterable<Req>, caller: Caller) => Promise<Res>;
+
+/**
+ * The agent's service definition with each request's raw bytes remembered,
+ * since signatures cover the bytes as sent, not a re-encoding of them.
+ */
+export function withRequestDigests(definition: grpc.ServiceDefinition): { definition: grpc.ServiceDefinition; digestOf(message: object): string | undefined } {
+  const digests = new WeakMap<object, string>();
+  const wrapped: grpc.ServiceDefinition = {};
+  for (const [name, method] of Object.entries(definition)) {
+    wrapped[name] = {
+      ...method,
+      requestDeserialize: (bytes: Buffer) => {
+        const message = method.requestDeserialize(bytes);
+        digests.set(message, requestDigest(bytes));
+        return message;
+      },
+    };
+  }
+  return { definition: wrapped, digestOf: (message) => digests.get(message) };
+}
+
+/** Verifies the signature on a call's metadata against the digest of its (first) request. */
+export function authenticate(
+  context: AuthenticationContext,
+  call: { metadata: grpc.Metadata; getPeer(): string },
+  method: string,
+  digest: string | undefined,
+): Caller {
+  const peer = call.getPeer();
+  try {
+    if (!digest) throw new TrustError('request bytes were not seen; cannot verify the signature', { where: method });
+    const signature = readRequestSignature(call.metadata);
+    const { keyId } = verifyRequest(signature, method, digest, {
+      authorizedKeys: context.authorizedKeys(),
+      nonceStore: context.nonceStore,
+    });
+    return { keyId, peer };
+  } catch (error) {
+    if (error instanceof TrustError) context.onRefused(peer, method, error);
+    throw error;
+  }
+}
+
+/** A gRPC status for an error: refusals are UNAUTHENTICATED, errors users can act on keep their text. */
+export function toServiceError(error: unknown): Partial<grpc.ServiceError> {
+  if (error instanceof TrustError) return { code: grpc.status.UNAUTHENTICATED, details: error.describe() };
+  if (error instanceof HostoutError) return { code: codeFor(error), details: error.describe() };
+  return { code: grpc.status.INTERNAL, details: `internal agent error: ${(error as Error)?.message ?? error}` };
+}
+
+function codeFor(error: HostoutError): grpc.status {
+  if (error.name === 'LockError') return grpc.status.ABORTED;
+  if (error.name === 'NotFoundError') return grpc.status.NOT_FOUND;
+  return grpc.status.FAILED_PRECONDITION;
+}
+
+export function unaryHandler<Req extends object, Res>(
+  context: AuthenticationContext,
+  method: string,
+  digestOf: (m: object) => string | undefined,
+  operation: UnaryOperation<Req, Res>,
+): grpc.handleUnaryCall<Req, Res> {
+  return (call, callback) => {
+    Promise.resolve()
+      .then(() => operation(call.request, authenticate(context, call, method, digestOf(call.request))))
+      .then((reply) => callback(null, reply), (error) => callback(toServiceError(error)));
+  };
+}
+
+export function serverStreamHandler<Req extends object, Ev>(
+  context: AuthenticationContext,
+  method: string,
+  digestOf: (m: object) => string | undefined,
+  operation: ServerStreamOperation<Req, Ev>,
+): grpc.handleServerStreamingCall<Req, Ev> {
+  return (call) => {
+    Promise.resolve()
+      .then(() => {
+        const caller = authenticate(context, call, method, digestOf(call.request));
+        // A controller that goes away must not stop the operation half-way: events
+        // are simply no longer delivered, the operation finishes on its own.
+        return operation(call.request, caller, (event) => {
+          if (!call.cancelled && call.writable) call.write(event);
+        });
+      })
+      .then(
+        () => call.end(),
+        (error) => call.destroy(Object.assign(new Error(String(toServiceError(error).details)), toServiceError(error))),
+      );
+  };
+}
+
+export function clientStreamHandler<Req extends object, Res>(
+  context: AuthenticationContext,
+  method: string,
+  digestOf: (m: object) => string | undefined,
+  operation: ClientStreamOperation<Req, Res>,
+): grpc.handleClientStreamingCall<Req, Res> {
+  return (call, callback) => {
+    const messages = call[Symbol.asyncIterator]() as AsyncIterator<Req>;
+    (async () => {
+      const first = await messages.next();
+      if (first.done) throw new TrustError('empty stream: the first message must name the blob', { where: method });
+      const caller = authenticate(context, call, method, digestOf(first.value));
+      const rest: AsyncIterable<Req> = { [Symbol.asyncIterator]: () => messages };
+      return operation(first.value, rest, caller);
+    })().then((reply) => callback(null, reply), (error) => callback(toServiceError(error)));
+  };
+}

@@ -1,0 +1,52 @@
+/**
+ * The services plug point: how the agent stops and starts the application around a release
+ * switch. The kind comes from the target's `services` option; each kind is one file.
+ */
+import { commandServices } from "./command-services.ts";
+import { managedServices } from "./managed-services.ts";
+import { supervisorCommands } from "./supervisor-commands.ts";
+import { systemdCommands } from "./systemd-commands.ts";
+
+export interface ServiceSettings {
+  kind: "command" | "systemd" | "supervisor" | "none";
+  /** kind command: shell lines run with /bin/sh in the release directory */
+  start?: string;
+  stop?: string;
+  status?: string;
+  /** kind systemd or supervisor: unit or program names, started in this order and stopped in reverse */
+  names: string[];
+  /** kind supervisor: passed as `supervisorctl -c FILE`; a relative path is read from the release directory */
+  supervisorConfig?: string;
+  /** how long one start, stop or status command may run before its process group is killed */
+  timeoutSeconds?: number;
+}
+
+export interface ServiceControl {
+  start(releaseDir: string): Promise<void>;
+  stop(releaseDir: string): Promise<void>;
+  isRunning(releaseDir: string): Promise<boolean>;
+}
+
+export const DEFAULT_SERVICE_TIMEOUT_SECONDS = 120;
+
+/** Throws ServiceError when the settings lack what their kind needs (commands, names). */
+export function serviceControl(settings: ServiceSettings, log: (line: string) => void): ServiceControl {
+  const timeoutMs = (settings.timeoutSeconds ?? DEFAULT_SERVICE_TIMEOUT_SECONDS) * 1000;
+  switch (settings.kind) {
+    case "command":
+      return commandServices(settings, timeoutMs, log);
+    case "systemd":
+      return managedServices(systemdCommands(settings.names), timeoutMs, log);
+    case "supervisor":
+      return managedServices(supervisorCommands(settings.names, settings.supervisorConfig), timeoutMs, log);
+    case "none":
+      return unmanagedServices;
+  }
+}
+
+/** services = none: the agent does not run the application; nothing to start, nothing running. */
+const unmanagedServices: ServiceControl = {
+  start: async () => {},
+  stop: async () => {},
+  isRunning: async () => false,
+};

@@ -1,0 +1,49 @@
+import { connect, type PeerCertificate } from 'node:tls';
+import { TrustError, HostoutError } from '../../shared/errors.ts';
+import { certificateFingerprint, normalizeFingerprint } from '../../shared/trust/tls-identity.ts';
+
+/**
+ * Fetches the agent's self-signed certificate and accepts it only if it has
+ * the pinned fingerprint. gRPC then trusts exactly this certificate: Node can
+ * pin only a certificate it already trusts, and a fingerprint alone is not one.
+ */
+export function fetchPinnedCertificate(host: string, port: number, fingerprint: string, timeoutMs = 10_000): Promise<string> {
+  const expected = normalizeFingerprint(fingerprint);
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host, port, rejectUnauthorized: false, ALPNProtocols: ['h2'], servername: 'hostout-agent' });
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(unreachable(host, port, `no answer within ${timeoutMs / 1000} s`));
+    }, timeoutMs);
+    socket.once('secureConnect', () => {
+      clearTimeout(timer);
+      const peer: PeerCertificate = socket.getPeerCertificate();
+      socket.end();
+      if (!peer?.raw) return reject(new TrustError('the agent presented no TLS certificate', { where: `${host}:${port}` }));
+      const pem = `-----BEGIN CERTIFICATE-----\n${peer.raw.toString('base64').replace(/(.{64})/g, '$1\n').trimEnd()}\n-----END CERTIFICATE-----\n`;
+      const actual = certificateFingerprint(pem);
+      if (actual !== expected) {
+        return reject(
+          new TrustError(`agent TLS fingerprint mismatch: expected ${expected}, got ${actual}`, {
+            where: `${host}:${port}`,
+            hint: 'this is not the agent that was paired, or its identity was re-created; if you re-created it, pin the fingerprint `hostout-agent init` printed',
+          }),
+        );
+      }
+      resolve(pem);
+    });
+    socket.once('error', (error) => {
+      clearTimeout(timer);
+      reject(unreachable(host, port, error.message));
+    });
+  });
+}
+
+export class AgentUnreachableError extends HostoutError {}
+
+function unreachable(host: string, port: number, reason: string): AgentUnreachableError {
+  return new AgentUnreachableError(`no agent answers at ${host}:${port} (${reason})`, {
+    where: `${host}:${port}`,
+    hint: 'is hostout-agent running there? check agent-port, or run `ctl bootstrap` for a new host',
+  });
+}

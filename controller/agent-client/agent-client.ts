@@ -1,0 +1,105 @@
+import * as grpc from '@grpc/grpc-js';
+import { HostoutError, TrustError } from '../../shared/errors.ts';
+import { AgentClientConstructor, methodPath, serializeRequest, signedMethodName, type AgentClient, type AgentMethodName } from '../../shared/rpc/agent-service.ts';
+import { putRequestSignature, requestDigest, signRequest } from '../../shared/trust/request-signature.ts';
+import type { ControllerKey } from '../../shared/trust/controller-key.ts';
+import { pinnedChannelCredentials, PINNED_TLS_CHANNEL_OPTIONS } from '../../shared/trust/tls-identity.ts';
+import { fetchPinnedCertificate } from './agent-certificate.ts';
+
+export interface AgentAddress {
+  host: string;
+  port: number;
+  fingerprint: string;
+}
+
+/** An error the agent reported, with the agent's own explanation. */
+export class AgentCallError extends HostoutError {
+  readonly code: grpc.status;
+  constructor(message: string, code: grpc.status, where: string) {
+    super(message, { where });
+    this.code = code;
+  }
+}
+
+/**
+ * A signed, pinned connection to one agent. Every call is signed over the
+ * method, time, a nonce and the exact request bytes.
+ */
+export class AgentConnection {
+  private constructor(
+    private readonly client: AgentClient,
+    private readonly key: ControllerKey,
+    readonly address: AgentAddress,
+  ) {}
+
+  static async open(address: AgentAddress, key: ControllerKey): Promise<AgentConnection> {
+    const certPem = await fetchPinnedCertificate(address.host, address.port, address.fingerprint);
+    const client = new AgentClientConstructor(`${address.host}:${address.port}`, pinnedChannelCredentials(certPem, address.fingerprint), {
+      ...PINNED_TLS_CHANNEL_OPTIONS,
+      'grpc.max_receive_message_length': 64 * 1024 * 1024,
+    }) as unknown as AgentClient;
+    return new AgentConnection(client, key, address);
+  }
+
+  close(): void {
+    this.client.close();
+  }
+
+  private signedMetadata(method: AgentMethodName, request: unknown): grpc.Metadata {
+    const digest = requestDigest(serializeRequest(method, request));
+    return putRequestSignature(signRequest(this.key, signedMethodName(methodPath(method), this.address.fingerprint), digest));
+  }
+
+  unary<Res>(method: AgentMethodName, request: object, timeoutMs = 60_000): Promise<Res> {
+    const metadata = this.signedMetadata(method, request);
+    return new Promise((resolve, reject) => {
+      const fn = (this.client as unknown as Record<string, Function>)[method]!.bind(this.client);
+      fn(request, metadata, { deadline: Date.now() + timeoutMs }, (error: grpc.ServiceError | null, reply: Res) =>
+        error ? reject(this.describe(error, method)) : resolve(reply),
+      );
+    });
+  }
+
+  /** A server stream (Deploy, Rollback): events as they come, then the end or the agent's error. */
+  async *stream<Ev>(method: AgentMethodName, request: object): AsyncGenerator<Ev> {
+    const metadata = this.signedMetadata(method, request);
+    const fn = (this.client as unknown as Record<string, Function>)[method]!.bind(this.client);
+    const call: grpc.ClientReadableStream<Ev> = fn(request, metadata);
+    try {
+      for await (const event of call) yield event as Ev;
+    } catch (error) {
+      throw this.describe(error as grpc.ServiceError, method);
+    }
+  }
+
+  /** A client stream (UploadBlob): the first message is signed, the rest follow it. */
+  clientStream<Req extends object, Res>(method: AgentMethodName, first: Req, rest: AsyncIterable<Req>): Promise<Res> {
+    const metadata = this.signedMetadata(method, first);
+    return new Promise((resolve, reject) => {
+      const fn = (this.client as unknown as Record<string, Function>)[method]!.bind(this.client);
+      const call: grpc.ClientWritableStream<Req> = fn(metadata, (error: grpc.ServiceError | null, reply: Res) =>
+        error ? reject(this.describe(error, method)) : resolve(reply),
+      );
+      (async () => {
+        call.write(first);
+        for await (const message of rest) {
+          if (!call.write(message)) await new Promise((r) => call.once('drain', r));
+        }
+        call.end();
+      })().catch((error) => {
+        call.cancel();
+        reject(error);
+      });
+    });
+  }
+
+  private describe(error: grpc.ServiceError, method: string): HostoutError {
+    const where = `${this.address.host}:${this.address.port}`;
+    if (error instanceof HostoutError) return error;
+    if (error.code === grpc.status.UNAUTHENTICATED) return new TrustError(`the agent refused the request: ${error.details}`, { where });
+    if (error.code === grpc.status.UNAVAILABLE) {
+      return new AgentCallError(`lost the connection to the agent during ${method}: ${error.details}`, error.code, where);
+    }
+    return new AgentCallError(error.details || error.message, error.code, where);
+  }
+}

@@ -1,0 +1,36 @@
+/**
+ * The [buildout] values buildout itself refuses while starting up, checked on the
+ * substituted section so the error names the line a person has to fix.
+ */
+import { ConfigError } from '../../shared/errors.ts';
+import type { ConfigValue } from './section-merge.ts';
+
+const BOOLEAN_OPTIONS = [
+  'offline', 'newest', 'prefer-final', 'use-dependency-links', 'allow-picked-versions',
+  'show-picked-versions', 'install-from-cache', 'abi-tag-eggs',
+];
+
+export function checkBuildoutSection(buildout: Map<string, ConfigValue>): void {
+  const offline = buildout.get('offline')?.value === 'true';
+  for (const name of BOOLEAN_OPTIONS) {
+    const option = buildout.get(name);
+    // Buildout reads `newest` only when it is online.
+    if (name === 'newest' && offline) continue;
+    if (option && option.value !== 'true' && option.value !== 'false') {
+      throw refused(option, `invalid value for buildout:${name}: "${option.value}"`, 'write true or false');
+    }
+  }
+  const fromCache = buildout.get('install-from-cache');
+  if (fromCache?.value === 'true' && offline) {
+    throw refused(fromCache, "install-from-cache can't be used with offline mode", 'turn one of them off');
+  }
+  // The tag depends on the Python ABI of the machine that runs buildout, which we cannot see.
+  const abiTag = buildout.get('abi-tag-eggs');
+  if (abiTag?.value === 'true') {
+    throw refused(abiTag, 'abi-tag-eggs is not supported', 'remove abi-tag-eggs or set it to false');
+  }
+}
+
+function refused(option: ConfigValue, message: string, hint: string): ConfigError {
+  return new ConfigError(message, { where: `${option.file}:${option.line}`, hint });
+}

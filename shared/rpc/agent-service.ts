@@ -1,0 +1,43 @@
+import { fileURLToPath } from 'node:url';
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+import type { ProtoGrpcType } from './generated/hostout.ts';
+
+/** The Agent service from proto/hostout.proto, as grpc-js definitions with TypeScript types. */
+export const PROTO_FILE = fileURLToPath(new URL('../../proto/hostout.proto', import.meta.url));
+
+const packageDefinition = protoLoader.loadSync(PROTO_FILE, {
+  keepCase: false,
+  longs: Number,
+  enums: String,
+  defaults: true,
+  oneofs: true,
+});
+
+const loaded = grpc.loadPackageDefinition(packageDefinition) as unknown as ProtoGrpcType;
+
+export const AgentClientConstructor = loaded.hostout.Agent;
+export const agentServiceDefinition: grpc.ServiceDefinition = loaded.hostout.Agent.service;
+
+export type AgentMethodName = keyof typeof agentServiceDefinition & string;
+
+/** The full gRPC path of a method, e.g. /hostout.Agent/Deploy: what request signatures cover. */
+export function methodPath(method: AgentMethodName): string {
+  return agentServiceDefinition[method]!.path;
+}
+
+/** The bytes a request serializes to: signatures cover exactly these. */
+export function serializeRequest(method: AgentMethodName, request: unknown): Buffer {
+  return agentServiceDefinition[method]!.requestSerialize(request);
+}
+
+export type * from './generated/hostout/Agent.ts';
+
+/**
+ * What a request signature names as its method: the gRPC path and the agent's
+ * own TLS fingerprint, so that a request made for one host cannot be replayed
+ * to another host that trusts the same controller key.
+ */
+export function signedMethodName(path: string, agentFingerprint: string): string {
+  return `${path}@${agentFingerprint}`;
+}

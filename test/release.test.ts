@@ -1,0 +1,188 @@
+/**
+ * `ctl release` on the example buildout, end to end: real zc.buildout, real
+ * setuptools, the real CLI; then the production buildout built offline on a
+ * clean "host" from nothing but the archive and the listed eggs.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { appendFileSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ctl, ctlJson, runCommand } from './support/ctl.ts';
+import { copyExampleBuildout, removeDir, runBuildout } from './support/example-buildout.ts';
+import { freePort, httpGet } from './support/ports.ts';
+
+interface ReleaseJson {
+  tag: string;
+  buildout: string;
+  archive: { file: string; sha256: string; size: number };
+  versionsFile: string;
+  eggs: { name: string; version: string; develop: boolean; changed: boolean; file: string; sha256: string }[];
+}
+
+const versionsOf = (r: ReleaseJson) => Object.fromEntries(r.eggs.map((e) => [e.name, e.version]));
+const changedOf = (r: ReleaseJson) => r.eggs.filter((e) => e.changed).map((e) => e.name);
+
+test('a first release pins every egg and its archive builds offline on a clean host', async (t) => {
+  const dir = copyExampleBuildout();
+  t.after(() => removeDir(dir));
+  const release = await ctlJson<ReleaseJson>(['release'], { cwd: dir });
+
+  assert.match(release.tag, /^\d{8}-[0-9a-f]{8}$/);
+  assert.equal(release.buildout, 'hostout.cfg');
+  assert.deepEqual(versionsOf(release), { 'acme.core': '1.0', 'acme.recipe': '1.0', 'acme.web': '1.0', plainhtml: '1.2' });
+  assert.deepEqual(changedOf(release).sort(), ['acme.core', 'acme.recipe', 'acme.web']);
+  assert.equal(release.eggs.find((e) => e.name === 'plainhtml')!.develop, false);
+  for (const egg of release.eggs) {
+    assert.equal(createHash('sha256').update(readFileSync(egg.file)).digest('hex'), egg.sha256, egg.name);
+  }
+  assert.equal(createHash('sha256').update(readFileSync(release.archive.file)).digest('hex'), release.archive.sha256);
+  const pins = readFileSync(release.versionsFile, 'utf8');
+  assert.match(pins, /^acme\.web\s+= 1\.0$/m);
+  assert.match(pins, /^plainhtml\s+= 1\.2$/m);
+  assert.ok(existsSync(join(dir, 'hostout-ledger.txt')), 'the ledger is written beside buildout.cfg');
+
+  // The clean host: the archive, the listed eggs, and nothing else: no src/, no index.
+  const host = mkdtempSync(join(tmpdir(), 'hostout-host-'));
+  // after-hooks run in the order they were added: stop the service, then remove its files
+  t.after(async () => {
+    if (existsSync(join(host, 'bin/acme-ctl'))) await runCommand(join(host, 'bin/acme-ctl'), ['stop'], { cwd: host });
+    removeDir(host);
+  });
+  const untar = await runCommand('tar', ['-xzf', release.archive.file, '-C', host]);
+  assert.equal(untar.code, 0, untar.stderr);
+  assert.deepEqual(readdirSync(host).sort(), ['base.cfg', 'hostout.cfg', 'prod.cfg', 'versions.cfg']);
+  mkdirSync(join(host, 'dist'));
+  for (const egg of release.eggs) copyFileSync(egg.file, join(host, 'dist', egg.file.split('/').at(-1)!));
+  const port = await freePort();
+  await runBuildout(host, ['-c', release.buildout, `settings:port=${port}`]);
+
+  const start = await runCommand(join(host, 'bin/acme-ctl'), ['start'], { cwd: host });
+  assert.equal(start.code, 0, start.stderr);
+  let page: Awaited<ReturnType<typeof httpGet>> = { error: 'not tried' };
+  for (let i = 0; i < 50 && !('status' in page); i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    page = await httpGet(`http://127.0.0.1:${port}/`);
+  }
+  assert.ok('status' in page, `the released service answers: ${JSON.stringify(page)}`);
+  assert.equal(page.status, 200);
+  assert.match(page.body, /acme\.web 1\.0, visit 1/);
+  const script = readFileSync(join(host, 'bin/acme-web'), 'utf8');
+  assert.doesNotMatch(script, /\/src\//, 'production runs eggs, not source checkouts');
+});
+
+test('releasing again changes nothing: unchanged, after the dev buildout, and from a copy elsewhere', async (t) => {
+  const dir = copyExampleBuildout();
+  t.after(() => removeDir(dir));
+  const first = await ctlJson<ReleaseJson>(['release'], { cwd: dir });
+  const ledger = readFileSync(join(dir, 'hostout-ledger.txt'), 'utf8');
+
+  const again = await ctlJson<ReleaseJson>(['release'], { cwd: dir });
+  assert.deepEqual(changedOf(again), []);
+  assert.deepEqual(versionsOf(again), versionsOf(first));
+  assert.equal(again.archive.sha256, first.archive.sha256, 'same content, same archive bytes');
+  assert.equal(readFileSync(join(dir, 'hostout-ledger.txt'), 'utf8'), ledger, 'the ledger is untouched');
+
+  await runBuildout(dir); // the developer's own buildout run: egg-info, bin/, develop-eggs/
+  const afterBuildout = await ctlJson<ReleaseJson>(['release'], { cwd: dir });
+  assert.deepEqual(changedOf(afterBuildout), []);
+  assert.deepEqual(versionsOf(afterBuildout), versionsOf(first));
+
+  const elsewhere = mkdtempSync(join(tmpdir(), 'hostout-moved-'));
+  t.after(() => removeDir(elsewhere));
+  cpSync(dir, elsewhere, { recursive: true });
+  const moved = await ctlJson<ReleaseJson>(['release'], { cwd: elsewhere });
+  assert.deepEqual(changedOf(moved), []);
+  assert.deepEqual(versionsOf(moved), versionsOf(first));
+
+  // A fresh checkout: the committed ledger, none of the caches; eggs are rebuilt byte for byte.
+  removeDir(join(elsewhere, '.hostout'));
+  const fresh = await ctlJson<ReleaseJson>(['release'], { cwd: elsewhere });
+  assert.deepEqual(changedOf(fresh), []);
+  assert.deepEqual(fresh.eggs.map((e) => e.sha256), first.eggs.map((e) => e.sha256));
+});
+
+test('editing one file releases only that egg, at a higher version', async (t) => {
+  const dir = copyExampleBuildout();
+  t.after(() => removeDir(dir));
+  const first = await ctlJson<ReleaseJson>(['release'], { cwd: dir });
+  appendFileSync(join(dir, 'src/acme.core/acme/core/store.py'), '\n# a change\n');
+  const second = await ctlJson<ReleaseJson>(['release'], { cwd: dir });
+  assert.deepEqual(changedOf(second), ['acme.core']);
+  assert.equal(versionsOf(second)['acme.core'], '1.0.post1');
+  assert.equal(versionsOf(second)['acme.web'], versionsOf(first)['acme.web']);
+  assert.notEqual(second.tag, first.tag);
+  assert.match(readFileSync(join(dir, 'hostout-ledger.txt'), 'utf8'), /^acme\.core 1\.0\.post1 [0-9a-f]{64} [0-9a-f]{64} /m);
+
+  const plan = await ctlJson<{ eggs: { name: string; version: string; changed: boolean }[] }>(['plan'], { cwd: dir });
+  assert.deepEqual(plan.eggs.filter((e) => e.changed), [], 'after the release, the plan has nothing to do');
+});
+
+test('a develop line in prod.cfg is refused with its file and line, and nothing is written', async (t) => {
+  const dir = copyExampleBuildout();
+  t.after(() => removeDir(dir));
+  appendFileSync(join(dir, 'prod.cfg'), '\n[buildout]\ndevelop = src/acme.web\n');
+  const lines = readFileSync(join(dir, 'prod.cfg'), 'utf8').split('\n');
+  const result = await ctl(['release'], { cwd: dir });
+  assert.notEqual(result.code, 0);
+  assert.match(result.stderr, new RegExp(`prod\\.cfg:${lines.indexOf('develop = src/acme.web') + 1}: .*develop`));
+  assert.equal(existsSync(join(dir, 'hostout-ledger.txt')), false);
+  assert.equal(existsSync(join(dir, '.hostout/releases')), false);
+});
+
+test('bad input gets one clear message and a non-zero exit', async (t) => {
+  const dir = copyExampleBuildout();
+  t.after(() => removeDir(dir));
+  const cases: { name: string; setup: () => void; args?: string[]; expect: RegExp }[] = [
+    { name: 'missing config', setup: () => {}, args: ['release', '-c', 'nope.cfg'], expect: /nope\.cfg/ },
+    { name: 'unknown target', setup: () => {}, args: ['release', 'staging'], expect: /no deployment target named 'staging'.*\n.*production/ },
+    {
+      name: 'misspelt target option',
+      setup: () => appendFileSync(join(dir, 'buildout.cfg'), 'keep-release = 3\n'),
+      expect: /unknown option 'keep-release'[\s\S]*did you mean 'keep-releases'/,
+    },
+  ];
+  for (const c of cases) {
+    c.setup();
+    const result = await ctl(c.args ?? ['release'], { cwd: dir });
+    assert.notEqual(result.code, 0, c.name);
+    assert.match(result.stderr, c.expect, c.name);
+    assert.doesNotMatch(result.stderr, /at .*\.ts:\d+/, `${c.name}: no stack trace`);
+  }
+});
+
+test('a failing setup.py or a package without a version is named, and the ledger is untouched', async (t) => {
+  const dir = copyExampleBuildout();
+  t.after(() => removeDir(dir));
+  await ctlJson(['release'], { cwd: dir });
+  const ledger = readFileSync(join(dir, 'hostout-ledger.txt'), 'utf8');
+
+  const setupPy = join(dir, 'src/acme.web/setup.py');
+  const original = readFileSync(setupPy, 'utf8');
+  writeFileSync(setupPy, original.replace('from setuptools', 'import no_such_module\nfrom setuptools'));
+  let result = await ctl(['release'], { cwd: dir });
+  assert.notEqual(result.code, 0);
+  assert.match(result.stderr, /acme\.web\/setup\.py:1: setup\.py failed: ModuleNotFoundError/);
+
+  writeFileSync(setupPy, original.replace('version="1.0",', ''));
+  result = await ctl(['release'], { cwd: dir });
+  assert.notEqual(result.code, 0);
+  assert.match(result.stderr, /acme\.web\/setup\.py: the package has no version/);
+  assert.equal(readFileSync(join(dir, 'hostout-ledger.txt'), 'utf8'), ledger);
+});
+
+test('config errors name the file: a missing extends file and a cycle', async (t) => {
+  const dir = copyExampleBuildout();
+  t.after(() => removeDir(dir));
+  writeFileSync(join(dir, 'dev.cfg'), readFileSync(join(dir, 'dev.cfg'), 'utf8').replace('extends = base.cfg', 'extends = base.cfg missing.cfg'));
+  let result = await ctl(['plan'], { cwd: dir });
+  assert.notEqual(result.code, 0);
+  assert.match(result.stderr, /dev\.cfg:\d+: .*missing\.cfg/);
+
+  writeFileSync(join(dir, 'dev.cfg'), readFileSync(join(dir, 'dev.cfg'), 'utf8').replace('extends = base.cfg missing.cfg', 'extends = buildout.cfg'));
+  result = await ctl(['plan'], { cwd: dir });
+  assert.notEqual(result.code, 0);
+  assert.match(result.stderr, /cycle|circular/i);
+  assert.match(result.stderr, /buildout\.cfg/);
+});
