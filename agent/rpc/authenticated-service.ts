@@ -28,7 +28,7 @@ export type ClientStreamOperation<Req, Res> = (first: Req, rest: AsyncIterable<R
  */
 export function withRequestDigests(definition: grpc.ServiceDefinition): { definition: grpc.ServiceDefinition; digestOf(message: object): string | undefined } {
   const digests = new WeakMap<object, string>();
-  const wrapped: grpc.ServiceDefinition = {};
+  const wrapped: Record<string, grpc.MethodDefinition<object, unknown>> = {};
   for (const [name, method] of Object.entries(definition)) {
     wrapped[name] = {
       ...method,
@@ -39,7 +39,7 @@ export function withRequestDigests(definition: grpc.ServiceDefinition): { defini
       },
     };
   }
-  return { definition: wrapped, digestOf: (message) => digests.get(message) };
+  return { definition: wrapped as grpc.ServiceDefinition, digestOf: (message) => digests.get(message) };
 }
 
 /** Verifies the signature on a call's metadata against the digest of its (first) request. */

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, test } from "node:test";
 import { StateError } from "../../shared/errors.ts";
 import { agentLayout, ensureLayout, type AgentLayout } from "./agent-layout.ts";
 import { BlobStore } from "./blob-store.ts";
-import { finishedScript, startNodeScript, stateModule, waitForLine } from "./test-support/node-script.ts";
+import { NodeScript, stateModule } from "./test-support/node-script.ts";
 
 const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
 
@@ -123,7 +123,7 @@ describe("BlobStore", () => {
     const source = join(layout.root, "source.bin");
     writeFileSync(source, bytes);
     // The child sends 64 KiB, reports it, then hangs on as a stalled connection would, until killed.
-    const child = startNodeScript(`
+    const child = new NodeScript(`
       import { readFileSync } from "node:fs";
       import { agentLayout } from ${stateModule("agent-layout.ts")};
       import { BlobStore } from ${stateModule("blob-store.ts")};
@@ -134,9 +134,8 @@ describe("BlobStore", () => {
       console.log("sent " + upload.receivedBytes);
       setInterval(() => {}, 1000);
     `);
-    await waitForLine(child, (line) => line === `sent ${64 * 1024}`);
-    child.kill("SIGKILL");
-    assert.equal((await finishedScript(child)).signal, "SIGKILL");
+    await child.waitForLine((line) => line === `sent ${64 * 1024}`);
+    assert.equal((await child.kill()).signal, "SIGKILL");
 
     const [missing] = store.missing([sha]);
     assert.deepEqual(missing, { sha, receivedBytes: 64 * 1024 });

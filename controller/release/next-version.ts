@@ -60,9 +60,10 @@ export function incrementLastSegment(version: string): string {
   const v = pep440.explain(version);
   if (!v) throw new ReleaseError(`not a PEP 440 version: ${version}`);
   const base = (v.epoch ? `${v.epoch}!` : '') + v.release.join('.') + (v.pre ? `${v.pre[0]}${v.pre[1]}` : '');
-  const post = v.post === null ? '' : `.post${v.post}`;
-  if (v.dev !== null) return `${base}${post}.dev${v.dev + 1}`;
-  return `${base}.post${(v.post ?? 0) + 1}`;
+  const postNumber = v.post === null ? null : Number(v.post);
+  const post = postNumber === null ? '' : `.post${postNumber}`;
+  if (v.dev !== null) return `${base}${post}.dev${Number(v.dev) + 1}`;
+  return `${base}.post${(postNumber ?? 0) + 1}`;
 }
 
 function sameRelease(a: string, b: string): boolean {

@@ -6,7 +6,7 @@
 import { Header, Pax, type HeaderData } from "tar";
 import { ArchiveError } from "../errors.ts";
 import { planArchiveLayout, type ArchiveInput, type LayoutEntry } from "./archive-layout.ts";
-import { writeFileAtomically, type FileDigest } from "./atomic-write.ts";
+import { writeStreamAtomic, type FileDigest } from "../fs/atomic-write.ts";
 import { gzipDeterministically } from "./deterministic-gzip.ts";
 import { inspectLayout, openSourceFile, type SourceFile } from "./source-file.ts";
 
@@ -16,7 +16,7 @@ const BLOCK = 512;
 
 export async function writeDeterministicTarGz(entries: readonly ArchiveInput[], outFile: string): Promise<FileDigest> {
   const layout = await inspectLayout(planArchiveLayout(entries, outFile));
-  return writeFileAtomically(outFile, gzipDeterministically(tarStream(layout)));
+  return writeStreamAtomic(outFile, gzipDeterministically(tarStream(layout)));
 }
 
 async function* tarStream(layout: readonly LayoutEntry<SourceFile>[]): AsyncGenerator<Buffer> {

@@ -7,7 +7,7 @@ import { PassThrough } from "node:stream";
 import { ZipFile } from "yazl";
 import { ArchiveError } from "../errors.ts";
 import { planArchiveLayout } from "./archive-layout.ts";
-import { writeFileAtomically, type FileDigest } from "./atomic-write.ts";
+import { writeStreamAtomic, type FileDigest } from "../fs/atomic-write.ts";
 import { inspectLayout, listDirectoryFiles, openSourceFile } from "./source-file.ts";
 
 const ZIP_LEVEL = 9;
@@ -46,5 +46,5 @@ export async function zipDirectoryDeterministically(dir: string, outFile: string
     });
   }
   zip.end();
-  return writeFileAtomically(outFile, output);
+  return writeStreamAtomic(outFile, output);
 }

@@ -6,7 +6,8 @@ import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { TrustError } from "../errors.ts";
 import { keyIdOf, parsePublicKey } from "./controller-key.ts";
-import { makePrivateDirectory, readOwnerWritableFile, writeFileAtomic } from "./private-file.ts";
+import { makePrivateDirectory, readOwnerWritableFile } from "./private-file.ts";
+import { writeFileAtomic } from "../fs/atomic-write.ts";
 
 /** keyId → public key ("ed25519:<base64>"), as verifiers consume it. */
 export type AuthorizedKeys = ReadonlyMap<string, string>;

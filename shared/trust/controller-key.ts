@@ -9,7 +9,8 @@ import { homedir } from "node:os";
 import { isAbsolute, join } from "node:path";
 import nacl from "tweetnacl";
 import { TrustError } from "../errors.ts";
-import { makePrivateDirectory, readOwnerOnlyFile, writeFileAtomic } from "./private-file.ts";
+import { makePrivateDirectory, readOwnerOnlyFile } from "./private-file.ts";
+import { writeFileAtomic } from "../fs/atomic-write.ts";
 
 export interface ControllerKey {
   /** "ed25519:<base64 of the 32-byte public key>" */

@@ -5,7 +5,7 @@
  * persisted to an append-only, fsync'd file so a restarted agent still refuses replays.
  */
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, writeSync } from "node:fs";
-import { writeFileAtomic } from "./private-file.ts";
+import { writeFileAtomic } from "../fs/atomic-write.ts";
 
 /** How far a request's timestamp may be from the agent's clock, either way. */
 export const DEFAULT_SIGNATURE_WINDOW_MS = 5 * 60 * 1000;

@@ -3,7 +3,8 @@ import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, test } from "node:test";
-import { readOwnerOnlyFile, readOwnerWritableFile, writeFileAtomic } from "./private-file.ts";
+import { readOwnerOnlyFile, readOwnerWritableFile } from "./private-file.ts";
+import { writeFileAtomic } from "../fs/atomic-write.ts";
 
 describe("private files", () => {
   let dir: string;

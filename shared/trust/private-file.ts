@@ -1,56 +1,14 @@
 /**
- * Files that hold secrets or trust decisions: written atomically (temp, fsync, rename),
+ * Files that hold secrets or trust decisions: written with shared/fs/atomic-write.ts,
  * created owner-only, and refused when others can read or change them.
  */
-import { randomBytes } from "node:crypto";
-import {
-  closeSync,
-  fchmodSync,
-  fstatSync,
-  fsyncSync,
-  linkSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  unlinkSync,
-  writeFileSync,
-} from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { closeSync, fstatSync, mkdirSync, openSync, readFileSync } from "node:fs";
 import { TrustError } from "../errors.ts";
 
-export interface AtomicWriteOptions {
-  /** permission bits of the new file, e.g. 0o600 */
-  mode: number;
-  /** keep a file that already exists instead of replacing it (safe against a concurrent creator) */
-  noClobber?: boolean;
-}
 
 /** Creates `dir` (and parents) readable by the owner only; an existing directory is left as is. */
 export function makePrivateDirectory(dir: string): void {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-}
-
-/**
- * Writes `path` so that readers see either the old content or the new, never a torn file.
- * Returns false when `noClobber` is set and the file already existed (it is left untouched).
- */
-export function writeFileAtomic(path: string, data: string | Uint8Array, options: AtomicWriteOptions): boolean {
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
-  const fd = openSync(temp, "wx", options.mode);
-  try {
-    fchmodSync(fd, options.mode); // the umask must not widen or narrow what we asked for
-    writeFileSync(fd, data);
-    fsyncSync(fd);
-  } catch (error) {
-    closeSync(fd);
-    unlinkSync(temp);
-    throw error;
-  }
-  closeSync(fd);
-  const written = options.noClobber ? linkUnlessExists(temp, path) : renameOver(temp, path);
-  if (written) fsyncDirectory(dirname(path));
-  return written;
 }
 
 /**
@@ -77,40 +35,6 @@ function readCheckedFile(path: string, what: string, forbiddenBits: number, prob
       });
     }
     return readFileSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-function renameOver(temp: string, path: string): boolean {
-  try {
-    renameSync(temp, path);
-  } catch (error) {
-    unlinkSync(temp);
-    throw error;
-  }
-  return true;
-}
-
-// link(2) fails with EEXIST instead of replacing, so two processes creating the same file
-// at once end up sharing one of the two versions rather than each keeping its own.
-function linkUnlessExists(temp: string, path: string): boolean {
-  try {
-    linkSync(temp, path);
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "EEXIST") return false;
-    throw error;
-  } finally {
-    unlinkSync(temp);
-  }
-}
-
-// The rename is only durable once the directory entry itself reaches the disk.
-function fsyncDirectory(dir: string): void {
-  const fd = openSync(dir, "r");
-  try {
-    fsyncSync(fd);
   } finally {
     closeSync(fd);
   }

@@ -11,7 +11,8 @@ import type { PeerCertificate } from "node:tls";
 import { credentials, type ChannelCredentials } from "@grpc/grpc-js";
 import { generate } from "selfsigned";
 import { TrustError } from "../errors.ts";
-import { makePrivateDirectory, readOwnerOnlyFile, writeFileAtomic } from "./private-file.ts";
+import { makePrivateDirectory, readOwnerOnlyFile } from "./private-file.ts";
+import { writeFileAtomic } from "../fs/atomic-write.ts";
 
 export interface TlsIdentity {
   certPem: string;

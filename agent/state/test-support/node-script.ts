@@ -1,10 +1,9 @@
 /**
- * Tests of crash safety and locking need real, separate processes. These run a snippet of
- * JavaScript as an ES module in a fresh `node` with tsx loaded, so it can import the repo's
+ * Tests of crash safety and locking need real, separate processes. A NodeScript runs a snippet
+ * of JavaScript as an ES module in a fresh `node` with tsx loaded, so it can import the repo's
  * .ts files by absolute path (see `stateModule`).
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { once } from "node:events";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 
@@ -15,13 +14,6 @@ export function stateModule(file: string): string {
   return JSON.stringify(join(import.meta.dirname, "..", file));
 }
 
-export function startNodeScript(code: string): ChildProcess {
-  return spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", code], {
-    cwd: repoRoot,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-}
-
 export interface ScriptResult {
   exitCode: number | null;
   signal: NodeJS.Signals | null;
@@ -29,29 +21,66 @@ export interface ScriptResult {
   stderr: string;
 }
 
-/** Runs `code` to its end (or until `child` is killed) and collects its output. */
-export async function finishedScript(child: ChildProcess): Promise<ScriptResult> {
-  let stdout = "";
-  let stderr = "";
-  child.stdout?.on("data", (data: Buffer) => (stdout += data.toString()));
-  child.stderr?.on("data", (data: Buffer) => (stderr += data.toString()));
-  const [exitCode, signal] = (await once(child, "close")) as [number | null, NodeJS.Signals | null];
-  return { exitCode, signal, stdout, stderr };
-}
+export class NodeScript {
+  readonly child: ChildProcess;
+  /** settles when the process has exited and its output is read */
+  readonly finished: Promise<ScriptResult>;
+  private readonly lines: string[] = [];
+  private readonly waiters = new Set<() => void>();
+  private stderr = "";
+  private ended = false;
 
-export function runNodeScript(code: string): Promise<ScriptResult> {
-  return finishedScript(startNodeScript(code));
-}
-
-/** Resolves with the first line of the child's stdout that `matches`; rejects if it exits first. */
-export function waitForLine(child: ChildProcess, matches: (line: string) => boolean): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let stderr = "";
-    child.stderr?.on("data", (data: Buffer) => (stderr += data.toString()));
-    const lines = createInterface({ input: child.stdout! });
-    lines.on("line", (line) => {
-      if (matches(line)) resolve(line);
+  constructor(code: string) {
+    this.child = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", code], {
+      cwd: repoRoot,
+      stdio: ["ignore", "pipe", "pipe"],
     });
-    child.once("exit", (code, signal) => reject(new Error(`script exited (${code ?? signal}) before the expected line\n${stderr}`)));
-  });
+    this.child.stderr!.on("data", (data: Buffer) => (this.stderr += data.toString()));
+    createInterface({ input: this.child.stdout! }).on("line", (line) => {
+      this.lines.push(line);
+      this.notify();
+    });
+    this.finished = new Promise((resolve) => {
+      this.child.once("close", (exitCode, signal) => {
+        this.ended = true;
+        this.notify();
+        resolve({ exitCode, signal, stdout: this.lines.map((line) => `${line}\n`).join(""), stderr: this.stderr });
+      });
+    });
+  }
+
+  get pid(): number {
+    return this.child.pid!;
+  }
+
+  /** The first line of stdout (seen so far or to come) that `matches`; rejects if the script ends without one. */
+  waitForLine(matches: (line: string) => boolean): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const line = this.lines.find(matches);
+        if (line !== undefined) resolve(line);
+        else if (this.ended) {
+          reject(new Error(`script ended (${this.child.exitCode ?? this.child.signalCode}) before the expected line\n${this.stderr}`));
+        } else return;
+        this.waiters.delete(check);
+      };
+      this.waiters.add(check);
+      check();
+    });
+  }
+
+  /** SIGKILLs the process (if it still runs) and waits for it to be gone. */
+  async kill(): Promise<ScriptResult> {
+    this.child.kill("SIGKILL");
+    return this.finished;
+  }
+
+  private notify(): void {
+    for (const waiter of [...this.waiters]) waiter();
+  }
+}
+
+/** Runs `code` to its end. */
+export function runNodeScript(code: string): Promise<ScriptResult> {
+  return new NodeScript(code).finished;
 }

@@ -1,0 +1,71 @@
+/**
+ * The health check after start: probe the URL and/or command until they pass, `retries`
+ * attempts spread evenly over `timeoutSeconds`. Each attempt may use all the time left (a
+ * first request after start can be slow); the answer is a value, the deploy decides.
+ */
+import { setTimeout as sleep } from "node:timers/promises";
+import { formatSeconds } from "../services/run-command.ts";
+import { probeCommand } from "./command-probe.ts";
+import { probeHttp } from "./http-probe.ts";
+import type { Probe, ProbeResult } from "./probe.ts";
+
+export interface HealthSettings {
+  /** http(s) URL that must answer 2xx */
+  url?: string;
+  /** shell line run in the release directory that must exit 0 */
+  command?: string;
+  timeoutSeconds: number;
+  /** how many attempts within timeoutSeconds (at least one) */
+  retries: number;
+}
+
+export type HealthResult = { ok: true; attempts: number } | { ok: false; attempts: number; reason: string };
+
+export async function checkHealth(settings: HealthSettings, releaseDir: string, log: (line: string) => void): Promise<HealthResult> {
+  const probes = healthProbes(settings, releaseDir, log);
+  if ("reason" in probes) return { ok: false, attempts: 0, reason: probes.reason };
+  if (probes.length === 0) return { ok: true, attempts: 0 };
+
+  const attemptsAllowed = Math.max(1, Math.floor(settings.retries));
+  const timeoutMs = settings.timeoutSeconds * 1000;
+  const began = Date.now();
+  const deadline = began + timeoutMs;
+  let reason = `no attempt fits in a health timeout of ${formatSeconds(timeoutMs)}`;
+  let attempts = 0;
+  while (attempts < attemptsAllowed && Date.now() < deadline) {
+    attempts += 1;
+    const result = await probeAll(probes, deadline - Date.now());
+    if (result.ok) {
+      log(`health: healthy at attempt ${attempts}`);
+      return { ok: true, attempts };
+    }
+    reason = result.reason;
+    log(`health: attempt ${attempts}/${attemptsAllowed}: ${reason}`);
+    if (attempts < attemptsAllowed) await sleep(Math.max(0, Math.min(began + (attempts * timeoutMs) / attemptsAllowed, deadline) - Date.now()));
+  }
+  return { ok: false, attempts, reason };
+}
+
+/** The probes the settings ask for (URL first, then command), or why the settings are unusable. */
+function healthProbes(settings: HealthSettings, releaseDir: string, log: (line: string) => void): Probe[] | { reason: string } {
+  const probes: Probe[] = [];
+  if (settings.url !== undefined) {
+    const url = URL.canParse(settings.url) ? new URL(settings.url) : undefined;
+    if (url?.protocol !== "http:" && url?.protocol !== "https:") return { reason: `health-url ${settings.url} is not an http or https URL` };
+    probes.push((timeoutMs) => probeHttp(url, timeoutMs));
+  }
+  if (settings.command !== undefined) {
+    const line = settings.command;
+    probes.push((timeoutMs) => probeCommand(line, releaseDir, timeoutMs, log));
+  }
+  return probes;
+}
+
+async function probeAll(probes: readonly Probe[], timeoutMs: number): Promise<ProbeResult> {
+  const started = Date.now();
+  for (const probe of probes) {
+    const result = await probe(Math.max(1, timeoutMs - (Date.now() - started)));
+    if (!result.ok) return result;
+  }
+  return { ok: true };
+}
