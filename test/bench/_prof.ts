@@ -23,3 +23,13 @@ for (let k = 0; k < 9; k++) {
   t('forget x50', () => tree.packageDirs.forEach(d => c.forgetMissingUnder(d, new Set(all))));
 }
 for (const [k, v] of Object.entries(res)) { v.sort((a, b) => a - b); console.log(k.padEnd(20), v[4]!.toFixed(1), 'min', v[0]!.toFixed(1)); }
+{
+  const c = StatCache.open(cf);
+  const sets = tree.packageDirs.map(d => new Set(listSourceFiles(d).map(p => join(d, p))));
+  const r: number[] = [];
+  for (let k = 0; k < 9; k++) { const s = performance.now(); tree.packageDirs.forEach((d, i) => c.forgetMissingUnder(d, sets[i]!)); r.push(performance.now() - s); }
+  r.sort((a, b) => a - b); console.log('forget real x50', r[4]!.toFixed(1));
+  const r2: number[] = [];
+  for (let k = 0; k < 9; k++) { const c2 = StatCache.open(cf); const s = performance.now(); for (const p of all) c2.lookup(p, lstatSync(p, { bigint: true })); r2.push(performance.now() - s); }
+  r2.sort((a, b) => a - b); console.log('lstat+lookup', r2[4]!.toFixed(1));
+}
