@@ -34,4 +34,37 @@ export interface Manifest {
   eggs: ManifestEgg[];
   /** the versions.cfg content: every egg production needs, name -> version */
   pins: Record<string, string>;
+  settings: DeploySettings;
+}
+
+/**
+ * How the agent runs this release: the deployment target's options, carried
+ * in the signed manifest so the host needs no config of its own.
+ */
+export interface DeploySettings {
+  services: {
+    kind: 'command' | 'systemd' | 'supervisor' | 'none';
+    start?: string;
+    stop?: string;
+    status?: string;
+    names: string[];
+  };
+  db: {
+    kind: 'files' | 'postgresql' | 'command' | 'none';
+    paths: string[];
+    database?: string;
+    backupCommand?: string;
+    restoreCommand?: string;
+  };
+  health: { url?: string; command?: string; timeoutSeconds: number; retries: number };
+  keepReleases: number;
+  /** release directories that live in shared/ and outlive releases (var, ...) */
+  sharedDirs: string[];
+}
+
+/** A manifest as the agent receives it: the manifest and the controller's signature of it. */
+export interface SignedManifest {
+  manifest: Manifest;
+  keyId: string;
+  signature: string;
 }

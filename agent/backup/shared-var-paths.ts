@@ -22,11 +22,15 @@ export const RESTORE_STAGING_SUFFIX = ".hostout-restoring";
 export const RESTORE_REPLACED_SUFFIX = ".hostout-replaced";
 
 /** `paths` from the target (db-paths), or every entry of shared/var when empty. */
-export async function backupEntries(paths: readonly string[], sharedVarDir: string): Promise<BackupEntries> {
+export async function backupEntries(paths: readonly string[], sharedVarDir: string, log: (line: string) => void): Promise<BackupEntries> {
   const chosen = paths.length > 0 ? checkedSharedVarPaths(paths) : await sharedVarEntries(sharedVarDir);
   const presence = new Map<string, boolean>();
   for (const path of chosen) {
     const kind = await entryKind(join(sharedVarDir, path));
+    if (kind === "special") {
+      log(`backup: skipping ${join(sharedVarDir, path)}: not a file, directory or symlink`);
+      continue;
+    }
     presence.set(path, kind !== "absent");
     if (kind === "absent" || kind === "sqlite") {
       for (const suffix of SQLITE_SIBLING_SUFFIXES) {
@@ -67,9 +71,11 @@ async function sharedVarEntries(sharedVarDir: string): Promise<string[]> {
   }
 }
 
-async function entryKind(path: string): Promise<"absent" | "sqlite" | "other"> {
+/** "special": a socket, FIFO or device, which is not data (a ZEO or supervisor socket). */
+async function entryKind(path: string): Promise<"absent" | "sqlite" | "other" | "special"> {
   try {
     const stats = await lstat(path);
+    if (!stats.isFile() && !stats.isDirectory() && !stats.isSymbolicLink()) return "special";
     return stats.isFile() && (await startsWith(path, SQLITE_HEADER)) ? "sqlite" : "other";
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return "absent";

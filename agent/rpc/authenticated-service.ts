@@ -108,7 +108,8 @@ export function serverStreamHandler<Req extends object, Ev>(
       })
       .then(
         () => call.end(),
-        (error) => call.destroy(Object.assign(new Error(String(toServiceError(error).details)), toServiceError(error))),
+        // grpc-js sends an 'error' event's status as the call's final status (destroy would not)
+        (error) => call.emit('error', Object.assign(new Error(String(toServiceError(error).details)), toServiceError(error))),
       );
   };
 }

@@ -94,6 +94,11 @@ export function runCommand(spec: CommandSpec): Promise<CommandOutcome> {
     });
     child.stderr.on("data", (chunk: Buffer) => stderrLines.write(chunk));
 
+    const timer = setTimeout(() => {
+      outcome.timedOut = true;
+      killProcessGroup(child.pid);
+    }, spec.timeoutMs);
+    let graceTimer: NodeJS.Timeout | undefined;
     let openPipes = 2;
     let exited = false;
     let settled = false;
@@ -113,7 +118,6 @@ export function runCommand(spec: CommandSpec): Promise<CommandOutcome> {
     child.stdout.on("close", pipeClosed);
     child.stderr.on("close", pipeClosed);
 
-    let graceTimer: NodeJS.Timeout | undefined;
     child.on("exit", (code, signal) => {
       exited = true;
       outcome.exitCode = code;
@@ -130,11 +134,6 @@ export function runCommand(spec: CommandSpec): Promise<CommandOutcome> {
       outcome.startProblem = error.code === "ENOENT" ? `${spec.argv[0]} was not found (is it installed and on PATH?)` : error.message;
       settle();
     });
-
-    const timer = setTimeout(() => {
-      outcome.timedOut = true;
-      killProcessGroup(child.pid);
-    }, spec.timeoutMs);
   });
 }
 

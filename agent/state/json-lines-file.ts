@@ -4,15 +4,20 @@
  * can leave behind: a last line cut short.
  */
 import { closeSync, fstatSync, fsyncSync, openSync, readSync, writeSync } from "node:fs";
+import { dirname } from "node:path";
+import { fsyncDirectory } from "../../shared/fs/atomic-write.ts";
 
 /** Appends `value` as one JSON line and returns once it is on disk. */
 export function appendJsonLine(file: string, value: unknown, mode = 0o600): void {
   const fd = openSync(file, "a+", mode);
   try {
+    const created = fstatSync(fd).size === 0;
     // A torn line from a crash has no newline; end it, so this entry starts a line of its own.
     const prefix = endsWithNewline(fd) ? "" : "\n";
     writeAll(fd, Buffer.from(`${prefix}${JSON.stringify(value)}\n`));
     fsyncSync(fd);
+    // The first entry also makes the file's name durable.
+    if (created) fsyncDirectory(dirname(file));
   } finally {
     closeSync(fd);
   }

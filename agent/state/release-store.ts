@@ -10,7 +10,7 @@ import { StateError } from "../../shared/errors.ts";
 import { fsyncDirectory, writeFileAtomic } from "../../shared/fs/atomic-write.ts";
 import { extractTarGzSafely } from "../../shared/archive/safe-extract.ts";
 import type { ManifestEgg } from "../../shared/manifest.ts";
-import { backupDir, checkReleaseTag, releaseDir, type AgentLayout } from "./agent-layout.ts";
+import { checkReleaseTag, releaseDir, type AgentLayout } from "./agent-layout.ts";
 
 /** Inside each release directory: what the release is. */
 export const RELEASE_INFO_FILE = ".hostout-release.json";
@@ -168,7 +168,12 @@ export class ReleaseStore {
    */
   async stageRelease(tag: string, archivePath: string, sharedDirs: readonly string[]): Promise<string> {
     const dir = releaseDir(this.layout, tag);
-    if (existsSync(dir)) throw new StateError(`release ${tag} already exists`, { where: dir, hint: "deploy it with --force to stage it again" });
+    if (existsSync(dir)) {
+      throw new StateError(`release ${tag} already exists`, {
+        where: dir,
+        hint: "a tag is staged once; remove that release first if it is not current",
+      });
+    }
     const staging = join(this.layout.releasesDir, `.${tag}.staging`);
     rmSync(staging, { recursive: true, force: true });
     try {

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { HostoutError } from '../../shared/errors.ts';
 import { registerReleaseCommands } from './release-commands.ts';
+import { registerAgentCommands } from './agent-commands.ts';
 
 const program = new Command('ctl')
   .description('Hostout controller: release a development buildout and deploy it to hosts running hostout-agent')
@@ -8,6 +9,7 @@ const program = new Command('ctl')
   .configureHelp({ sortSubcommands: false });
 
 registerReleaseCommands(program);
+registerAgentCommands(program);
 
 
 try {

@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
-import { gatherReleaseInputs } from '../release/release-inputs.ts';
-import { planRelease } from '../release/release-plan.ts';
-import { applyRelease } from '../release/apply-release.ts';
+import { loadTargetConfig } from '../release/release-inputs.ts';
+import { planTargetRelease, releaseTarget } from '../release/release-pipeline.ts';
 import { planJson, planSummary, releaseJson, releaseSummary } from './release-report.ts';
 
 interface ReleaseOptions {
@@ -18,8 +17,7 @@ export function registerReleaseCommands(program: Command): void {
     .option('-c, --config <file>', 'the development buildout config', 'buildout.cfg')
     .option('--json', 'print one JSON object instead of a summary')
     .action(async (target: string | undefined, options: ReleaseOptions) => {
-      const inputs = await gatherReleaseInputs(resolve(options.config), target);
-      const plan = planRelease({ ...inputs, productionConfigPath: inputs.target.buildoutFile, now: new Date() });
+      const { plan } = await planTargetRelease(loadTargetConfig(resolve(options.config), target));
       process.stdout.write(options.json ? JSON.stringify(planJson(plan), null, 2) + '\n' : planSummary(plan));
     });
 
@@ -30,9 +28,7 @@ export function registerReleaseCommands(program: Command): void {
     .option('-c, --config <file>', 'the development buildout config', 'buildout.cfg')
     .option('--json', 'print one JSON object instead of a summary')
     .action(async (target: string | undefined, options: ReleaseOptions) => {
-      const inputs = await gatherReleaseInputs(resolve(options.config), target);
-      const plan = planRelease({ ...inputs, productionConfigPath: inputs.target.buildoutFile, now: new Date() });
-      const result = await applyRelease(inputs, plan);
+      const { plan, result } = await releaseTarget(loadTargetConfig(resolve(options.config), target));
       for (const warning of result.warnings) process.stderr.write(`warning: ${warning}\n`);
       process.stdout.write(options.json ? JSON.stringify(releaseJson(result), null, 2) + '\n' : releaseSummary(plan, result));
     });

@@ -77,6 +77,7 @@ export async function applyRelease(inputs: ReleaseInputs, plan: ReleasePlan): Pr
     archive: { sha256: archive.sha256, size: archive.size },
     eggs: eggs.map(({ changed: _changed, file: _file, ...egg }) => egg),
     pins: plan.pins,
+    settings: plan.settings,
   };
   writeFileAtomic(join(workDir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
 

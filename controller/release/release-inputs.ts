@@ -10,7 +10,6 @@ import { resolveProductionEggs, type ResolvedDist } from './resolve-production-e
 import { composeArchiveEntries, refuseDevelopInProduction, type ArchiveEntry } from './buildout-archive.ts';
 import { StatCache } from './stat-cache.ts';
 import { hashSourceTree } from './source-hash.ts';
-import { listSourceFiles } from './source-tree.ts';
 import type { DevelopPackage } from './release-plan.ts';
 import { writeFileAtomic } from '../../shared/fs/atomic-write.ts';
 
@@ -31,9 +30,13 @@ export interface ReleaseInputs {
 
 export const STATE_DIR_NAME = '.hostout';
 
-export async function gatherReleaseInputs(configFile: string, targetName: string | undefined): Promise<ReleaseInputs> {
+/** The developer's buildout and the deployment target in it. */
+export function loadTargetConfig(configFile: string, targetName: string | undefined): { config: BuildoutConfig; target: Target } {
   const config = loadBuildoutConfig(configFile);
-  const target = selectTarget(config, targetName);
+  return { config, target: selectTarget(config, targetName) };
+}
+
+export async function gatherReleaseInputs({ config, target }: { config: BuildoutConfig; target: Target }): Promise<ReleaseInputs> {
   const production = loadBuildoutConfig(target.buildoutFile);
   refuseDevelopInProduction(production);
 
@@ -72,7 +75,8 @@ async function readDevelopPackages(dirs: readonly string[], python: string, stat
   const statCache = StatCache.open(join(stateDir, 'stat-cache.json'));
   const hashed = dirs.map((dir) => {
     try {
-      return { dir, ...hashSourceTree(dir, statCache), files: listSourceFiles(dir) };
+      const tree = hashSourceTree(dir, statCache);
+      return { dir, hash: tree.hash, files: tree.paths };
     } catch (error) {
       const origin = config.option('buildout', 'develop');
       throw new ConfigError(`develop names ${dir}, which cannot be read: ${(error as Error).message}`, {

@@ -1,4 +1,6 @@
 import type { Target } from '../target/target.ts';
+import type { DeploySettings } from '../../shared/manifest.ts';
+import { canonicalJson } from '../../shared/trust/manifest-signature.ts';
 import type { LedgerEntry } from './ledger.ts';
 import { pickVersion, type VersionDecision } from './next-version.ts';
 import type { ResolvedDist } from './resolve-production-eggs.ts';
@@ -35,6 +37,7 @@ export interface PlanInputs {
   /** digest of the archive's files that do not depend on the plan */
   productionFilesDigest: string;
   productionConfigPath: string;
+  settings: DeploySettings;
   now: Date;
 }
 
@@ -48,6 +51,7 @@ export interface ReleasePlan {
   pins: Record<string, string>;
   versionsFileText: string;
   hostBuildoutText: string;
+  settings: DeploySettings;
   /** develop packages production does not use: neither released nor shipped */
   unusedDevelopPackages: string[];
 }
@@ -78,10 +82,10 @@ export function planRelease(inputs: PlanInputs): ReleasePlan {
   const pins = Object.fromEntries(eggs.map((e) => [e.name, e.version]));
   const versionsFileText = renderVersionsFile(pins);
   const hostBuildoutText = renderHostBuildout(relativeProductionConfig(inputs), inputs.target.versionsFile);
-  const archiveDigest = `${inputs.productionFilesDigest}\n${versionsFileText}\n${hostBuildoutText}`;
+  const contentDigest = `${inputs.productionFilesDigest}\n${versionsFileText}\n${hostBuildoutText}\n${canonicalJson(inputs.settings)}`;
   return {
     target: inputs.target.name,
-    tag: releaseTag(inputs.now, archiveDigest, pins),
+    tag: releaseTag(inputs.now, contentDigest, pins),
     created: inputs.now.toISOString(),
     buildout: HOST_BUILDOUT_FILE,
     versionsFileName: inputs.target.versionsFile,
@@ -89,6 +93,7 @@ export function planRelease(inputs: PlanInputs): ReleasePlan {
     pins,
     versionsFileText,
     hostBuildoutText,
+    settings: inputs.settings,
     unusedDevelopPackages: inputs.developPackages.filter((p) => !used.includes(p)).map((p) => p.name),
   };
 }

@@ -16,6 +16,8 @@ export interface SourceTreeHash {
   hash: string;
   /** source files in the tree */
   files: number;
+  /** their relative paths, sorted: what an egg is built from */
+  paths: string[];
   /** bytes of file content read this time: 0 when the stat cache vouched for every file */
   bytesRead: number;
 }
@@ -37,26 +39,23 @@ const DIGEST_FORMAT = 'hostout-source-tree/1\0';
  */
 export function hashSourceTree(packageDir: string, cache: StatCache): SourceTreeHash {
   const root = resolve(packageDir);
-  const present = new Set<string>();
+  const paths = listSourceFiles(root);
   const read = { bytes: 0 };
-  const entries = listSourceFiles(root).map((path) => {
-    const absPath = join(root, path);
-    present.add(absPath);
-    return { path, ...hashSourceFile(absPath, cache, read) };
-  });
-  cache.forgetMissingUnder(root, present);
-  return { hash: digestSourceEntries(entries), files: entries.length, bytesRead: read.bytes };
+  const entries = paths.map((path) => ({ path, ...hashSourceFile(root, path, cache, read) }));
+  cache.forgetAllBut(root, new Set(paths));
+  return { hash: digestSourceEntries(entries), files: entries.length, paths, bytesRead: read.bytes };
 }
 
-function hashSourceFile(absPath: string, cache: StatCache, read: { bytes: number }): Omit<SourceEntry, 'path'> {
+function hashSourceFile(root: string, path: string, cache: StatCache, read: { bytes: number }): Omit<SourceEntry, 'path'> {
+  const absPath = join(root, path);
   try {
     const stat = lstatSync(absPath, { bigint: true });
     if (stat.isSymbolicLink()) return { mode: '120000', sha256: sha256Hex(readlinkSync(absPath, { encoding: 'buffer' })) };
     if (!stat.isFile()) throw sourceChangedError(absPath);
-    let sha256 = cache.lookup(absPath, stat);
+    let sha256 = cache.lookup(root, path, stat);
     if (sha256 === undefined) {
       sha256 = sha256OfFile(absPath, read);
-      cache.remember(absPath, stat, sha256);
+      cache.remember(root, path, stat, sha256);
     }
     return { mode: (stat.mode & 0o111n) === 0n ? '100644' : '100755', sha256 };
   } catch (error) {

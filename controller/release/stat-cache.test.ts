@@ -88,38 +88,40 @@ test('a racy entry is never trusted, even after a save by a later run', () => {
   const now = probeFilesystemClock(join(cacheFile, '..'));
   const stat = (timeNs: bigint) => ({ size: 10n, mtimeNs: timeNs, ctimeNs: timeNs, ino: 7n });
   const old = stat(now - 10_000_000_000n);
-  cache.remember('/src/old.py', old, 'a'.repeat(64));
-  cache.remember('/src/racy.py', stat(now), 'b'.repeat(64));
-  assert.equal(cache.lookup('/src/old.py', old), 'a'.repeat(64));
-  assert.equal(cache.lookup('/src/old.py', { ...old, ctimeNs: old.ctimeNs + 1n }), undefined);
-  assert.equal(cache.lookup('/src/racy.py', stat(now)), undefined);
+  cache.remember('/src', 'old.py', old, 'a'.repeat(64));
+  cache.remember('/src', 'racy.py', stat(now), 'b'.repeat(64));
+  assert.equal(cache.lookup('/src', 'old.py', old), 'a'.repeat(64));
+  assert.equal(cache.lookup('/src', 'old.py', { ...old, ctimeNs: old.ctimeNs + 1n }), undefined);
+  assert.equal(cache.lookup('/src', 'racy.py', stat(now)), undefined);
   // Edited now, then given an old mtime back (touch -r, rsync -t): racy by its ctime.
   const backdated = { ...old, ctimeNs: now };
-  cache.remember('/src/backdated.py', backdated, 'd'.repeat(64));
-  assert.equal(cache.lookup('/src/backdated.py', backdated), undefined);
+  cache.remember('/src', 'backdated.py', backdated, 'd'.repeat(64));
+  assert.equal(cache.lookup('/src', 'backdated.py', backdated), undefined);
   cache.save();
 
   settleFilesystemClock(join(cacheFile, '..'));
   const later = StatCache.open(cacheFile);
-  later.remember('/src/other.py', old, 'c'.repeat(64));
+  later.remember('/src', 'other.py', old, 'c'.repeat(64));
   later.save();
   const latest = StatCache.open(cacheFile);
-  assert.equal(latest.lookup('/src/old.py', old), 'a'.repeat(64));
-  assert.equal(latest.lookup('/src/racy.py', stat(now)), undefined);
+  assert.equal(latest.lookup('/src', 'old.py', old), 'a'.repeat(64));
+  assert.equal(latest.lookup('/src', 'racy.py', stat(now)), undefined);
 });
 
 test('a damaged cache file is ignored and replaced', () => {
   const checkout = settledCheckout();
   const cold = hashAndSave(checkout);
   const good = JSON.parse(readFileSync(checkout.cacheFile, 'utf8'));
-  const firstPath = Object.keys(good.files)[0]!;
+  const files = good.trees[checkout.dir];
+  const firstPath = Object.keys(files)[0]!;
   const damaged = [
     '{"format":"hostout-stat-cache/1","files":{',
     '',
     '\u0000\u0001binary',
     JSON.stringify({ ...good, format: 'something-else/9' }),
     JSON.stringify({ ...good, trustedBeforeNs: 12.5 }),
-    JSON.stringify({ ...good, files: { ...good.files, [firstPath]: { ...good.files[firstPath], sha256: 'f'.repeat(64), ino: -1 } } }),
+    JSON.stringify({ ...good, trees: { [checkout.dir]: [] } }),
+    JSON.stringify({ ...good, trees: { [checkout.dir]: { ...files, [firstPath]: { ...files[firstPath], sha256: 'f'.repeat(64), ino: -1 } } } }),
   ];
   for (const text of damaged) {
     writeFileSync(checkout.cacheFile, text);
@@ -131,12 +133,16 @@ test('a damaged cache file is ignored and replaced', () => {
   }
 });
 
-test('entries of files that are gone are dropped from the cache', () => {
+test('entries of files that are gone are dropped, those of other trees kept', () => {
   const checkout = settledCheckout();
+  const other = makeBenchTree(mkdtempSync(join(tmpdir(), 'stat-cache-other-')), { eggs: 1, files: 3 }).packageDirs[0]!;
+  const cache = StatCache.open(checkout.cacheFile);
+  hashSourceTree(other, cache);
+  cache.save();
   hashAndSave(checkout);
-  const removed = join(checkout.dir, 'setup.py');
-  rmSync(removed);
+  rmSync(join(checkout.dir, 'setup.py'));
   assert.equal(hashAndSave(checkout).saved, true);
-  const files = Object.keys(JSON.parse(readFileSync(checkout.cacheFile, 'utf8')).files);
-  assert.ok(files.length > 0 && !files.includes(removed));
+  const trees = JSON.parse(readFileSync(checkout.cacheFile, 'utf8')).trees;
+  assert.ok(Object.keys(trees[checkout.dir]).length > 0 && !('setup.py' in trees[checkout.dir]));
+  assert.equal(hashAndSave({ ...checkout, dir: other }).bytesRead, 0);
 });

@@ -1,13 +1,15 @@
 import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, rmSync, type BigIntStats } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { dirname, join, sep } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ReleaseError } from '../../shared/errors.ts';
 import { writeFileAtomic } from '../../shared/fs/atomic-write.ts';
 
 /**
  * The sha256 of source files remembered by their stat, as git's index does, so an
- * unchanged file is not read again on the next release. One JSON file, keyed by
- * absolute path; it only saves time, so a damaged one is dropped and rebuilt.
+ * unchanged file is not read again on the next release. One JSON file, keyed by the
+ * tree's absolute directory, then the file's path in it (so forgetting a tree's deleted
+ * files costs that tree's size, not the cache's); it only saves time, so a damaged
+ * one is dropped and rebuilt.
  *
  * A file is re-read when its size, mtime, ctime or inode differ. ctime cannot be set
  * from user space, so an edit that keeps the size and restores the mtime (rsync -t,
@@ -43,8 +45,11 @@ interface StoredCache {
   format: typeof FORMAT;
   /** the filesystem clock when the run that wrote this file started; newer entries were racy */
   trustedBeforeNs: string;
-  files: Record<string, StoredFile>;
+  /** absolute tree directory → path relative to it → file */
+  trees: Record<string, Record<string, StoredFile>>;
 }
+
+type TreeFiles = Map<string, CachedFile>;
 
 const FORMAT = 'hostout-stat-cache/1';
 
@@ -56,36 +61,38 @@ export class StatCache {
     readonly path: string,
     /** filesystem time read before any file of this run was; entries must be older */
     private readonly trustedBeforeNs: bigint,
-    private readonly files: Map<string, CachedFile>,
+    private readonly trees: Map<string, TreeFiles>,
   ) {}
 
   /** Loads the cache at `path` (missing or damaged: starts empty) and reads the filesystem clock beside it. */
   static open(path: string): StatCache {
     const trustedBeforeNs = probeFilesystemClock(dirname(path));
-    return new StatCache(path, trustedBeforeNs, loadTrustedFiles(path));
+    return new StatCache(path, trustedBeforeNs, loadTrustedTrees(path));
   }
 
-  /** The remembered sha256 of the file at `absPath`, if its stat still matches and it was not racy. */
-  lookup(absPath: string, stat: FileStat): string | undefined {
-    const cached = this.files.get(absPath);
+  /** The remembered sha256 of `relPath` in the tree at `treeDir`, if its stat still matches and it was not racy. */
+  lookup(treeDir: string, relPath: string, stat: FileStat): string | undefined {
+    const cached = this.trees.get(treeDir)?.get(relPath);
     if (!cached || !sameStat(cached, stat) || !isOlderThan(cached, this.trustedBeforeNs)) return undefined;
     return cached.sha256;
   }
 
-  remember(absPath: string, stat: FileStat, sha256: string): void {
-    const cached = this.files.get(absPath);
+  remember(treeDir: string, relPath: string, stat: FileStat, sha256: string): void {
+    let files = this.trees.get(treeDir);
+    if (!files) this.trees.set(treeDir, (files = new Map()));
+    const cached = files.get(relPath);
     if (cached && sameStat(cached, stat) && cached.sha256 === sha256) return;
     const { size, mtimeNs, ctimeNs, ino } = stat;
-    this.files.set(absPath, { size, mtimeNs, ctimeNs, ino, sha256 });
+    files.set(relPath, { size, mtimeNs, ctimeNs, ino, sha256 });
     this.changed = true;
   }
 
-  /** Drops entries below `dir` for files no longer there, so old files do not pile up. */
-  forgetMissingUnder(dir: string, present: ReadonlySet<string>): void {
-    const prefix = dir.endsWith(sep) ? dir : dir + sep;
-    for (const path of this.files.keys()) {
-      if (path.startsWith(prefix) && !present.has(path)) {
-        this.files.delete(path);
+  /** Drops the tree's entries for files not in `relPaths`, so deleted files do not pile up. */
+  forgetAllBut(treeDir: string, relPaths: ReadonlySet<string>): void {
+    const files = this.trees.get(treeDir);
+    for (const relPath of files?.keys() ?? []) {
+      if (!relPaths.has(relPath)) {
+        files!.delete(relPath);
         this.changed = true;
       }
     }
@@ -94,8 +101,11 @@ export class StatCache {
   /** Writes the cache atomically if anything changed since it was opened; says whether it wrote. */
   save(): boolean {
     if (!this.changed) return false;
-    const stored: StoredCache = { format: FORMAT, trustedBeforeNs: String(this.trustedBeforeNs), files: {} };
-    for (const [path, file] of this.files) stored.files[path] = toStored(file);
+    const stored: StoredCache = { format: FORMAT, trustedBeforeNs: String(this.trustedBeforeNs), trees: {} };
+    for (const [treeDir, files] of this.trees) {
+      const tree: Record<string, StoredFile> = (stored.trees[treeDir] = {});
+      for (const [relPath, file] of files) tree[relPath] = toStored(file);
+    }
     try {
       writeFileAtomic(this.path, JSON.stringify(stored));
     } catch (error) {
@@ -135,24 +145,27 @@ export function probeFilesystemClock(dir: string): bigint {
   }
 }
 
-function loadTrustedFiles(path: string): Map<string, CachedFile> {
-  const files = new Map<string, CachedFile>();
+function loadTrustedTrees(path: string): Map<string, TreeFiles> {
+  const trees = new Map<string, TreeFiles>();
   let stored: Partial<StoredCache>;
   try {
     stored = JSON.parse(readFileSync(path, 'utf8'));
   } catch {
-    return files;
+    return trees;
   }
-  if (stored?.format !== FORMAT || !isDecimal(stored.trustedBeforeNs) || typeof stored.files !== 'object' || !stored.files) {
-    return files;
-  }
+  if (stored?.format !== FORMAT || !isDecimal(stored.trustedBeforeNs) || !isObject(stored.trees)) return trees;
   const trustedBeforeNs = BigInt(stored.trustedBeforeNs);
-  for (const [filePath, entry] of Object.entries(stored.files)) {
-    const file = fromStored(entry);
-    // A racy entry never becomes trusted by being carried into a later save.
-    if (file && isOlderThan(file, trustedBeforeNs)) files.set(filePath, file);
+  for (const [treeDir, storedFiles] of Object.entries(stored.trees)) {
+    if (!isObject(storedFiles)) continue;
+    const files: TreeFiles = new Map();
+    for (const [relPath, entry] of Object.entries(storedFiles)) {
+      const file = fromStored(entry);
+      // A racy entry never becomes trusted by being carried into a later save.
+      if (file && isOlderThan(file, trustedBeforeNs)) files.set(relPath, file);
+    }
+    trees.set(treeDir, files);
   }
-  return files;
+  return trees;
 }
 
 function fromStored(entry: unknown): CachedFile | undefined {
@@ -179,6 +192,10 @@ function sameStat(a: FileStat, b: FileStat): boolean {
 
 function isOlderThan(stat: FileStat, clockNs: bigint): boolean {
   return stat.mtimeNs < clockNs && stat.ctimeNs < clockNs;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
 }
 
 function isDecimal(value: unknown): value is string {

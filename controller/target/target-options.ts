@@ -29,7 +29,7 @@ export const TARGET_OPTIONS: readonly TargetOptionSpec[] = [
   { key: 'agent-port', kind: 'integer', default: '7611', description: 'TCP port the agent listens on (gRPC over TLS)' },
   { key: 'agent-fingerprint', kind: 'fingerprint', description: 'sha256 fingerprint of the agent\'s TLS certificate, as printed by `hostout-agent init` (needed when the agent was not bootstrapped by ctl)' },
   { key: 'keep-releases', kind: 'integer', default: '5', description: 'built releases kept on the host for rollback' },
-  { key: 'services', kind: 'enum', default: 'command', choices: ['command', 'systemd', 'supervisor', 'none'], description: 'how the application is started and stopped' },
+  { key: 'services', kind: 'enum', choices: ['command', 'systemd', 'supervisor', 'none'], description: 'how the application is started and stopped; default: command when start is set, else none' },
   { key: 'start', kind: 'string', description: 'services = command: shell command run in the release directory to start the application' },
   { key: 'stop', kind: 'string', description: 'services = command: shell command to stop it' },
   { key: 'status', kind: 'string', description: 'services = command: shell command that exits 0 while it runs' },

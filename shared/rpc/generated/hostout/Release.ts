@@ -10,6 +10,7 @@ export interface Release {
   'current'?: (boolean);
   'eggs'?: (_hostout_Egg)[];
   'hasBackup'?: (boolean);
+  'built'?: (boolean);
 }
 
 export interface Release__Output {
@@ -20,4 +21,5 @@ export interface Release__Output {
   'current': (boolean);
   'eggs': (_hostout_Egg__Output)[];
   'hasBackup': (boolean);
+  'built': (boolean);
 }

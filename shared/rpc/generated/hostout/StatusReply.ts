@@ -13,6 +13,7 @@ export interface StatusReply {
   'backups'?: (string)[];
   'lock'?: (_hostout_Lock | null);
   'state'?: (string);
+  'hostname'?: (string);
 }
 
 export interface StatusReply__Output {
@@ -25,4 +26,5 @@ export interface StatusReply__Output {
   'backups': (string)[];
   'lock': (_hostout_Lock__Output | null);
   'state': (string);
+  'hostname': (string);
 }

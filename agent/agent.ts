@@ -1,0 +1,114 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import pino, { type Logger } from 'pino';
+import { agentLayout, type AgentLayout } from './state/agent-layout.ts';
+import { readAgentConfig, type AgentConfig } from './config/agent-config.ts';
+import { BlobStore } from './state/blob-store.ts';
+import { ReleaseStore } from './state/release-store.ts';
+import { appendAudit, readAudit, type AuditRecord } from './state/audit-log.ts';
+import { readDeployLock } from './state/deploy-lock.ts';
+import { loadAuthorizedKeys, authorizedKeysPath, type AuthorizedKeys } from '../shared/trust/authorized-keys.ts';
+import { NonceStore } from '../shared/trust/nonce-store.ts';
+import { loadTlsIdentity } from '../shared/trust/tls-identity.ts';
+import { StateError } from '../shared/errors.ts';
+import type { SignedManifest } from '../shared/manifest.ts';
+import { readKnownVersions, type KnownVersion } from './state/known-versions.ts';
+import { AGENT_VERSION } from './agent-version.ts';
+
+export const MANIFEST_FILE = '.hostout-manifest.json';
+
+/**
+ * One host's agent: its state directory and the stores in it. Deploy,
+ * rollback and recovery are functions over this object (agent/deploy/);
+ * the RPC server and the host CLI call them, and hold no logic of their own.
+ */
+export class Agent {
+  readonly layout: AgentLayout;
+  readonly config: AgentConfig;
+  readonly blobs: BlobStore;
+  readonly releases: ReleaseStore;
+  readonly log: Logger;
+  readonly startedAt = Date.now();
+  /** what the agent is doing now, for status: idle, deploying TAG, rolling back */
+  activity = 'idle';
+
+  constructor(path: string, log?: Logger) {
+    this.layout = agentLayout(path);
+    this.config = readAgentConfig(this.layout);
+    this.blobs = new BlobStore(this.layout);
+    this.releases = new ReleaseStore(this.layout);
+    this.log = log ?? pino({ level: process.env.HOSTOUT_LOG_LEVEL ?? 'info' }, pino.destination(2));
+  }
+
+  /** The buildout launcher copied into the state by init (Debian's buildout needs it on Python 3.11). */
+  get buildoutLauncher(): string {
+    return join(this.layout.agentDir, 'buildout_launcher.py');
+  }
+
+  get fingerprint(): string {
+    const identity = loadTlsIdentity(this.layout.tlsDir);
+    if (!identity) throw new StateError('the agent has no TLS identity', { where: this.layout.tlsDir, hint: 'run hostout-agent init' });
+    return identity.fingerprint;
+  }
+
+  authorizedKeys(): AuthorizedKeys {
+    return loadAuthorizedKeys(authorizedKeysPath(this.layout.agentDir));
+  }
+
+  openNonceStore(): NonceStore {
+    return NonceStore.persistent(join(this.layout.agentDir, 'nonces'));
+  }
+
+  audit(record: Omit<AuditRecord, 'time'>): void {
+    appendAudit(this.layout.auditFile, record);
+  }
+
+  history(limit: number): AuditRecord[] {
+    return readAudit(this.layout.auditFile, limit);
+  }
+
+  uptimeSeconds(): number {
+    return (Date.now() - this.startedAt) / 1000;
+  }
+
+  /** The signed manifest a release was deployed with. */
+  manifestOf(tag: string): SignedManifest | undefined {
+    const file = join(this.layout.releasesDir, tag, MANIFEST_FILE);
+    return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as SignedManifest) : undefined;
+  }
+
+  knownVersions(names: readonly string[]): KnownVersion[] {
+    const wanted = new Set(names.map((n) => n.toLowerCase()));
+    return readKnownVersions(this.layout).filter((v) => wanted.size === 0 || wanted.has(v.name.toLowerCase()));
+  }
+
+  status() {
+    const current = this.releases.currentRelease();
+    const releases = this.releases.list();
+    const lock = readDeployLock(this.layout.lockFile);
+    return {
+      agentVersion: AGENT_VERSION,
+      uptimeSeconds: this.uptimeSeconds(),
+      path: this.layout.root,
+      hostname: hostname(),
+      currentTag: current ?? '',
+      currentNumber: releases.find((r) => r.tag === current)?.number ?? 0,
+      releases: releases.map((r) => ({
+        tag: r.tag,
+        number: r.number,
+        created: r.created,
+        deployed: r.deployed ?? '',
+        current: r.tag === current,
+        built: r.built,
+        eggs: r.eggs.map((e) => ({ name: e.name, version: e.version, develop: e.develop })),
+        hasBackup: existsSync(join(this.layout.backupsDir, r.tag)),
+      })),
+      backups: releases.filter((r) => existsSync(join(this.layout.backupsDir, r.tag))).map((r) => r.tag),
+      lock: lock ? { holder: lock.holder, since: lock.since, tag: lock.tag } : undefined,
+      state: this.activity,
+    };
+  }
+}
+
+export type AgentStatus = ReturnType<Agent['status']>;

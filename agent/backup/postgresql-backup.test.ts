@@ -1,0 +1,71 @@
+import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { BackupError } from "../../shared/errors.ts";
+import { startPostgresCluster, type PostgresCluster } from "../../test/support/postgres-cluster.ts";
+import { databaseBackup } from "./database-backup.ts";
+
+describe("db = postgresql, against a real throwaway PostgreSQL cluster", () => {
+  let cluster: PostgresCluster;
+  let root: string;
+  const lines: string[] = [];
+  const log = (line: string) => lines.push(line);
+  before(async () => {
+    cluster = await startPostgresCluster();
+    await cluster.createDatabase("acme");
+    root = mkdtempSync(join(tmpdir(), "hostout-pg-backup-"));
+  });
+  after(async () => {
+    await cluster?.stop();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  test("pg_dump into the backup, change and drop data, pg_restore brings it back", async () => {
+    await cluster.psql("acme", "create table items(id serial primary key, name text not null); insert into items(name) values ('apple'), ('pear');");
+    await cluster.psql("acme", "create table orders(item int references items(id)); insert into orders values (1);");
+    const backup = databaseBackup({ kind: "postgresql", paths: [], database: "acme", pgEnv: cluster.env }, join(root, "var"), log);
+    const backupDir = join(root, "backups", "t1");
+
+    const info = await backup.backup(backupDir);
+    assert.equal(info.kind, "postgresql");
+    assert.equal(info.files, 1);
+    assert.equal(info.bytes, statSync(join(backupDir, "db.dump")).size);
+    assert.deepEqual(readdirSync(backupDir).sort(), ["backup.json", "db.dump"]);
+    assert.ok(lines.includes(`$ pg_dump -Fc -f ${join(`${backupDir}.partial`, "db.dump")} acme`));
+
+    await cluster.psql("acme", "delete from orders; delete from items where name = 'apple'; insert into items(name) values ('plum'); update items set name = 'PEAR' where name = 'pear';");
+    await cluster.psql("acme", "drop table orders;");
+    await backup.restore(backupDir);
+
+    assert.equal(await cluster.psql("acme", "select string_agg(id || ':' || name, ',' order by id) from items"), "1:apple,2:pear");
+    assert.equal(await cluster.psql("acme", "select count(*) from orders"), "1");
+    assert.equal(await cluster.psql("acme", "select nextval('items_id_seq')"), "3", "sequences come back too");
+  });
+
+  test("a database that does not exist: BackupError naming it, with pg_dump's own message; no backup left", async () => {
+    const backup = databaseBackup({ kind: "postgresql", paths: [], database: "nosuch", pgEnv: cluster.env }, join(root, "var"), log);
+    const backupDir = join(root, "backups", "t2");
+    await assert.rejects(backup.backup(backupDir), (error: unknown) => {
+      assert.ok(error instanceof BackupError);
+      assert.match(error.message, /^pg_dump of database "nosuch" failed: `pg_dump -Fc -f \S+ nosuch` exited with code 1/);
+      assert.match(error.message, /database "nosuch" does not exist/);
+      assert.match(error.hint ?? "", /database "nosuch" exists .*PGHOST, PGPORT, PGUSER/);
+      return true;
+    });
+    assert.equal(existsSync(backupDir), false);
+    assert.equal(existsSync(`${backupDir}.partial`), false);
+  });
+
+  test("restore refuses a dump of another database", async () => {
+    const backupDir = join(root, "backups", "t3");
+    await databaseBackup({ kind: "postgresql", paths: [], database: "acme", pgEnv: cluster.env }, root, log).backup(backupDir);
+    const other = databaseBackup({ kind: "postgresql", paths: [], database: "acme_staging", pgEnv: cluster.env }, root, log);
+    await assert.rejects(other.restore(backupDir), /this backup holds database "acme", but db-name is "acme_staging"/);
+  });
+
+  test("db-name is required", () => {
+    assert.throws(() => databaseBackup({ kind: "postgresql", paths: [] }, root, log), /db = postgresql needs db-name/);
+  });
+});

@@ -1,0 +1,18 @@
+import type { AgentStatus } from '../agent.ts';
+
+/** `status` for people: what is live, what can be rolled back to, who holds the lock. */
+export function formatStatus(status: AgentStatus): string {
+  const lines = [
+    `Path      ${status.path} (${status.hostname})`,
+    `Current   ${status.currentTag ? `version ${status.currentNumber} (${status.currentTag})` : 'nothing deployed yet'}`,
+    `Lock      ${status.lock ? `held by ${status.lock.holder} since ${status.lock.since} (${status.lock.tag})` : 'free'}`,
+    'Releases',
+    ...(status.releases.length === 0 ? ['  (none)'] : []),
+    ...[...status.releases].reverse().map((r) => {
+      const marks = [r.current ? 'current' : '', r.hasBackup ? 'backup' : '', r.built ? '' : 'not built'].filter(Boolean).join(', ');
+      const eggs = r.eggs.filter((e) => e.develop).map((e) => `${e.name} ${e.version}`).join(', ');
+      return `  ${String(r.number).padStart(3)}  ${r.tag}  ${r.deployed || r.created}${marks ? `  [${marks}]` : ''}\n       ${eggs}`;
+    }),
+  ];
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,55 @@
+import type { Command } from 'commander';
+import { statSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import pino from 'pino';
+import { Agent } from '../agent.ts';
+import { rollbackRelease } from '../deploy/rollback-release.ts';
+import { formatDeployEvent } from '../deploy/format-deploy-event.ts';
+import { formatStatus } from './format-status.ts';
+
+/**
+ * Commands for the host itself, for when the controller is gone: they act on
+ * the state directly, under the same deploy lock as the running agent, so
+ * they work whether the agent runs or not.
+ */
+export function registerHostCommands(program: Command): void {
+  program
+    .command('status')
+    .description('the current release, kept releases, backups and the lock, read from the state directory')
+    .requiredOption('--path <dir>', 'state directory')
+    .option('--json', 'print one JSON object')
+    .action((options: { path: string; json?: boolean }) => {
+      const agent = openAsStateOwner(options.path);
+      const status = agent.status();
+      process.stdout.write(options.json ? JSON.stringify(status, null, 2) + '\n' : formatStatus(status));
+    });
+
+  program
+    .command('rollback')
+    .description('switch back to an earlier built release and restart it; no rebuild, no network, no controller')
+    .requiredOption('--path <dir>', 'state directory')
+    .option('--to <tag|number>', 'the release to go back to (default: the one before the current)')
+    .option('--with-db', 'also restore the database as it was while that release ran')
+    .action(async (options: { path: string; to?: string; withDb?: boolean }) => {
+      const agent = openAsStateOwner(options.path);
+      const result = await rollbackRelease(agent, { to: options.to, withDb: Boolean(options.withDb), holder: `host:${userInfo().username}` }, (event) => {
+        const line = formatDeployEvent(event);
+        if (line) process.stdout.write(line + '\n');
+      });
+      agent.audit({ keyId: `host:${userInfo().username}`, peer: 'local', action: 'Rollback', outcome: 'ok', detail: `to ${result.tag}` });
+      process.stdout.write(`Rolled back to version ${result.number} (${result.tag})\n`);
+    });
+}
+
+/**
+ * The state belongs to the deploy user; root acting on it would leave files
+ * (and started services) owned by root. So root becomes the owner first.
+ */
+function openAsStateOwner(path: string): Agent {
+  const owner = statSync(path);
+  if (process.getuid?.() === 0 && owner.uid !== 0) {
+    process.setgid!(owner.gid);
+    process.setuid!(owner.uid);
+  }
+  return new Agent(path, pino({ level: 'silent' }));
+}

@@ -1,0 +1,43 @@
+import type { Command } from 'commander';
+import { Agent } from '../agent.ts';
+import { startAgentServer } from '../rpc/agent-server.ts';
+import { recoverUnfinished } from '../deploy/recover-unfinished.ts';
+import { SystemdNotifier } from '../daemon/systemd-notify.ts';
+import { AGENT_VERSION } from '../agent-version.ts';
+
+export function registerServeCommand(program: Command): void {
+  program
+    .command('serve')
+    .description('run the agent: finish what a previous run left half-way, then serve controllers over gRPC (TLS)')
+    .requiredOption('--path <dir>', 'state directory')
+    .action(async (options: { path: string }) => {
+      const agent = new Agent(options.path);
+      const notifier = new SystemdNotifier();
+      const log = agent.log;
+      await notifier.status('recovering');
+      const recovered = await recoverUnfinished(agent, (event) => log.info({ tag: event.tag, phase: event.phase, state: event.state }, event.message));
+      if (recovered) log.warn({ phase: 'recover' }, recovered);
+      const server = await startAgentServer(agent, agent.config.listen);
+      const address = `${agent.config.listen.host}:${server.port}`;
+      log.info({ phase: 'serve', address, fingerprint: agent.fingerprint, version: AGENT_VERSION }, `hostout-agent listening on ${address}`);
+      await notifier.ready(`serving on ${address}`);
+
+      // SIGTERM: accept no new calls; a deploy under way finishes (or rolls back) first.
+      // A second signal leaves at once: the journal lets the next start finish the job.
+      let stopping = false;
+      const stop = async (signal: string) => {
+        if (stopping) {
+          log.warn({ phase: 'serve' }, `${signal} again: exiting now; the next start recovers from the journal`);
+          process.exit(1);
+        }
+        stopping = true;
+        log.info({ phase: 'serve', activity: agent.activity }, `${signal}: finishing ${agent.activity === 'idle' ? 'open calls' : agent.activity}, then exiting`);
+        await notifier.stopping();
+        await server.close();
+        log.info({ phase: 'serve' }, 'stopped');
+        process.exit(0);
+      };
+      process.on('SIGTERM', () => void stop('SIGTERM'));
+      process.on('SIGINT', () => void stop('SIGINT'));
+    });
+}

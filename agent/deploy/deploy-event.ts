@@ -1,0 +1,13 @@
+import type { DeployPhase } from '../state/journal.ts';
+
+/** What a deploy or rollback tells whoever watches it: the controller's stream, the CLI, the log. */
+export interface DeployEvent {
+  phase: DeployPhase | 'already';
+  state: 'started' | 'done' | 'failed' | 'output' | 'info';
+  message: string;
+  tag: string;
+  number: number;
+  timeMs: number;
+}
+
+export type EmitDeployEvent = (event: DeployEvent) => void;

@@ -1,0 +1,167 @@
+import { randomUUID } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { HostoutError, StateError, TrustError } from '../../shared/errors.ts';
+import type { Manifest, SignedManifest } from '../../shared/manifest.ts';
+import { canonicalJson, verifyManifest } from '../../shared/trust/manifest-signature.ts';
+import { sha256File } from '../../shared/archive/sha256-file.ts';
+import { checkReleaseTag } from '../state/agent-layout.ts';
+import { acquireDeployLock } from '../state/deploy-lock.ts';
+import { recordKnownVersions } from '../state/known-versions.ts';
+import { checkHealth } from '../health/health-check.ts';
+import { MANIFEST_FILE, type Agent } from '../agent.ts';
+import { DeployContext } from './deploy-steps.ts';
+import { runBuildout } from './run-buildout.ts';
+import { undoFailedDeploy } from './undo-failed-deploy.ts';
+import type { EmitDeployEvent } from './deploy-event.ts';
+
+export interface DeployOutcome {
+  tag: string;
+  number: number;
+  outcome: 'deployed' | 'already';
+}
+
+/** A deploy that failed and was rolled back: the host serves the previous release. */
+export class DeployFailedError extends HostoutError {}
+
+/**
+ * verify → stage → build → stop → backup → switch → start → health → commit → prune.
+ * Before stop, a failure drops the staged release and production never notices;
+ * after it, the deploy is undone (switch back, restore, start the old release).
+ * Every phase is journaled first, so a restarted agent can finish what a killed one began.
+ */
+export async function deployRelease(agent: Agent, signed: SignedManifest, options: { force: boolean; holder: string }, emit: EmitDeployEvent): Promise<DeployOutcome> {
+  const manifest = signed.manifest;
+  verifySignedManifest(agent, signed);
+  checkReleaseTag(manifest.tag);
+  const current = agent.releases.currentRelease();
+  const currentNumber = current ? agent.releases.findRelease(current)?.number ?? 0 : 0;
+  if (current && !options.force && sameContent(agent.manifestOf(current)?.manifest, manifest)) {
+    emit({ phase: 'already', state: 'info', message: `already at version ${currentNumber}`, tag: current, number: currentNumber, timeMs: Date.now() });
+    return { tag: current, number: currentNumber, outcome: 'already' };
+  }
+
+  const lock = acquireDeployLock(agent.layout.lockFile, { holder: options.holder, tag: manifest.tag });
+  agent.activity = `deploying ${manifest.tag}`;
+  try {
+    const existing = agent.releases.findRelease(manifest.tag);
+    const number = existing?.number ?? agent.releases.nextReleaseNumber();
+    const context = new DeployContext(agent, randomUUID(), manifest.tag, number, current === manifest.tag ? undefined : current, emit);
+    await context.phase('verify', `verifying release ${manifest.tag} (version ${number})`, () => verifyBlobs(agent, manifest), () => `signature and ${manifest.eggs.length + 1} blobs verified`);
+
+    const reuse = existing?.built === true;
+    if (!reuse) {
+      if (existing) agent.releases.removeRelease(manifest.tag);
+      await context.phase('stage', 'unpacking the buildout and placing eggs', () => stage(agent, signed));
+      agent.releases.writeReleaseInfo({ tag: manifest.tag, number, created: manifest.created, eggs: manifest.eggs, built: false });
+      try {
+        await context.phase('build', 'running buildout (the current release keeps serving)', () =>
+          runBuildout({
+            python: agent.config.python,
+            launcher: agent.buildoutLauncher,
+            releaseDir: context.releaseDir(manifest.tag),
+            buildoutFile: manifest.buildout,
+            eggsDirectory: agent.layout.sharedEggsDir,
+            onLine: context.output('build'),
+          }),
+        );
+      } catch (error) {
+        agent.releases.removeRelease(manifest.tag);
+        context.journal('aborted', 'done', 'build failed; staged release dropped');
+        throw error;
+      }
+      // Built files reach the disk before the release is marked built: current must never point at a half-written one.
+      spawnSync('sync', ['-f', context.releaseDir(manifest.tag)]);
+      agent.releases.writeReleaseInfo({ tag: manifest.tag, number, created: manifest.created, eggs: manifest.eggs, built: true });
+    } else {
+      context.emit('build', 'info', `release ${manifest.tag} is already built; not building again`);
+    }
+
+    try {
+      await goLive(context, manifest);
+    } catch (error) {
+      await undoFailedDeploy(context, error as Error);
+      const back = context.previous ? `rolled back to version ${agent.releases.findRelease(context.previous)?.number}` : 'nothing to roll back to: no release is live';
+      throw new DeployFailedError(`deploy of version ${number} failed: ${(error as Error).message}\n  ${back}`, {
+        where: `${agent.layout.root} (release ${manifest.tag})`,
+        hint: 'the host serves the previous release; see `ctl status` and the agent log',
+        cause: error,
+      });
+    }
+
+    const info = agent.releases.findRelease(manifest.tag)!;
+    agent.releases.writeReleaseInfo({ ...info, deployed: new Date().toISOString() });
+    context.journal('commit', 'done');
+    context.emit('commit', 'done', `version ${number} is live`);
+    await context.phase('prune', 'removing old releases', async () => agent.releases.prune(manifest.settings.keepReleases, context.previous ? [context.previous] : []), (r) =>
+      r.removed.length ? `removed ${r.removed.join(', ')}` : 'nothing to remove',
+    );
+    return { tag: manifest.tag, number, outcome: 'deployed' };
+  } finally {
+    agent.activity = 'idle';
+    lock.release();
+  }
+}
+
+/** stop → backup → switch → start → health: the only moments production notices. */
+async function goLive(context: DeployContext, manifest: Manifest): Promise<void> {
+  const { previous, tag } = context;
+  if (previous) {
+    await context.phase('stop', `stopping version ${context.agent.releases.findRelease(previous)?.number}`, () =>
+      context.services(previous, 'stop').stop(context.releaseDir(previous)),
+    );
+  } else context.journal('stop', 'done', 'no release was live');
+  await context.phase('backup', `backing up the database (${manifest.settings.db.kind}) as backups/${tag}`, () => context.database(tag, 'backup').backup(context.backupDir(tag)), (info) =>
+    `${info.files} files, ${info.bytes} bytes`,
+  );
+  await context.phase('switch', `switching current to ${tag}`, async () => void context.agent.releases.switchCurrent(tag));
+  await context.phase('start', `starting version ${context.number}`, () => context.services(tag, 'start').start(context.releaseDir(tag)));
+  await context.phase('health', 'checking health', async () => {
+    const result = await checkHealth(manifest.settings.health, context.releaseDir(tag), context.output('health'));
+    if (!result.ok) throw new StateError(`health check failed after ${result.attempts} attempt(s): ${result.reason}`, { where: `${tag} (phase health)` });
+    return result;
+  }, (r) => (r.attempts ? `healthy after ${r.attempts} attempt(s)` : 'no health check configured'));
+  context.journal('commit', 'started');
+}
+
+function verifySignedManifest(agent: Agent, signed: SignedManifest): void {
+  verifyManifest(signed.manifest, { keyId: signed.keyId, signature: signed.signature }, agent.authorizedKeys());
+  const m = signed.manifest;
+  if (m?.formatVersion !== 1 || typeof m.tag !== 'string' || !m.archive || !Array.isArray(m.eggs) || !m.settings) {
+    throw new TrustError('the manifest is not a Hostout release manifest (format 1)', { hint: 'use a ctl of the same version as the agent' });
+  }
+}
+
+async function verifyBlobs(agent: Agent, manifest: Manifest): Promise<void> {
+  const blobs = [{ sha256: manifest.archive.sha256, what: 'the buildout archive' }, ...manifest.eggs.map((e) => ({ sha256: e.sha256, what: e.filename }))];
+  const missing = blobs.filter((b) => !agent.blobs.has(b.sha256));
+  if (missing.length > 0) {
+    throw new StateError(`the agent lacks ${missing.map((m) => m.what).join(', ')}`, { hint: 'upload the missing blobs first (ctl deploy does)' });
+  }
+  for (const blob of blobs) {
+    const actual = await sha256File(agent.blobs.path(blob.sha256));
+    if (actual !== blob.sha256) {
+      throw new StateError(`stored blob for ${blob.what} is damaged: sha256 ${actual}, expected ${blob.sha256}`, {
+        where: agent.blobs.path(blob.sha256),
+        hint: 'delete that file; the next deploy uploads it again',
+      });
+    }
+  }
+}
+
+async function stage(agent: Agent, signed: SignedManifest): Promise<void> {
+  const manifest = signed.manifest;
+  for (const egg of manifest.eggs) await agent.blobs.placeEgg(egg.sha256, egg.filename, agent.layout.sharedDistDir);
+  recordKnownVersions(
+    agent.layout,
+    manifest.eggs.filter((e) => e.develop && e.sourceHash).map((e) => ({ name: e.name, version: e.version, sourceHash: e.sourceHash!, eggSha256: e.sha256, released: manifest.created })),
+  );
+  const dir = await agent.releases.stageRelease(manifest.tag, agent.blobs.path(manifest.archive.sha256), manifest.settings.sharedDirs);
+  writeFileSync(join(dir, MANIFEST_FILE), JSON.stringify(signed, null, 2) + '\n');
+}
+
+/** The same release in all that matters to the host: buildout files, eggs and settings. */
+function sameContent(a: Manifest | undefined, b: Manifest): boolean {
+  return !!a && a.archive.sha256 === b.archive.sha256 && canonicalJson(a.pins) === canonicalJson(b.pins) && canonicalJson(a.settings) === canonicalJson(b.settings);
+}

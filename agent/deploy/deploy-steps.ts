@@ -1,0 +1,87 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Agent } from '../agent.ts';
+import type { DeploySettings } from '../../shared/manifest.ts';
+import { serviceControl, type ServiceControl } from '../services/service-control.ts';
+import { databaseBackup, type DatabaseBackup } from '../backup/database-backup.ts';
+import { backupDir, releaseDir } from '../state/agent-layout.ts';
+import { appendJournal, type DeployPhase } from '../state/journal.ts';
+import type { DeployEvent, EmitDeployEvent } from './deploy-event.ts';
+
+/**
+ * What deploy, rollback and recovery share: journaling a phase, telling the
+ * watcher, logging with tag and phase, and the plug points for one release.
+ */
+export class DeployContext {
+  constructor(
+    readonly agent: Agent,
+    readonly deployId: string,
+    readonly tag: string,
+    readonly number: number,
+    readonly previous: string | undefined,
+    private readonly emitEvent: EmitDeployEvent,
+  ) {}
+
+  emit(phase: DeployEvent['phase'], state: DeployEvent['state'], message: string, tag = this.tag, number = this.number): void {
+    this.agent.log[state === 'failed' ? 'error' : 'info']({ tag, phase, state, deployId: this.deployId }, message);
+    this.emitEvent({ phase, state, message, tag, number, timeMs: Date.now() });
+  }
+
+  journal(phase: DeployPhase | 'aborted', state: 'started' | 'done' | 'failed', message?: string): void {
+    appendJournal(this.agent.layout.journalFile, {
+      deployId: this.deployId,
+      tag: this.tag,
+      phase,
+      state,
+      previous: this.previous,
+      number: this.number,
+      ...(message ? { message } : {}),
+    });
+  }
+
+  /** Runs one phase: journaled before and after, announced, failures journaled with their reason. */
+  async phase<T>(phase: DeployPhase, startMessage: string, work: () => Promise<T>, doneMessage?: (result: T) => string): Promise<T> {
+    this.journal(phase, 'started');
+    this.emit(phase, 'started', startMessage);
+    try {
+      const result = await work();
+      this.journal(phase, 'done');
+      this.emit(phase, 'done', doneMessage ? doneMessage(result) : 'done');
+      return result;
+    } catch (error) {
+      const message = (error as Error).message;
+      this.journal(phase, 'failed', message);
+      this.emit(phase, 'failed', message);
+      throw error;
+    }
+  }
+
+  /** Output of buildout and services, streamed as it comes. */
+  output(phase: DeployPhase) {
+    return (line: string) => this.emit(phase, 'output', line);
+  }
+
+  settingsOf(tag: string): DeploySettings | undefined {
+    return this.agent.manifestOf(tag)?.manifest.settings;
+  }
+
+  services(tag: string, phase: DeployPhase): ServiceControl {
+    return serviceControl(this.settingsOf(tag)?.services ?? { kind: 'none', names: [] }, this.output(phase));
+  }
+
+  database(tag: string, phase: DeployPhase): DatabaseBackup {
+    return databaseBackup(this.settingsOf(tag)?.db ?? { kind: 'none', paths: [] }, this.agent.layout.sharedVarDir, this.output(phase));
+  }
+
+  releaseDir(tag: string): string {
+    return releaseDir(this.agent.layout, tag);
+  }
+
+  backupDir(tag: string): string {
+    return backupDir(this.agent.layout, tag);
+  }
+
+  hasBackup(tag: string): boolean {
+    return existsSync(join(this.backupDir(tag), 'backup.json')) || existsSync(this.backupDir(tag));
+  }
+}

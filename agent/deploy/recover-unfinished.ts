@@ -1,0 +1,61 @@
+import { readJournal, lastUnfinishedDeploy } from '../state/journal.ts';
+import { acquireDeployLock } from '../state/deploy-lock.ts';
+import type { Agent } from '../agent.ts';
+import { DeployContext } from './deploy-steps.ts';
+import { undoFailedDeploy } from './undo-failed-deploy.ts';
+import type { EmitDeployEvent } from './deploy-event.ts';
+
+/**
+ * What an agent does first when it starts: finish the deploy or rollback a
+ * killed agent left half-way, from the journal. Before `stop`, the staged
+ * release is dropped; after a healthy start, the commit is completed; in
+ * between, the deploy is undone; an interrupted rollback is carried out again.
+ */
+export async function recoverUnfinished(agent: Agent, emit: EmitDeployEvent): Promise<string | undefined> {
+  const unfinished = lastUnfinishedDeploy(readJournal(agent.layout.journalFile));
+  if (!unfinished) return undefined;
+  const { last, entries } = unfinished;
+  const reached = new Set(entries.filter((e) => e.state !== 'failed').map((e) => e.phase));
+  const lock = acquireDeployLock(agent.layout.lockFile, { holder: 'agent:recovery', tag: unfinished.tag });
+  try {
+    const context = new DeployContext(agent, unfinished.deployId, unfinished.tag, last.number ?? 0, entries[0]!.previous, emit);
+    if (entries[0]!.phase === 'rollback') return await redoRollback(context);
+    if (reached.has('commit') || (reached.has('health') && entries.some((e) => e.phase === 'health' && e.state === 'done'))) {
+      const info = agent.releases.findRelease(context.tag);
+      if (info) agent.releases.writeReleaseInfo({ ...info, deployed: new Date().toISOString() });
+      if (!(await context.services(context.tag, 'start').isRunning(context.releaseDir(context.tag)))) {
+        await context.services(context.tag, 'start').start(context.releaseDir(context.tag));
+      }
+      context.journal('commit', 'done', 'completed after an agent restart');
+      context.emit('commit', 'done', `recovered: version ${context.number} is live (the commit was completed after a restart)`);
+      return `completed the commit of ${context.tag}`;
+    }
+    if (reached.has('stop')) {
+      await undoFailedDeploy(context, new Error(`the agent stopped during ${last.phase}`));
+      return `rolled back the deploy of ${context.tag}, interrupted during ${last.phase}`;
+    }
+    // A release staged by this deploy is dropped; one it found already built stays.
+    const stagedHere = entries.some((e) => e.phase === 'stage');
+    if (stagedHere && agent.releases.findRelease(context.tag) && agent.releases.currentRelease() !== context.tag) {
+      agent.releases.removeRelease(context.tag);
+    }
+    context.journal('aborted', 'done', `interrupted during ${last.phase}, before production was touched`);
+    context.emit('verify', 'info', `dropped the deploy of ${context.tag}, interrupted during ${last.phase}; production was not touched`);
+    return `dropped the deploy of ${context.tag}`;
+  } finally {
+    lock.release();
+  }
+}
+
+/** A rollback on command that was interrupted: do its switch and start again (both are idempotent). */
+async function redoRollback(context: DeployContext): Promise<string> {
+  const { agent, tag } = context;
+  if (context.previous && context.previous !== tag) {
+    await context.services(context.previous, 'stop').stop(context.releaseDir(context.previous)).catch(() => undefined);
+  }
+  if (agent.releases.currentRelease() !== tag) agent.releases.switchCurrent(tag);
+  await context.services(tag, 'start').start(context.releaseDir(tag));
+  context.journal('rollback', 'done', 'completed after an agent restart');
+  context.emit('rollback', 'done', `recovered: version ${context.number} is live (the rollback was completed after a restart)`);
+  return `completed the rollback to ${tag}`;
+}

@@ -1,0 +1,54 @@
+import { rmSync } from 'node:fs';
+import { readJournal } from '../state/journal.ts';
+import type { DeployContext } from './deploy-steps.ts';
+
+/**
+ * Puts the host back as it was before a deploy that failed after `stop`
+ * (or was killed there): stop the new release if it started, restore the
+ * database if the new release ran on it, switch back, start the old release.
+ * Works from the journal, so the agent that failed and an agent restarted
+ * after a crash undo a deploy the same way.
+ */
+export async function undoFailedDeploy(context: DeployContext, cause: Error | undefined): Promise<void> {
+  const { agent, tag, previous } = context;
+  const reached = phasesStarted(context);
+  context.journal('rollback', 'started', cause?.message);
+  context.emit('rollback', 'started', previous ? `rolling back to version ${agent.releases.findRelease(previous)?.number}` : 'undoing the failed first deploy');
+
+  const problems: string[] = [];
+  const attempt = async (what: string, work: () => Promise<unknown>) => {
+    try {
+      await work();
+    } catch (error) {
+      problems.push(`${what}: ${(error as Error).message}`);
+      context.emit('rollback', 'info', `${what} failed: ${(error as Error).message}`);
+    }
+  };
+
+  if (reached.has('start')) await attempt(`stopping ${tag}`, () => context.services(tag, 'rollback').stop(context.releaseDir(tag)));
+  if (reached.has('start') && reached.has('backup')) {
+    await attempt('restoring the database', () => context.database(tag, 'rollback').restore(context.backupDir(tag)));
+  }
+  const current = agent.releases.currentRelease();
+  if (previous) {
+    if (current !== previous) await attempt(`switching back to ${previous}`, async () => agent.releases.switchCurrent(previous));
+    if (reached.has('stop')) await attempt(`starting ${previous}`, () => context.services(previous, 'rollback').start(context.releaseDir(previous)));
+  } else if (current === tag) {
+    rmSync(agent.layout.currentLink, { force: true });
+  }
+  await attempt(`removing the failed release ${tag}`, async () => {
+    if (agent.releases.currentRelease() !== tag) agent.releases.removeRelease(tag);
+  });
+
+  context.journal('rollback', 'done', problems.length ? problems.join('; ') : undefined);
+  const number = previous ? agent.releases.findRelease(previous)?.number ?? 0 : 0;
+  context.emit('rollback', problems.length ? 'failed' : 'done', previous ? `version ${number} is live again${problems.length ? `, with problems: ${problems.join('; ')}` : ''}` : 'no release is live', previous ?? tag, number);
+}
+
+function phasesStarted(context: DeployContext): Set<string> {
+  return new Set(
+    readJournal(context.agent.layout.journalFile)
+      .filter((e) => e.deployId === context.deployId && (e.state === 'started' || e.state === 'done'))
+      .map((e) => e.phase),
+  );
+}

@@ -1,0 +1,87 @@
+import type { Command } from 'commander';
+import { resolve } from 'node:path';
+import { loadTargetConfig } from '../release/release-inputs.ts';
+import { runDeploy } from '../deploy/run-deploy.ts';
+import { DeployProgress, type PhaseEvent } from '../deploy/deploy-progress.ts';
+import { withAgent } from '../agent-client/with-agent.ts';
+import { defaultConfigDir, loadOrCreateControllerKey } from '../../shared/trust/controller-key.ts';
+import { formatStatus } from '../../agent/cli/format-status.ts';
+
+const configOption = ['-c, --config <file>', 'the development buildout config', 'buildout.cfg'] as const;
+
+export function registerAgentCommands(program: Command): void {
+  program
+    .command('deploy')
+    .description('release what changed, send the host what it lacks, and switch it to the new release (rolls back by itself on failure)')
+    .argument('[target]', 'deployment target section (optional when the buildout has one)')
+    .option(...configOption)
+    .option('--force', 'deploy even when the host already runs this release (restarts it)')
+    .option('-v, --verbose', 'show buildout\'s and the services\' output')
+    .action(async (target: string | undefined, options: { config: string; force?: boolean; verbose?: boolean }) => {
+      const write = (text: string) => void process.stdout.write(text);
+      const report = await runDeploy(loadTargetConfig(resolve(options.config), target), {
+        force: Boolean(options.force),
+        verbose: Boolean(options.verbose),
+        progressBar: Boolean(process.stderr.isTTY),
+        write,
+      });
+      write(report.outcome === 'already' ? `Already at version ${report.number}\n` : `Deployment complete at version ${report.number}\n`);
+    });
+
+  program
+    .command('rollback')
+    .description('switch the host back to an earlier built release (no rebuild)')
+    .argument('[target]', 'deployment target section')
+    .option(...configOption)
+    .option('--to <tag|number>', 'the release to go back to (default: the one before the current)')
+    .option('--with-db', 'also restore the database as it was while that release ran')
+    .action(async (target: string | undefined, options: { config: string; to?: string; withDb?: boolean }) => {
+      await withAgent(loadTargetConfig(resolve(options.config), target).target, async (connection) => {
+        const progress = new DeployProgress((t) => void process.stdout.write(t), false);
+        let last: PhaseEvent | undefined;
+        for await (const event of connection.stream<PhaseEvent>('Rollback', { to: options.to ?? '', withDb: Boolean(options.withDb) })) {
+          progress.event(event);
+          last = event;
+        }
+        progress.finish();
+        process.stdout.write(`Rolled back to version ${last?.number}\n`);
+      });
+    });
+
+  program
+    .command('status')
+    .description('what the host runs: current release, kept releases, backups, lock, agent version and uptime')
+    .argument('[target]', 'deployment target section')
+    .option(...configOption)
+    .option('--json', 'print one JSON object')
+    .action(async (target: string | undefined, options: { config: string; json?: boolean }) => {
+      await withAgent(loadTargetConfig(resolve(options.config), target).target, async (connection) => {
+        const status = await connection.unary<Parameters<typeof formatStatus>[0]>('Status', {});
+        if (options.json) return void process.stdout.write(JSON.stringify(status, null, 2) + '\n');
+        process.stdout.write(`Agent     ${status.agentVersion}, up ${Math.round(status.uptimeSeconds)} s, ${status.state}\n` + formatStatus(status));
+      });
+    });
+
+  program
+    .command('history')
+    .description('the agent\'s audit log: who did what, when, with what outcome')
+    .argument('[target]', 'deployment target section')
+    .option(...configOption)
+    .option('-n, --limit <n>', 'entries to show', '30')
+    .action(async (target: string | undefined, options: { config: string; limit: string }) => {
+      await withAgent(loadTargetConfig(resolve(options.config), target).target, async (connection) => {
+        const { entries } = await connection.unary<{ entries: { time: string; keyId: string; peer: string; action: string; outcome: string; detail: string }[] }>('History', { limit: Number(options.limit) });
+        for (const e of entries) process.stdout.write(`${e.time}  ${e.outcome.padEnd(7)} ${e.action.padEnd(12)} ${e.keyId}  ${e.detail}\n`);
+      });
+    });
+
+  const keys = program.command('keys').description('your controller key, which signs every request and release');
+  keys
+    .command('show')
+    .description('print your public key (created on first use), to authorize it on an agent')
+    .action(() => {
+      const key = loadOrCreateControllerKey(defaultConfigDir());
+      process.stdout.write(`${key.publicKey}\n`);
+      process.stderr.write(`key id ${key.keyId}${key.created ? ', just created' : ''}; authorize it on a host with: hostout-agent authorize --path PATH ${key.publicKey}\n`);
+    });
+}

@@ -1,0 +1,81 @@
+/**
+ * The deploy as people read it: one line per phase ("Running remote
+ * buildout...done"), buildout's own output only with --verbose or on failure.
+ */
+export interface PhaseEvent {
+  phase: string;
+  state: string;
+  message: string;
+  number: number;
+}
+
+const LABELS: Record<string, string> = {
+  verify: 'Verifying release on host',
+  stage: 'Deploying buildout to host',
+  build: 'Running remote buildout',
+  stop: 'Stopping remote services',
+  backup: 'Backing up database',
+  switch: 'Switching to the new release',
+  start: 'Starting remote services',
+  health: 'Checking health',
+  prune: 'Removing old releases',
+  rollback: 'Rolling back',
+};
+
+export class DeployProgress {
+  private open?: string;
+  private readonly output: string[] = [];
+
+  constructor(
+    private readonly write: (text: string) => void,
+    private readonly verbose: boolean,
+  ) {}
+
+  event(event: PhaseEvent): void {
+    const label = LABELS[event.phase] ?? event.phase;
+    if (event.state === 'output') {
+      this.output.push(event.message);
+      if (this.output.length > 40) this.output.shift();
+      if (this.verbose) this.line(`    ${event.message}`);
+      return;
+    }
+    if (event.state === 'started') {
+      this.closeOpen();
+      this.write(`${label}...`);
+      this.open = event.phase;
+      return;
+    }
+    if (event.state === 'done') {
+      if (this.open === event.phase) {
+        this.write(event.message && event.message !== 'done' && !this.verbose ? `done (${event.message})\n` : 'done\n');
+        this.open = undefined;
+      } else if (event.phase !== 'commit') this.line(`${label}: ${event.message}`);
+      return;
+    }
+    if (event.state === 'failed') {
+      if (this.open === event.phase) {
+        this.write('FAILED\n');
+        this.open = undefined;
+      }
+      this.line(`  ${event.message.split('\n').join('\n  ')}`);
+      return;
+    }
+    if (event.phase !== 'already') this.line(event.message);
+  }
+
+  private line(text: string): void {
+    this.closeOpen();
+    this.write(`${text}\n`);
+  }
+
+  private closeOpen(): void {
+    if (this.open) {
+      this.write('\n');
+      this.open = undefined;
+    }
+  }
+
+  finish(): void {
+    this.closeOpen();
+  }
+}

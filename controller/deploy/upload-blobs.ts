@@ -1,0 +1,58 @@
+import { createReadStream, statSync } from 'node:fs';
+import cliProgress from 'cli-progress';
+import type { AgentConnection } from '../agent-client/agent-client.ts';
+
+export interface BlobToSend {
+  sha256: string;
+  path: string;
+  what: string;
+}
+
+export interface UploadSummary {
+  blobs: number;
+  bytes: number;
+  /** bytes an earlier, interrupted upload had already delivered */
+  resumedBytes: number;
+}
+
+const CHUNK_BYTES = 256 * 1024;
+
+/**
+ * Sends what the agent lacks, and only that: the agent says which blobs it
+ * misses and how much of each it already has, so an interrupted upload
+ * resumes where it stopped. A progress bar on a terminal.
+ */
+export async function uploadMissingBlobs(connection: AgentConnection, blobs: readonly BlobToSend[], progress: boolean): Promise<UploadSummary> {
+  const reply = await connection.unary<{ missing: { sha256: string; receivedBytes: number }[] }>('MissingBlobs', {
+    blobs: blobs.map((b) => ({ sha256: b.sha256, size: statSync(b.path).size })),
+  });
+  const missing = reply.missing.map((m) => ({ ...blobs.find((b) => b.sha256 === m.sha256)!, offset: Number(m.receivedBytes) }));
+  const total = missing.reduce((sum, m) => sum + statSync(m.path).size - m.offset, 0);
+  const bar = progress && missing.length > 0 ? new cliProgress.SingleBar({ format: 'Uploading [{bar}] {percentage}% {value}/{total} bytes {what}', hideCursor: true }, cliProgress.Presets.shades_classic) : undefined;
+  bar?.start(total, 0, { what: '' });
+  let sent = 0;
+  try {
+    for (const blob of missing) {
+      const size = statSync(blob.path).size;
+      const chunks = readChunks(blob.path, blob.offset);
+      const first = await chunks.next();
+      const firstData = first.done ? Buffer.alloc(0) : first.value;
+      const counted = async function* () {
+        for await (const data of { [Symbol.asyncIterator]: () => chunks }) {
+          sent += data.length;
+          bar?.update(sent, { what: blob.what });
+          yield { data };
+        }
+      };
+      sent += firstData.length;
+      await connection.clientStream<{ sha256?: string; size?: number; offset?: number; data: Buffer }, unknown>('UploadBlob', { sha256: blob.sha256, size, offset: blob.offset, data: firstData }, counted());
+    }
+  } finally {
+    bar?.stop();
+  }
+  return { blobs: missing.length, bytes: total, resumedBytes: missing.reduce((s, m) => s + m.offset, 0) };
+}
+
+async function* readChunks(path: string, offset: number): AsyncGenerator<Buffer> {
+  for await (const chunk of createReadStream(path, { start: offset, highWaterMark: CHUNK_BYTES })) yield chunk as Buffer;
+}

@@ -1,0 +1,26 @@
+import type { BuildoutConfig } from '../config/buildout-config.ts';
+import type { Target } from '../target/target.ts';
+import { deploySettingsFromTarget } from '../target/deploy-settings.ts';
+import type { LedgerEntry } from './ledger.ts';
+import { gatherReleaseInputs, type ReleaseInputs } from './release-inputs.ts';
+import { planRelease, type ReleasePlan } from './release-plan.ts';
+import { applyRelease, type ReleaseResult } from './apply-release.ts';
+
+/** read config → plan: what `ctl plan` shows and every release starts from. */
+export async function planTargetRelease(loaded: { config: BuildoutConfig; target: Target }, knownElsewhere: readonly LedgerEntry[] = []): Promise<{ inputs: ReleaseInputs; plan: ReleasePlan }> {
+  const inputs = await gatherReleaseInputs(loaded);
+  const plan = planRelease({
+    ...inputs,
+    knownElsewhere,
+    productionConfigPath: inputs.target.buildoutFile,
+    settings: deploySettingsFromTarget(inputs.target),
+    now: new Date(),
+  });
+  return { inputs, plan };
+}
+
+/** read config → plan → build: what `ctl release` does and `ctl deploy` ships. */
+export async function releaseTarget(loaded: { config: BuildoutConfig; target: Target }, knownElsewhere: readonly LedgerEntry[] = []): Promise<{ plan: ReleasePlan; result: ReleaseResult }> {
+  const { inputs, plan } = await planTargetRelease(loaded, knownElsewhere);
+  return { plan, result: await applyRelease(inputs, plan) };
+}

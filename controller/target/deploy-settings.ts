@@ -1,0 +1,40 @@
+import type { DeploySettings } from '../../shared/manifest.ts';
+import { splitList, type Target } from './target.ts';
+import { TargetError } from '../../shared/errors.ts';
+
+/** The target options the agent needs, in the shape the manifest carries them. */
+export function deploySettingsFromTarget(target: Target): DeploySettings {
+  const o = target.options;
+  const services = (o.get('services') ?? (o.get('start') ? 'command' : 'none')) as DeploySettings['services']['kind'];
+  const db = o.get('db') as DeploySettings['db']['kind'];
+  if (services === 'command' && !o.get('start')) {
+    throw new TargetError(`[${target.name}] services = command needs a start command`, {
+      where: `[${target.name}]`,
+      hint: 'add start = ..., stop = ... (run in the release directory), or services = none',
+    });
+  }
+  if (db === 'postgresql' && !o.get('db-name')) {
+    throw new TargetError(`[${target.name}] db = postgresql needs db-name`, { where: `[${target.name}]` });
+  }
+  if (db === 'command' && !(o.get('db-backup-command') && o.get('db-restore-command'))) {
+    throw new TargetError(`[${target.name}] db = command needs db-backup-command and db-restore-command`, { where: `[${target.name}]` });
+  }
+  return {
+    services: { kind: services, start: o.get('start'), stop: o.get('stop'), status: o.get('status'), names: splitList(o.get('service-names') ?? '') },
+    db: {
+      kind: db,
+      paths: splitList(o.get('db-paths') ?? ''),
+      database: o.get('db-name'),
+      backupCommand: o.get('db-backup-command'),
+      restoreCommand: o.get('db-restore-command'),
+    },
+    health: {
+      url: o.get('health-url'),
+      command: o.get('health-command'),
+      timeoutSeconds: Number(o.get('health-timeout')),
+      retries: Number(o.get('health-retries')),
+    },
+    keepReleases: Number(o.get('keep-releases')),
+    sharedDirs: splitList(o.get('shared-dirs') ?? 'var'),
+  };
+}
