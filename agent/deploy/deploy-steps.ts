@@ -43,6 +43,7 @@ export class DeployContext {
   async phase<T>(phase: DeployPhase, startMessage: string, work: () => Promise<T>, doneMessage?: (result: T) => string): Promise<T> {
     this.journal(phase, 'started');
     this.emit(phase, 'started', startMessage);
+    await pauseForFaultInjection(phase);
     try {
       const result = await work();
       this.journal(phase, 'done');
@@ -84,4 +85,14 @@ export class DeployContext {
   hasBackup(tag: string): boolean {
     return existsSync(join(this.backupDir(tag), 'backup.json')) || existsSync(this.backupDir(tag));
   }
+}
+
+/**
+ * HOSTOUT_PAUSE_IN_PHASE=build:3000 holds a deploy for 3 s right after it
+ * journaled the start of `build`: how the tests kill an agent inside a given
+ * phase, and how an operator can rehearse a crash. Unset, it costs nothing.
+ */
+async function pauseForFaultInjection(phase: DeployPhase): Promise<void> {
+  const [pausePhase, ms] = (process.env.HOSTOUT_PAUSE_IN_PHASE ?? '').split(':');
+  if (pausePhase === phase) await new Promise((resolve) => setTimeout(resolve, Number(ms) || 0));
 }

@@ -1,5 +1,6 @@
 import { rmSync } from 'node:fs';
 import { readJournal } from '../state/journal.ts';
+import { checkHealth } from '../health/health-check.ts';
 import type { DeployContext } from './deploy-steps.ts';
 
 /**
@@ -32,7 +33,10 @@ export async function undoFailedDeploy(context: DeployContext, cause: Error | un
   const current = agent.releases.currentRelease();
   if (previous) {
     if (current !== previous) await attempt(`switching back to ${previous}`, async () => agent.releases.switchCurrent(previous));
-    if (reached.has('stop')) await attempt(`starting ${previous}`, () => context.services(previous, 'rollback').start(context.releaseDir(previous)));
+    if (reached.has('stop')) {
+      await attempt(`starting ${previous}`, () => context.services(previous, 'rollback').start(context.releaseDir(previous)));
+      await attempt(`checking the health of ${previous}`, () => waitHealthy(context, previous));
+    }
   } else if (current === tag) {
     rmSync(agent.layout.currentLink, { force: true });
   }
@@ -43,6 +47,14 @@ export async function undoFailedDeploy(context: DeployContext, cause: Error | un
   context.journal('rollback', 'done', problems.length ? problems.join('; ') : undefined);
   const number = previous ? agent.releases.findRelease(previous)?.number ?? 0 : 0;
   context.emit('rollback', problems.length ? 'failed' : 'done', previous ? `version ${number} is live again${problems.length ? `, with problems: ${problems.join('; ')}` : ''}` : 'no release is live', previous ?? tag, number);
+}
+
+/** The old release is only back once it answers: wait for its own health check. */
+async function waitHealthy(context: DeployContext, tag: string): Promise<void> {
+  const settings = context.settingsOf(tag);
+  if (!settings) return;
+  const result = await checkHealth(settings.health, context.releaseDir(tag), context.output('rollback'));
+  if (!result.ok) throw new Error(result.reason);
 }
 
 function phasesStarted(context: DeployContext): Set<string> {

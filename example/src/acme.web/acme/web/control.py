@@ -14,9 +14,16 @@ def running_pid():
     try:
         pid = int(open(pidfile()).read().strip())
         os.kill(pid, 0)
-        return pid
     except (OSError, ValueError):
         return None
+    # A zombie (exited, not yet reaped by its parent) counts as stopped.
+    try:
+        with open("/proc/%d/status" % pid) as status:
+            if any(line.startswith("State:") and "Z" in line.split()[1] for line in status):
+                return None
+    except OSError:
+        pass
+    return pid
 
 
 def start():
