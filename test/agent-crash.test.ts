@@ -1,0 +1,90 @@
+/**
+ * An agent killed with SIGKILL in any phase of a deploy: on restart it reads
+ * its journal and finishes the rollback, and the previous release serves.
+ * HOSTOUT_PAUSE_IN_PHASE holds the deploy inside the phase long enough to kill it there.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { AGENT, CTL, ctl, runCommand } from './support/ctl.ts';
+import { exampleBuildoutFor, servedVersion, startLocalAgent, stopAgentAndApp } from './support/local-agent.ts';
+import { removeDir } from './support/example-buildout.ts';
+
+const PHASES_BEFORE_COMMIT = ['verify', 'stage', 'build', 'stop', 'backup', 'switch', 'start', 'health'];
+
+async function waitForJournal(agentPath: string, phase: string, deploysBefore: number): Promise<void> {
+  const journal = join(agentPath, 'agent/journal');
+  for (let i = 0; i < 600; i++) {
+    const lines = existsSync(journal) ? readFileSync(journal, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : [];
+    const deployIds = [...new Set(lines.map((l) => l.deployId))];
+    if (deployIds.length > deploysBefore && lines.some((l) => l.deployId === deployIds.at(-1) && l.phase === phase && l.state === 'started')) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`the deploy never reached ${phase}`);
+}
+
+function countDeploys(agentPath: string): number {
+  const journal = join(agentPath, 'agent/journal');
+  if (!existsSync(journal)) return 0;
+  return new Set(readFileSync(journal, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l).deployId)).size;
+}
+
+test('an agent killed in any phase of a deploy recovers on restart, and the previous release serves', async (t) => {
+  const agent = await startLocalAgent();
+  const site = await exampleBuildoutFor(agent);
+  t.after(async () => {
+    await stopAgentAndApp(agent);
+    removeDir(site.dir);
+  });
+  const env = { ...process.env, HOSTOUT_CONFIG_DIR: agent.configDir };
+  assert.equal((await ctl(['deploy'], { cwd: site.dir, env })).code, 0);
+  assert.equal(await servedVersion(site.url), '1.0');
+
+  for (const phase of PHASES_BEFORE_COMMIT) {
+    await agent.kill('SIGKILL');
+    await agent.start({ HOSTOUT_PAUSE_IN_PHASE: `${phase}:20000` });
+    appendFileSync(join(site.dir, 'src/acme.web/acme/web/server.py'), `\n# change before killing in ${phase}\n`);
+    const before = countDeploys(agent.path);
+    const deploy = spawn(process.execPath, [CTL, 'deploy'], { cwd: site.dir, env, stdio: 'ignore' });
+    const deployDone = new Promise((r) => deploy.once('exit', r));
+    await waitForJournal(agent.path, phase, before);
+    await agent.kill('SIGKILL');
+    await deployDone;
+
+    const mark = agent.log().length;
+    await agent.start({});
+    assert.match(agent.log().slice(mark), /recovered|dropped the deploy|rolled back the deploy/i, `${phase}: the restarted agent reports what it recovered`);
+    assert.equal(await servedVersion(site.url), '1.0', `${phase}: version 1 serves after the restart`);
+    const status = await runCommand(process.execPath, [AGENT, 'status', '--path', agent.path, '--json']);
+    const parsed = JSON.parse(status.stdout);
+    assert.equal(parsed.currentNumber, 1, `${phase}: current is version 1`);
+    assert.equal(parsed.lock, undefined, `${phase}: the lock is free`);
+    assert.equal(parsed.releases.filter((r: { built: boolean }) => !r.built).length, 0, `${phase}: no half-built release is left`);
+  }
+
+  // and the host still deploys normally afterwards
+  const after = await ctl(['deploy'], { cwd: site.dir, env });
+  assert.equal(after.code, 0, after.stdout + after.stderr);
+  assert.match(after.stdout, /Deployment complete at version 2/);
+});
+
+test('SIGTERM during a deploy lets the deploy finish, then the agent exits', async (t) => {
+  const agent = await startLocalAgent({ env: { HOSTOUT_PAUSE_IN_PHASE: 'build:1500' } });
+  const site = await exampleBuildoutFor(agent);
+  t.after(async () => {
+    await stopAgentAndApp(agent);
+    removeDir(site.dir);
+  });
+  const env = { ...process.env, HOSTOUT_CONFIG_DIR: agent.configDir };
+  const deploy = ctl(['deploy'], { cwd: site.dir, env });
+  await waitForJournal(agent.path, 'build', 0);
+  const exited = new Promise<number | null>((r) => agent.process().once('exit', (code) => r(code)));
+  agent.process().kill('SIGTERM');
+  const result = await deploy;
+  assert.equal(result.code, 0, result.stdout + result.stderr);
+  assert.match(result.stdout, /Deployment complete at version 1/);
+  assert.equal(await exited, 0);
+  assert.equal(await servedVersion(site.url), '1.0');
+});
