@@ -1,29 +1,50 @@
 #!/usr/bin/env bash
-# The main job on the embedded example, in a scratch copy (the checkout is not touched):
-# release, release again unchanged, change one file and release, then build the
-# production buildout offline on a clean "host" folder and ask the service for its page.
+# The main job, locally, on the embedded example: no root, no SSH. An agent on
+# 127.0.0.1 with its state in a scratch folder; the example's web service with
+# its SQLite database. Deploy (version 1), change a file, deploy (version 2,
+# only that egg travels), deploy unchanged, roll back (version 1 again).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
-ctl() { node "$repo/bin/ctl.js" "$@"; }
 work=$(mktemp -d /tmp/hostout-demo-XXXXXX)
-cp -r "$repo/example/." "$work/" && rm -f "$work/demo.sh"
-cd "$work"
-echo "== example buildout copied to $work"
+export HOSTOUT_CONFIG_DIR="$work/controller-config"      # the demo's own controller key and pins
+ctl() { node "$repo/bin/ctl.js" "$@"; }
+agent() { node "$repo/bin/hostout-agent.js" "$@"; }
+free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+page() { /usr/bin/python3 -c "import sys,urllib.request; print(urllib.request.urlopen(sys.argv[1]).read().decode().strip())" "$1" 2>&1 | tail -1; }
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
-echo; echo "== ctl plan"; ctl plan
-echo; echo "== ctl release"; ctl release
-echo; echo "== ctl release (nothing changed)"; ctl release
-echo "# a change" >> src/acme.core/acme/core/store.py
-echo; echo "== ctl release (after editing src/acme.core/acme/core/store.py)"; ctl release; ctl release --json > release.json
+cp -r "$repo/example/." "$work/buildout/" 2>/dev/null || { mkdir -p "$work/buildout" && cp -r "$repo/example/." "$work/buildout/"; }
+rm -f "$work/buildout/demo.sh"
+app_port=$(free_port); agent_port=$(free_port)
+sed -i "s/^port = 8080/port = $app_port/" "$work/buildout/base.cfg"
 
-host="$work/host"
-archive=$(/usr/bin/python3 -c 'import json; print(json.load(open("release.json"))["archive"]["file"])')
-mkdir -p "$host/dist" && tar -xzf "$archive" -C "$host"
-/usr/bin/python3 -c 'import json,shutil; [shutil.copy(e["file"], "'"$host"'/dist/") for e in json.load(open("release.json"))["eggs"]]'
-port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-echo; echo "== production buildout, offline, on a clean host folder ($host)"
-(cd "$host" && /usr/bin/python3 "$repo/shared/python/buildout_launcher.py" -q -c hostout.cfg "settings:port=$port" 2>&1 | grep -v -i -e warn -e 'not found' -e 'index' || true)
-(cd "$host" && bin/acme-ctl start)
-trap '(cd "$host" && bin/acme-ctl stop)' EXIT
-for _ in $(seq 50); do page=$(/usr/bin/python3 -c "import urllib.request; print(urllib.request.urlopen('http://127.0.0.1:$port/').read().decode())" 2>/dev/null) && break; sleep 0.1; done
-echo; echo "== the released service answers on 127.0.0.1:$port"; echo "$page"
+step "hostout-agent init: state in $work/host, listening on 127.0.0.1:$agent_port"
+agent init --path "$work/host" --listen "127.0.0.1:$agent_port" --authorize "$(ctl keys show 2>/dev/null)" --json > "$work/init.json"
+fingerprint=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["fingerprint"])' "$work/init.json")
+echo "agent fingerprint $fingerprint (pinned in the target below)"
+sed -i "s#^path = /srv/acme#path = $work/host#" "$work/buildout/buildout.cfg"
+printf 'agent-port = %s\nagent-fingerprint = %s\n' "$agent_port" "$fingerprint" >> "$work/buildout/buildout.cfg"
+agent serve --path "$work/host" > "$work/agent.log" 2>&1 &
+agent_pid=$!
+cleanup() {
+  kill "$agent_pid" 2>/dev/null || true
+  (cd "$work/host/current" 2>/dev/null && bin/acme-ctl stop >/dev/null 2>&1) || true
+}
+trap cleanup EXIT
+for _ in $(seq 100); do grep -q 'listening on' "$work/agent.log" 2>/dev/null && break; sleep 0.1; done
+
+cd "$work/buildout"
+step "ctl deploy (first deploy)"; ctl deploy
+echo "site: $(page "http://127.0.0.1:$app_port/")"
+
+echo "# a change" >> src/acme.web/acme/web/server.py
+step "ctl deploy (after editing src/acme.web/acme/web/server.py)"; ctl deploy
+echo "site: $(page "http://127.0.0.1:$app_port/")"
+
+step "ctl deploy (nothing changed)"; ctl deploy
+
+step "ctl rollback"; ctl rollback
+echo "site: $(page "http://127.0.0.1:$app_port/")"
+
+step "ctl status"; ctl status
+step "done: everything is in $work (agent log: $work/agent.log)"

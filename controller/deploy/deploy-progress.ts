@@ -15,7 +15,7 @@ const LABELS: Record<string, string> = {
   build: 'Running remote buildout',
   stop: 'Stopping remote services',
   backup: 'Backing up database',
-  switch: 'Switching to the new release',
+  switch: 'Switching the current release',
   start: 'Starting remote services',
   health: 'Checking health',
   prune: 'Removing old releases',
