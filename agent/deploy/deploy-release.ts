@@ -48,34 +48,19 @@ export async function deployRelease(agent: Agent, signed: SignedManifest, option
     const existing = agent.releases.findRelease(manifest.tag);
     const number = existing?.number ?? agent.releases.nextReleaseNumber();
     const context = new DeployContext(agent, randomUUID(), manifest.tag, number, current === manifest.tag ? undefined : current, emit);
-    await context.phase('verify', `verifying release ${manifest.tag} (version ${number})`, () => verifyBlobs(agent, manifest), () => `signature and ${manifest.eggs.length + 1} blobs verified`);
-
-    const reuse = existing?.built === true;
-    if (!reuse) {
-      if (existing) agent.releases.removeRelease(manifest.tag);
-      await context.phase('stage', 'unpacking the buildout and placing eggs', () => stage(agent, signed));
-      agent.releases.writeReleaseInfo({ tag: manifest.tag, number, created: manifest.created, eggs: manifest.eggs, built: false });
-      try {
-        await context.phase('build', 'running buildout (the current release keeps serving)', () =>
-          runBuildout({
-            python: agent.config.python,
-            launcher: agent.buildoutLauncher,
-            releaseDir: context.releaseDir(manifest.tag),
-            buildoutFile: manifest.buildout,
-            eggsDirectory: agent.layout.sharedEggsDir,
-            onLine: context.output('build'),
-          }),
-        );
-      } catch (error) {
-        agent.releases.removeRelease(manifest.tag);
-        context.journal('aborted', 'done', 'build failed; staged release dropped');
-        throw error;
+    try {
+      await prepareRelease(context, signed, existing?.built === true);
+    } catch (error) {
+      // Before stop, production never noticed: drop what this deploy staged and say so.
+      if (agent.releases.findRelease(manifest.tag)?.built !== true && agent.releases.currentRelease() !== manifest.tag) {
+        try {
+          agent.releases.removeRelease(manifest.tag);
+        } catch {
+          // nothing was staged
+        }
       }
-      // Built files reach the disk before the release is marked built: current must never point at a half-written one.
-      spawnSync('sync', ['-f', context.releaseDir(manifest.tag)]);
-      agent.releases.writeReleaseInfo({ tag: manifest.tag, number, created: manifest.created, eggs: manifest.eggs, built: true });
-    } else {
-      context.emit('build', 'info', `release ${manifest.tag} is already built; not building again`);
+      context.journal('aborted', 'done', `${(error as Error).message.split('\n')[0]}; the staged release was dropped`);
+      throw error;
     }
 
     try {
@@ -102,6 +87,36 @@ export async function deployRelease(agent: Agent, signed: SignedManifest, option
     agent.activity = 'idle';
     lock.release();
   }
+}
+
+/** verify → stage → build, while the current release keeps serving; a built release is not built again. */
+async function prepareRelease(context: DeployContext, signed: SignedManifest, alreadyBuilt: boolean): Promise<void> {
+  const { agent, tag, number } = context;
+  const manifest = signed.manifest;
+  await context.phase('verify', `verifying release ${tag} (version ${number})`, async () => {
+    await verifyBlobs(agent, manifest);
+    await placeEggs(agent, manifest);
+  }, () => `signature and ${manifest.eggs.length + 1} blobs verified`);
+  if (alreadyBuilt) {
+    context.emit('build', 'info', `release ${tag} is already built; not building again`);
+    return;
+  }
+  if (agent.releases.findRelease(tag)) agent.releases.removeRelease(tag);
+  await context.phase('stage', 'unpacking the buildout and placing eggs', () => stage(agent, signed));
+  agent.releases.writeReleaseInfo({ tag, number, created: manifest.created, eggs: manifest.eggs, built: false });
+  await context.phase('build', 'running buildout (the current release keeps serving)', () =>
+    runBuildout({
+      python: agent.config.python,
+      launcher: agent.buildoutLauncher,
+      releaseDir: context.releaseDir(tag),
+      buildoutFile: manifest.buildout,
+      eggsDirectory: agent.layout.sharedEggsDir,
+      onLine: context.output('build'),
+    }),
+  );
+  // Built files reach the disk before the release is marked built: current must never point at a half-written one.
+  spawnSync('sync', ['-f', context.releaseDir(tag)]);
+  agent.releases.writeReleaseInfo({ tag, number, created: manifest.created, eggs: manifest.eggs, built: true });
 }
 
 /** stop → backup → switch → start → health: the only moments production notices. */
@@ -150,9 +165,14 @@ async function verifyBlobs(agent: Agent, manifest: Manifest): Promise<void> {
   }
 }
 
+/** Every egg into shared/dist: refused when a file of that name (name and version) holds other bytes. */
+async function placeEggs(agent: Agent, manifest: Manifest): Promise<void> {
+  for (const egg of manifest.eggs) await agent.blobs.placeEgg(egg.sha256, egg.filename, agent.layout.sharedDistDir);
+}
+
 async function stage(agent: Agent, signed: SignedManifest): Promise<void> {
   const manifest = signed.manifest;
-  for (const egg of manifest.eggs) await agent.blobs.placeEgg(egg.sha256, egg.filename, agent.layout.sharedDistDir);
+  await placeEggs(agent, manifest);
   recordKnownVersions(
     agent.layout,
     manifest.eggs.filter((e) => e.develop && e.sourceHash).map((e) => ({ name: e.name, version: e.version, sourceHash: e.sourceHash!, eggSha256: e.sha256, released: manifest.created })),
@@ -161,7 +181,8 @@ async function stage(agent: Agent, signed: SignedManifest): Promise<void> {
   writeFileSync(join(dir, MANIFEST_FILE), JSON.stringify(signed, null, 2) + '\n');
 }
 
-/** The same release in all that matters to the host: buildout files, eggs and settings. */
+/** The same release in all that matters to the host: buildout files, egg bytes and settings. */
 function sameContent(a: Manifest | undefined, b: Manifest): boolean {
-  return !!a && a.archive.sha256 === b.archive.sha256 && canonicalJson(a.pins) === canonicalJson(b.pins) && canonicalJson(a.settings) === canonicalJson(b.settings);
+  const eggBytes = (m: Manifest) => m.eggs.map((e) => `${e.filename}=${e.sha256}`).sort().join();
+  return !!a && a.archive.sha256 === b.archive.sha256 && eggBytes(a) === eggBytes(b) && canonicalJson(a.settings) === canonicalJson(b.settings);
 }

@@ -5,6 +5,7 @@ import type { LedgerEntry } from './ledger.ts';
 import { gatherReleaseInputs, type ReleaseInputs } from './release-inputs.ts';
 import { planRelease, type ReleasePlan } from './release-plan.ts';
 import { applyRelease, type ReleaseResult } from './apply-release.ts';
+import { mergeLedgerEntries, readLedger, writeLedger } from './ledger.ts';
 
 /** read config → plan: what `ctl plan` shows and every release starts from. */
 export async function planTargetRelease(loaded: { config: BuildoutConfig; target: Target }, knownElsewhere: readonly LedgerEntry[] = []): Promise<{ inputs: ReleaseInputs; plan: ReleasePlan }> {
@@ -22,5 +23,19 @@ export async function planTargetRelease(loaded: { config: BuildoutConfig; target
 /** read config → plan → build: what `ctl release` does and `ctl deploy` ships. */
 export async function releaseTarget(loaded: { config: BuildoutConfig; target: Target }, knownElsewhere: readonly LedgerEntry[] = []): Promise<{ plan: ReleasePlan; result: ReleaseResult }> {
   const { inputs, plan } = await planTargetRelease(loaded, knownElsewhere);
-  return { plan, result: await applyRelease(inputs, plan) };
+  const result = await applyRelease(inputs, plan);
+  learnVersionsFromHost(inputs, knownElsewhere);
+  return { plan, result };
+}
+
+/**
+ * The ledger is reconciled with what the host reports: versions another laptop
+ * released land in this one's ledger too, so even an offline `ctl plan` here
+ * will not pick them again.
+ */
+function learnVersionsFromHost(inputs: ReleaseInputs, knownElsewhere: readonly LedgerEntry[]): void {
+  if (knownElsewhere.length === 0) return;
+  const ledger = readLedger(inputs.target.ledgerFile);
+  const merged = mergeLedgerEntries(ledger, knownElsewhere);
+  if (merged.length > ledger.length) writeLedger(inputs.target.ledgerFile, merged);
 }
