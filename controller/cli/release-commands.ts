@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { loadTargetConfig } from '../release/release-inputs.ts';
 import { planTargetRelease, releaseTarget } from '../release/release-pipeline.ts';
 import { planJson, planSummary, releaseJson, releaseSummary } from './release-report.ts';
+import { targetOptionsTable } from '../target/options-table.ts';
 
 interface ReleaseOptions {
   config: string;
@@ -32,4 +33,9 @@ export function registerReleaseCommands(program: Command): void {
       for (const warning of result.warnings) process.stderr.write(`warning: ${warning}\n`);
       process.stdout.write(options.json ? JSON.stringify(releaseJson(result), null, 2) + '\n' : releaseSummary(plan, result));
     });
+
+  program
+    .command('options')
+    .description('every option a deployment target section accepts, with its default (Markdown)')
+    .action(() => void process.stdout.write(targetOptionsTable()));
 }
