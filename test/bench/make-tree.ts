@@ -55,6 +55,7 @@ export function makeBenchTree(root: string, options: BenchTreeOptions): BenchTre
     files += Object.keys(packageFiles).length;
     bytes += Object.values(packageFiles).reduce((sum, content) => sum + Buffer.byteLength(content), 0);
   }
+  writeTree(join(root, 'src', 'bench.recipe'), RECIPE_FILES);
   writeTree(root, buildoutFiles(names));
   settleFilesystemClock(root);
   return { root: resolve(root), packageDirs: names.map((n) => resolve(root, 'src', n)), files, bytes };
@@ -104,16 +105,52 @@ setup(
 `;
 }
 
+/** A recipe that installs its `eggs`, so production needs every bench package (Debian has no zc.recipe.egg). */
+const RECIPE_FILES: Record<string, string> = {
+  'setup.py': `from setuptools import setup
+setup(name="bench.recipe", version="1.0", py_modules=["bench_recipe"],
+      install_requires=["zc.buildout"],
+      entry_points={"zc.buildout": ["default = bench_recipe:Eggs"]})
+`,
+  'bench_recipe.py': `import zc.buildout.easy_install
+
+
+class Eggs:
+    def __init__(self, buildout, name, options):
+        self.buildout, self.options = buildout, options
+
+    def install(self):
+        b = self.buildout["buildout"]
+        zc.buildout.easy_install.install(
+            self.options["eggs"].split(), b["eggs-directory"],
+            links=b.get("find-links", "").split(), index=b.get("index"),
+            path=[b["develop-eggs-directory"]], newest=False)
+        return ()
+
+    update = install
+`,
+};
+
 function buildoutFiles(names: readonly string[]): Record<string, string> {
   return {
     'dev.cfg': `# Development: the bench packages are used in place.
 [buildout]
+extends = base.cfg
 develop =
-${names.map((n) => `    src/${n}\n`).join('')}parts =
+    src/bench.recipe
+${names.map((n) => `    src/${n}\n`).join('')}index = file:///nonexistent
 `,
+    'base.cfg': `[buildout]
+parts = app
+newest = false
+
+[app]
+recipe = bench.recipe
+eggs =
+${names.map((n) => `    bench.${n}\n`).join('')}`,
     'prod.cfg': `# Production: released eggs only; never put develop here.
 [buildout]
-parts =
+extends = base.cfg
 `,
     'buildout.cfg': `[buildout]
 extends = dev.cfg
