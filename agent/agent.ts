@@ -15,6 +15,7 @@ import { StateError } from '../shared/errors.ts';
 import type { SignedManifest } from '../shared/manifest.ts';
 import { readKnownVersions, type KnownVersion } from './state/known-versions.ts';
 import { AGENT_VERSION } from './agent-version.ts';
+import type { AgentStatus } from '../shared/agent-status.ts';
 
 export const MANIFEST_FILE = '.hostout-manifest.json';
 
@@ -83,7 +84,7 @@ export class Agent {
     return readKnownVersions(this.layout).filter((v) => wanted.size === 0 || wanted.has(v.name.toLowerCase()));
   }
 
-  status() {
+  status(): AgentStatus {
     const current = this.releases.currentRelease();
     const releases = this.releases.list();
     const lock = readDeployLock(this.layout.lockFile);
@@ -111,4 +112,3 @@ export class Agent {
   }
 }
 
-export type AgentStatus = ReturnType<Agent['status']>;

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs what Hostout needs on a Debian machine (controller, CI or host):
 # Debian's Python with zc.buildout and setuptools (Hostout builds eggs and runs
-# buildout with them), venv, OpenSSH, rsync. Safe to run again.
+# buildout with them), venv, OpenSSH, rsync; plus any packages named as arguments.
+# Safe to run again.
 set -euo pipefail
-packages=(python3 python3-setuptools python3-zc.buildout python3-venv openssh-server openssh-client rsync ca-certificates)
+packages=(python3 python3-setuptools python3-zc.buildout python3-venv openssh-server openssh-client rsync ca-certificates "$@")
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

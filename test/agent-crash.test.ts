@@ -9,8 +9,7 @@ import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { AGENT, CTL, ctl, runCommand } from './support/ctl.ts';
-import { exampleBuildoutFor, servedVersion, startLocalAgent, stopAgentAndApp } from './support/local-agent.ts';
-import { removeDir } from './support/example-buildout.ts';
+import { deployableSite, servedVersion } from './support/local-agent.ts';
 
 const PHASES_BEFORE_COMMIT = ['verify', 'stage', 'build', 'stop', 'backup', 'switch', 'start', 'health'];
 
@@ -32,13 +31,8 @@ function countDeploys(agentPath: string): number {
 }
 
 test('an agent killed in any phase of a deploy recovers on restart, and the previous release serves', async (t) => {
-  const agent = await startLocalAgent();
-  const site = await exampleBuildoutFor(agent);
-  t.after(async () => {
-    await stopAgentAndApp(agent);
-    removeDir(site.dir);
-  });
-  const env = { ...process.env, HOSTOUT_CONFIG_DIR: agent.configDir };
+  const { agent, site, env: pairedEnv } = await deployableSite(t);
+  const env = { ...process.env, ...pairedEnv };
   assert.equal((await ctl(['deploy'], { cwd: site.dir, env })).code, 0);
   assert.equal(await servedVersion(site.url), '1.0');
 
@@ -71,13 +65,8 @@ test('an agent killed in any phase of a deploy recovers on restart, and the prev
 });
 
 test('SIGTERM during a deploy lets the deploy finish, then the agent exits', async (t) => {
-  const agent = await startLocalAgent({ env: { HOSTOUT_PAUSE_IN_PHASE: 'build:1500' } });
-  const site = await exampleBuildoutFor(agent);
-  t.after(async () => {
-    await stopAgentAndApp(agent);
-    removeDir(site.dir);
-  });
-  const env = { ...process.env, HOSTOUT_CONFIG_DIR: agent.configDir };
+  const { agent, site, env: pairedEnv } = await deployableSite(t, { env: { HOSTOUT_PAUSE_IN_PHASE: 'build:1500' } });
+  const env = { ...process.env, ...pairedEnv };
   const deploy = ctl(['deploy'], { cwd: site.dir, env });
   await waitForJournal(agent.path, 'build', 0);
   const exited = new Promise<number | null>((r) => agent.process().once('exit', (code) => r(code)));

@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync, readdirSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
-import { AGENT, ctl, runCommand } from './support/ctl.ts';
+import { AGENT, runCommand } from './support/ctl.ts';
 import { startLocalAgent, stopAgentAndApp, type LocalAgent } from './support/local-agent.ts';
 import { AgentConnection } from '../controller/agent-client/agent-client.ts';
 import { fetchPinnedCertificate } from '../controller/agent-client/agent-certificate.ts';

@@ -7,19 +7,13 @@ import assert from 'node:assert/strict';
 import { appendFileSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AGENT, ctl, runCommand } from './support/ctl.ts';
-import { exampleBuildoutFor, servedVersion, startLocalAgent, stopAgentAndApp } from './support/local-agent.ts';
+import { deployableSite, servedVersion } from './support/local-agent.ts';
 import { removeDir } from './support/example-buildout.ts';
 
 const pidOf = (agentPath: string) => readFileSync(join(agentPath, 'shared/var/acme.pid'), 'utf8').trim();
 
 test('deploy, change one egg, deploy, deploy unchanged, roll back from the controller and on the host', async (t) => {
-  const agent = await startLocalAgent();
-  const site = await exampleBuildoutFor(agent);
-  t.after(async () => {
-    await stopAgentAndApp(agent);
-    removeDir(site.dir);
-  });
-  const env = { HOSTOUT_CONFIG_DIR: agent.configDir };
+  const { agent, site, env } = await deployableSite(t);
 
   const first = await ctl(['deploy'], { cwd: site.dir, env });
   assert.equal(first.code, 0, first.stderr + first.stdout);
@@ -67,13 +61,7 @@ test('deploy, change one egg, deploy, deploy unchanged, roll back from the contr
 });
 
 test('a failing buildout drops the staged release; the old one keeps serving and buildout\'s error is shown', async (t) => {
-  const agent = await startLocalAgent();
-  const site = await exampleBuildoutFor(agent);
-  t.after(async () => {
-    await stopAgentAndApp(agent);
-    removeDir(site.dir);
-  });
-  const env = { HOSTOUT_CONFIG_DIR: agent.configDir };
+  const { agent, site, env } = await deployableSite(t);
   assert.equal((await ctl(['deploy'], { cwd: site.dir, env })).code, 0);
 
   // The host's eggs directory is broken: buildout cannot install there.
@@ -90,13 +78,7 @@ test('a failing buildout drops the staged release; the old one keeps serving and
 });
 
 test('a release whose health check fails is rolled back automatically, database included', async (t) => {
-  const agent = await startLocalAgent();
-  const site = await exampleBuildoutFor(agent);
-  t.after(async () => {
-    await stopAgentAndApp(agent);
-    removeDir(site.dir);
-  });
-  const env = { HOSTOUT_CONFIG_DIR: agent.configDir };
+  const { agent, site, env } = await deployableSite(t);
   appendFileSync(join(site.dir, 'buildout.cfg'), 'health-retries = 5\n');
   assert.equal((await ctl(['deploy'], { cwd: site.dir, env })).code, 0);
   await servedVersion(site.url);

@@ -10,7 +10,7 @@ import { appendFileSync, cpSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AGENT, ctl, ctlJson, runCommand } from './support/ctl.ts';
-import { exampleBuildoutFor, servedVersion, startLocalAgent, stopAgentAndApp } from './support/local-agent.ts';
+import { deployableSite, exampleBuildoutFor, servedVersion, startLocalAgent, stopAgentAndApp } from './support/local-agent.ts';
 import { removeDir } from './support/example-buildout.ts';
 import { AgentConnection } from '../controller/agent-client/agent-client.ts';
 import { loadOrCreateControllerKey } from '../shared/trust/controller-key.ts';
@@ -52,13 +52,7 @@ test('a second laptop never reuses a version the host already holds for other co
 });
 
 test('the agent refuses an egg whose name and version it holds with different bytes', async (t) => {
-  const agent = await startLocalAgent();
-  const site = await exampleBuildoutFor(agent);
-  t.after(async () => {
-    await stopAgentAndApp(agent);
-    removeDir(site.dir);
-  });
-  const env = { HOSTOUT_CONFIG_DIR: agent.configDir };
+  const { agent, site, env } = await deployableSite(t);
   assert.equal((await ctl(['deploy'], { cwd: site.dir, env })).code, 0);
 
   // Another clone, released offline, mints acme.core 1.0 again for other code.

@@ -5,7 +5,7 @@ import pino from 'pino';
 import { Agent } from '../agent.ts';
 import { rollbackRelease } from '../deploy/rollback-release.ts';
 import { formatDeployEvent } from '../deploy/format-deploy-event.ts';
-import { formatStatus } from './format-status.ts';
+import { formatStatus } from '../../shared/agent-status.ts';
 
 /**
  * Commands for the host itself, for when the controller is gone: they act on

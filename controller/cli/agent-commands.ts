@@ -5,7 +5,7 @@ import { runDeploy } from '../deploy/run-deploy.ts';
 import { DeployProgress, type PhaseEvent } from '../deploy/deploy-progress.ts';
 import { withAgent } from '../agent-client/with-agent.ts';
 import { defaultConfigDir, loadOrCreateControllerKey } from '../../shared/trust/controller-key.ts';
-import { formatStatus } from '../../agent/cli/format-status.ts';
+import { formatStatus, type AgentStatus } from '../../shared/agent-status.ts';
 
 const configOption = ['-c, --config <file>', 'the development buildout config', 'buildout.cfg'] as const;
 
@@ -56,7 +56,7 @@ export function registerAgentCommands(program: Command): void {
     .option('--json', 'print one JSON object')
     .action(async (target: string | undefined, options: { config: string; json?: boolean }) => {
       await withAgent(loadTargetConfig(resolve(options.config), target).target, async (connection) => {
-        const status = await connection.unary<Parameters<typeof formatStatus>[0]>('Status', {});
+        const status = await connection.unary<AgentStatus>('Status', {});
         if (options.json) return void process.stdout.write(JSON.stringify(status, null, 2) + '\n');
         process.stdout.write(`Agent     ${status.agentVersion}, up ${Math.round(status.uptimeSeconds)} s, ${status.state}\n` + formatStatus(status));
       });

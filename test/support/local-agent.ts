@@ -84,3 +84,17 @@ export async function servedVersion(url: string): Promise<string> {
   if (!('status' in page)) return `down (${page.error})`;
   return /acme\.web ([^,]+),/.exec(page.body)?.[1] ?? `status ${page.status}`;
 }
+
+/**
+ * A paired agent and the example buildout targeting it, both removed (agent
+ * and site stopped) when the test ends: the start of most deploy tests.
+ */
+export async function deployableSite(t: { after(fn: () => Promise<void> | void): void }, options: { env?: NodeJS.ProcessEnv } = {}) {
+  const agent = await startLocalAgent(options);
+  const site = await exampleBuildoutFor(agent);
+  t.after(async () => {
+    await stopAgentAndApp(agent);
+    removeDir(site.dir);
+  });
+  return { agent, site, env: { HOSTOUT_CONFIG_DIR: agent.configDir } };
+}

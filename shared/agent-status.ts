@@ -1,6 +1,28 @@
-import type { AgentStatus } from '../agent.ts';
+/** What an agent reports about its host: `ctl status` and `hostout-agent status` show the same thing. */
+export interface AgentStatus {
+  agentVersion: string;
+  uptimeSeconds: number;
+  path: string;
+  hostname: string;
+  currentTag: string;
+  currentNumber: number;
+  releases: {
+    tag: string;
+    number: number;
+    created: string;
+    deployed: string;
+    current: boolean;
+    built: boolean;
+    eggs: { name: string; version: string; develop: boolean }[];
+    hasBackup: boolean;
+  }[];
+  backups: string[];
+  lock?: { holder: string; since: string; tag: string };
+  /** idle, deploying TAG, rolling back to TAG */
+  state: string;
+}
 
-/** `status` for people: what is live, what can be rolled back to, who holds the lock. */
+/** Status for people: what is live, what can be rolled back to, who holds the lock. */
 export function formatStatus(status: AgentStatus): string {
   const lines = [
     `Path      ${status.path} (${status.hostname})`,
