@@ -77,3 +77,23 @@ test('SIGTERM during a deploy lets the deploy finish, then the agent exits', asy
   assert.equal(await exited, 0);
   assert.equal(await servedVersion(site.url), '1.0');
 });
+
+test('one deploy at a time: a second is told who holds the lock; a controller that vanishes does not stop the first', async (t) => {
+  const { agent, site, env: pairedEnv } = await deployableSite(t, { env: { HOSTOUT_PAUSE_IN_PHASE: 'build:3000' } });
+  const env = { ...process.env, ...pairedEnv };
+  const first = spawn(process.execPath, [CTL, 'deploy'], { cwd: site.dir, env, stdio: 'ignore' });
+  const firstExited = new Promise((r) => first.once('exit', r));
+  await waitForJournal(agent.path, 'build', 0);
+
+  const second = await ctl(['deploy'], { cwd: site.dir, env });
+  assert.notEqual(second.code, 0);
+  assert.match(second.stderr, /locked by [0-9a-f]{16} since \d{4}-\d\d-\d\dT[\d:.]+Z \(\d{8}-[0-9a-f]{8}\)/);
+
+  first.kill('SIGKILL'); // the laptop closes its lid mid-deploy
+  await firstExited;
+  for (let i = 0; i < 200 && (await servedVersion(site.url)) !== '1.0'; i++) await new Promise((r) => setTimeout(r, 100));
+  assert.equal(await servedVersion(site.url), '1.0', 'the agent finished the deploy on its own');
+  const status = JSON.parse((await ctl(['status', '--json'], { cwd: site.dir, env })).stdout);
+  assert.equal(status.currentNumber, 1);
+  assert.ok(!status.lock, 'the lock was released');
+});

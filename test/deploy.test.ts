@@ -42,6 +42,8 @@ test('deploy, change one egg, deploy, deploy unchanged, roll back from the contr
 
   const status = JSON.parse((await ctl(['status', '--json'], { cwd: site.dir, env })).stdout);
   assert.equal(status.currentNumber, 1);
+  assert.equal(status.agentVersion, '0.1.0');
+  assert.ok(status.uptimeSeconds > 0);
   assert.deepEqual(status.releases.map((r: { number: number }) => r.number), [1, 2]);
   assert.equal(status.backups.length, 2, 'each release went live after a backup');
 
@@ -53,6 +55,13 @@ test('deploy, change one egg, deploy, deploy unchanged, roll back from the contr
   assert.equal(await servedVersion(site.url), '1.0.post1');
   const hostStatus = await runCommand(process.execPath, [AGENT, 'status', '--path', agent.path]);
   assert.match(hostStatus.stdout, /Current\s+version 2/);
+
+  // --with-db: the database as version 1 left it, before version 2 went live
+  const visitsNow = Number(/visit (\d+)/.exec(await fetch(site.url).then((r) => r.text()))![1]);
+  const withDb = await runCommand(process.execPath, [AGENT, 'rollback', '--path', agent.path, '--to', '1', '--with-db']);
+  assert.equal(withDb.code, 0, withDb.stderr);
+  const visitsAfter = Number(/visit (\d+)/.exec(await fetch(site.url).then((r) => r.text()))![1]);
+  assert.ok(visitsAfter < visitsNow, `the visits made since version 2 went live are gone (${visitsNow} -> ${visitsAfter})`);
 
   await agent.start();
   const history = await ctl(['history'], { cwd: site.dir, env });
