@@ -1,5 +1,3 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Agent } from '../agent.ts';
 import type { DeploySettings } from '../../shared/manifest.ts';
 import { serviceControl, type ServiceControl } from '../services/service-control.ts';
@@ -80,10 +78,6 @@ export class DeployContext {
 
   backupDir(tag: string): string {
     return backupDir(this.agent.layout, tag);
-  }
-
-  hasBackup(tag: string): boolean {
-    return existsSync(join(this.backupDir(tag), 'backup.json')) || existsSync(this.backupDir(tag));
   }
 }
 

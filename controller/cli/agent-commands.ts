@@ -1,11 +1,19 @@
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
-import { loadTargetConfig } from '../release/release-inputs.ts';
-import { runDeploy } from '../deploy/run-deploy.ts';
-import { DeployProgress, type PhaseEvent } from '../deploy/deploy-progress.ts';
-import { withAgent } from '../agent-client/with-agent.ts';
-import { defaultConfigDir, loadOrCreateControllerKey } from '../../shared/trust/controller-key.ts';
+import type { PhaseEvent } from '../deploy/deploy-progress.ts';
+import type { AgentConnection } from '../agent-client/agent-client.ts';
 import { formatStatus, type AgentStatus } from '../../shared/agent-status.ts';
+import { defaultConfigDir, loadOrCreateControllerKey } from '../../shared/trust/controller-key.ts';
+import { loadTargetConfig } from '../release/release-inputs.ts';
+
+// gRPC and the deploy pipeline load only when a command needs them: `ctl plan` starts faster.
+const deployPipeline = () => import('../deploy/run-deploy.ts');
+const deployProgress = () => import('../deploy/deploy-progress.ts');
+
+async function withTargetAgent<T>(configFile: string, target: string | undefined, work: (connection: AgentConnection) => Promise<T>): Promise<T> {
+  const { withAgent } = await import('../agent-client/with-agent.ts');
+  return withAgent(loadTargetConfig(resolve(configFile), target).target, work);
+}
 
 const configOption = ['-c, --config <file>', 'the development buildout config', 'buildout.cfg'] as const;
 
@@ -19,6 +27,7 @@ export function registerAgentCommands(program: Command): void {
     .option('-v, --verbose', 'show buildout\'s and the services\' output')
     .action(async (target: string | undefined, options: { config: string; force?: boolean; verbose?: boolean }) => {
       const write = (text: string) => void process.stdout.write(text);
+      const { runDeploy } = await deployPipeline();
       const report = await runDeploy(loadTargetConfig(resolve(options.config), target), {
         force: Boolean(options.force),
         verbose: Boolean(options.verbose),
@@ -36,7 +45,8 @@ export function registerAgentCommands(program: Command): void {
     .option('--to <tag|number>', 'the release to go back to (default: the one before the current)')
     .option('--with-db', 'also restore the database as it was while that release ran')
     .action(async (target: string | undefined, options: { config: string; to?: string; withDb?: boolean }) => {
-      await withAgent(loadTargetConfig(resolve(options.config), target).target, async (connection) => {
+      const { DeployProgress } = await deployProgress();
+      await withTargetAgent(options.config, target, async (connection) => {
         const progress = new DeployProgress((t) => void process.stdout.write(t), false);
         let last: PhaseEvent | undefined;
         for await (const event of connection.stream<PhaseEvent>('Rollback', { to: options.to ?? '', withDb: Boolean(options.withDb) })) {
@@ -55,7 +65,7 @@ export function registerAgentCommands(program: Command): void {
     .option(...configOption)
     .option('--json', 'print one JSON object')
     .action(async (target: string | undefined, options: { config: string; json?: boolean }) => {
-      await withAgent(loadTargetConfig(resolve(options.config), target).target, async (connection) => {
+      await withTargetAgent(options.config, target, async (connection) => {
         const status = await connection.unary<AgentStatus>('Status', {});
         if (options.json) return void process.stdout.write(JSON.stringify(status, null, 2) + '\n');
         process.stdout.write(`Agent     ${status.agentVersion}, up ${Math.round(status.uptimeSeconds)} s, ${status.state}\n` + formatStatus(status));
@@ -69,7 +79,7 @@ export function registerAgentCommands(program: Command): void {
     .option(...configOption)
     .option('-n, --limit <n>', 'entries to show', '30')
     .action(async (target: string | undefined, options: { config: string; limit: string }) => {
-      await withAgent(loadTargetConfig(resolve(options.config), target).target, async (connection) => {
+      await withTargetAgent(options.config, target, async (connection) => {
         const { entries } = await connection.unary<{ entries: { time: string; keyId: string; peer: string; action: string; outcome: string; detail: string }[] }>('History', { limit: Number(options.limit) });
         for (const e of entries) process.stdout.write(`${e.time}  ${e.outcome.padEnd(7)} ${e.action.padEnd(12)} ${e.keyId}  ${e.detail}\n`);
       });

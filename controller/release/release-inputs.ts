@@ -50,7 +50,8 @@ export async function gatherReleaseInputs({ config, target }: { config: Buildout
     productionConfig: target.buildoutFile,
     configFiles: [...new Set([...config.files, ...production.files])],
     developDirs,
-    findLinks: splitList(config.get('buildout', 'find-links') ?? ''),
+    // buildout reads relative find-links against its directory; the resolving run has another one
+    findLinks: splitList(config.get('buildout', 'find-links') ?? '').map((link) => (/^[a-z+]+:\/\//.test(link) || isAbsolute(link) ? link : resolve(directory, link))),
     index: config.get('buildout', 'index') || undefined,
     eggsDirectory: config.get('buildout', 'eggs-directory')!,
     workDir: join(stateDir, 'resolve'),

@@ -6,7 +6,7 @@ import { describeEgg, type BuiltEgg } from './develop-egg.ts';
 import type { ResolvedDist } from './resolve-production-eggs.ts';
 
 /** Eggs the host's own buildout brings; pinning or shipping them would fight it. */
-export const BUILDOUT_RUNTIME = new Set(['setuptools', 'zc.buildout', 'pip', 'wheel', 'distribute']);
+const BUILDOUT_RUNTIME = new Set(['setuptools', 'zc.buildout', 'pip', 'wheel', 'distribute']);
 
 export function isBuildoutRuntime(name: string): boolean {
   return BUILDOUT_RUNTIME.has(name.toLowerCase());
