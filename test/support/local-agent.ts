@@ -73,8 +73,10 @@ export async function exampleBuildoutFor(agent: LocalAgent): Promise<{ dir: stri
 
 export async function stopAgentAndApp(agent: LocalAgent): Promise<void> {
   await agent.kill('SIGKILL');
-  // the application outlives the agent by design: stop it through its own control script
+  // the application outlives the agent by design: stop it through its own control script,
+  // then make sure nothing started from this agent's releases is left running
   await runCommand('/bin/sh', ['-c', `cd ${agent.path}/current 2>/dev/null && bin/acme-ctl stop`]);
+  await runCommand('pkill', ['-f', `${agent.path}/releases/`]);
   removeDir(join(agent.path, '..'));
 }
 
