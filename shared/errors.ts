@@ -55,3 +55,6 @@ export class ServiceError extends HostoutError {}
 
 /** A database backup that could not be made, read or restored. */
 export class BackupError extends HostoutError {}
+
+/** A new host that cannot be reached, logged into or prepared over SSH. */
+export class BootstrapError extends HostoutError {}

@@ -5,6 +5,9 @@ import type { AgentConnection } from '../agent-client/agent-client.ts';
 import { formatStatus, type AgentStatus } from '../../shared/agent-status.ts';
 import { defaultConfigDir, loadOrCreateControllerKey } from '../../shared/trust/controller-key.ts';
 import { loadTargetConfig } from '../release/release-inputs.ts';
+import { bootstrapTarget, withRootCredentialOptions, type BootstrapCliOptions } from './bootstrap-commands.ts';
+import { lookupKnownAgent } from '../agent-client/known-agents.ts';
+import type { Target } from '../target/target.ts';
 
 // gRPC and the deploy pipeline load only when a command needs them: `ctl plan` starts faster.
 const deployPipeline = () => import('../deploy/run-deploy.ts');
@@ -18,17 +21,23 @@ async function withTargetAgent<T>(configFile: string, target: string | undefined
 const configOption = ['-c, --config <file>', 'the development buildout config', 'buildout.cfg'] as const;
 
 export function registerAgentCommands(program: Command): void {
-  program
+  withRootCredentialOptions(program
     .command('deploy')
     .description('release what changed, send the host what it lacks, and switch it to the new release (rolls back by itself on failure)')
     .argument('[target]', 'deployment target section (optional when the buildout has one)')
     .option(...configOption)
     .option('--force', 'deploy even when the host already runs this release (restarts it)')
-    .option('-v, --verbose', 'show buildout\'s and the services\' output')
-    .action(async (target: string | undefined, options: { config: string; force?: boolean; verbose?: boolean }) => {
+    .option('-v, --verbose', 'show buildout\'s and the services\' output'))
+    .action(async (target: string | undefined, options: BootstrapCliOptions & { force?: boolean; verbose?: boolean }) => {
       const write = (text: string) => void process.stdout.write(text);
       const { runDeploy } = await deployPipeline();
-      const report = await runDeploy(loadTargetConfig(resolve(options.config), target), {
+      const loaded = loadTargetConfig(resolve(options.config), target);
+      if (!agentIsPinned(loaded.target)) {
+        // a brand-new host: prepare it once over SSH, then deploy as usual
+        write(`Connecting to ${loaded.target.options.get('host')}.\nNo agent is paired with this host yet\n`);
+        await bootstrapTarget(target, options, write);
+      }
+      const report = await runDeploy(loaded, {
         force: Boolean(options.force),
         verbose: Boolean(options.verbose),
         progressBar: Boolean(process.stderr.isTTY),
@@ -94,4 +103,8 @@ export function registerAgentCommands(program: Command): void {
       process.stdout.write(`${key.publicKey}\n`);
       process.stderr.write(`key id ${key.keyId}${key.created ? ', just created' : ''}; authorize it on a host with: hostout-agent authorize --path PATH ${key.publicKey}\n`);
     });
+}
+
+function agentIsPinned(target: Target): boolean {
+  return Boolean(target.options.get('agent-fingerprint') ?? lookupKnownAgent(defaultConfigDir(), target.options.get('host')!, Number(target.options.get('agent-port'))));
 }

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { HostoutError } from '../../shared/errors.ts';
 import { registerReleaseCommands } from './release-commands.ts';
 import { registerAgentCommands } from './agent-commands.ts';
+import { registerBootstrapCommands } from './bootstrap-commands.ts';
 
 const program = new Command('ctl')
   .description('Hostout controller: release a development buildout and deploy it to hosts running hostout-agent')
@@ -10,6 +11,7 @@ const program = new Command('ctl')
 
 registerReleaseCommands(program);
 registerAgentCommands(program);
+registerBootstrapCommands(program);
 
 
 try {

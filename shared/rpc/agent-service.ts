@@ -1,12 +1,15 @@
-import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
+import protobuf from 'protobufjs';
 import type { ProtoGrpcType } from './generated/hostout.ts';
+import { readAsset } from '../assets.ts';
 
-/** The Agent service from proto/hostout.proto, as grpc-js definitions with TypeScript types. */
-export const PROTO_FILE = fileURLToPath(new URL('../../proto/hostout.proto', import.meta.url));
-
-const packageDefinition = protoLoader.loadSync(PROTO_FILE, {
+/**
+ * The Agent service from proto/hostout.proto, as grpc-js definitions with TypeScript types.
+ * Parsed from its text (not loaded by path) so the bundled agent can carry it inline.
+ */
+const protoRoot = protobuf.parse(readAsset('proto/hostout.proto'), { keepCase: false }).root;
+const packageDefinition = protoLoader.fromJSON(protoRoot.toJSON(), {
   keepCase: false,
   longs: Number,
   enums: String,

@@ -1,0 +1,44 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { createHash } from 'node:crypto';
+import { build, type Plugin } from 'esbuild';
+import { ASSET_NAMES } from '../../shared/assets.ts';
+
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * hostout-agent as one JavaScript file for a host: every dependency bundled,
+ * the proto and the buildout launcher inlined, so a host needs only Node.js.
+ */
+export async function buildAgentBundle(outFile: string): Promise<{ path: string; sha256: string }> {
+  await build({
+    entryPoints: [`${REPO_ROOT}agent/cli/main.ts`],
+    outfile: outFile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    logLevel: 'error',
+    legalComments: 'none',
+    // some dependencies are CommonJS and call require(); give the ESM bundle one
+    banner: { js: "#!/usr/bin/env node\nimport { createRequire as __hostoutCreateRequire } from 'node:module';\nconst require = __hostoutCreateRequire(import.meta.url);" },
+    plugins: [inlineAssets()],
+  });
+  return { path: outFile, sha256: createHash('sha256').update(readFileSync(outFile)).digest('hex') };
+}
+
+function inlineAssets(): Plugin {
+  return {
+    name: 'hostout-inline-assets',
+    setup(builder) {
+      builder.onResolve({ filter: /(^|\/)assets\.ts$/ }, () => ({ path: 'hostout-assets', namespace: 'hostout-assets' }));
+      builder.onLoad({ filter: /.*/, namespace: 'hostout-assets' }, () => {
+        const assets = Object.fromEntries(ASSET_NAMES.map((name) => [name, readFileSync(`${REPO_ROOT}${name}`, 'utf8')]));
+        return {
+          loader: 'js',
+          contents: `const ASSETS = ${JSON.stringify(assets)};\nexport const ASSET_NAMES = Object.keys(ASSETS);\nexport function readAsset(name) { return ASSETS[name]; }\n`,
+        };
+      });
+    },
+  };
+}
