@@ -26,6 +26,18 @@ async function siteFor(host: FreshHost) {
   return { dir, url: `http://127.0.0.1:${appPort}/`, agentPort, configDir, env: { HOSTOUT_CONFIG_DIR: configDir } };
 }
 
+/** A fresh host and a site aimed at it, both gone when the test ends. */
+async function freshHostWithSite(t: { after(fn: () => Promise<void>): void }) {
+  const host = await startFreshHost();
+  const site = await siteFor(host);
+  t.after(async () => {
+    await host.stop();
+    removeDir(site.dir);
+    removeDir(site.configDir);
+  });
+  return { host, site };
+}
+
 /** Every file under `dir` that contains `secret`. */
 function filesContaining(dir: string, secret: string): string[] {
   const found: string[] = [];
@@ -45,13 +57,7 @@ function filesContaining(dir: string, secret: string): string[] {
 }
 
 test('one ctl deploy prepares a brand-new host from root\'s password and deploys; later deploys need no credentials', async (t) => {
-  const host = await startFreshHost();
-  const site = await siteFor(host);
-  t.after(async () => {
-    await host.stop();
-    removeDir(site.dir);
-    removeDir(site.configDir);
-  });
+  const { host, site } = await freshHostWithSite(t);
   const outputs: string[] = [];
 
   const first = await ctl(['deploy', '--root-password-stdin'], { cwd: site.dir, env: site.env, input: `${host.rootPassword}\n` });
@@ -121,13 +127,7 @@ test('one ctl deploy prepares a brand-new host from root\'s password and deploys
 });
 
 test('a wrong root password, no root rights or an unsupported OS: a clear message and nothing created', async (t) => {
-  const host = await startFreshHost();
-  const site = await siteFor(host);
-  t.after(async () => {
-    await host.stop();
-    removeDir(site.dir);
-    removeDir(site.configDir);
-  });
+  const { host, site } = await freshHostWithSite(t);
   const wrong = await ctl(['deploy', '--root-password-stdin'], { cwd: site.dir, env: site.env, input: 'not-the-password\n' });
   assert.notEqual(wrong.code, 0);
   assert.match(wrong.stderr, /root@127\.0\.0\.1:\d+ refused the credentials \(wrong password or key\)/);
