@@ -24,8 +24,8 @@ fingerprint=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.arg
 echo "agent fingerprint $fingerprint (pinned in the target below)"
 sed -i "s#^path = /srv/acme#path = $work/host#" "$work/buildout/buildout.cfg"
 printf 'agent-port = %s\nagent-fingerprint = %s\n' "$agent_port" "$fingerprint" >> "$work/buildout/buildout.cfg"
-agent serve --path "$work/host" > "$work/agent.log" 2>&1 &
-agent_pid=$!
+node "$repo/bin/hostout-agent.js" serve --path "$work/host" > "$work/agent.log" 2>&1 &
+agent_pid=$!   # node itself (not a shell function's subshell), so the trap below stops it
 cleanup() {
   kill "$agent_pid" 2>/dev/null || true
   (cd "$work/host/current" 2>/dev/null && bin/acme-ctl stop >/dev/null 2>&1) || true
