@@ -3,7 +3,8 @@
 # Checks the host, creates the deploy user, installs Python with zc.buildout and
 # a virtualenv, and creates the target's path. Safe to run again: what exists is kept.
 # Lines starting with @@ are read by ctl; everything else is shown on failure.
-# Inputs (environment): HOSTOUT_USER, HOSTOUT_PATH, HOSTOUT_PREFIX (default /opt/hostout)
+# Inputs (environment): HOSTOUT_USER, HOSTOUT_PATH, HOSTOUT_PREFIX (default /opt/hostout),
+#   HOSTOUT_NEEDS_SUDO (1 when the target's services are controlled through sudo)
 set -euo pipefail
 umask 022  # what root creates here (venv, wrapper) must be usable by the deploy user
 user=${HOSTOUT_USER:?} path=${HOSTOUT_PATH:?} prefix=${HOSTOUT_PREFIX:-/opt/hostout}
@@ -30,8 +31,10 @@ else
   useradd --system --gid "$user" --create-home --shell /bin/bash "$user"
 fi
 
+packages=(python3 python3-venv python3-setuptools python3-zc.buildout)
+[ "${HOSTOUT_NEEDS_SUDO:-}" = 1 ] && packages+=(sudo)
 missing=()
-for p in python3 python3-venv python3-setuptools python3-zc.buildout; do
+for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
 if [ "${#missing[@]}" -gt 0 ]; then

@@ -6,10 +6,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ctl } from './support/ctl.ts';
+import { ctl, runCommand } from './support/ctl.ts';
 import { copyExampleBuildout, removeDir } from './support/example-buildout.ts';
 import { freePort } from './support/ports.ts';
 import { servedVersion } from './support/local-agent.ts';
@@ -137,13 +137,77 @@ test('a wrong root password, no root rights or an unsupported OS: a clear messag
   await host.exec("useradd -m alice && echo 'alice:alice-pw' | chpasswd");
   const notRoot = await ctl(['bootstrap', '--root-user', 'alice', '--root-password-stdin'], { cwd: site.dir, env: site.env, input: 'alice-pw\n' });
   assert.notEqual(notRoot.code, 0);
-  assert.match(notRoot.stderr, /this needs root \(logged in as alice\)/);
+  assert.match(notRoot.stderr, /alice@127\.0\.0\.1:\d+ is not root, and sudo refused it/);
+  assert.match(notRoot.stderr, /log in as root \(--root-user root\), or give this account sudo rights/);
+  assert.notEqual((await host.exec('id -u deploy')).code, 0, 'no user was created');
 
   await host.exec("sed -i 's/^ID=.*/ID=plan9/; s/^ID_LIKE=.*//; s/^PRETTY_NAME=.*/PRETTY_NAME=\"Plan 9\"/' /etc/os-release");
   const unsupported = await ctl(['bootstrap', '--root-password-stdin'], { cwd: site.dir, env: site.env, input: `${host.rootPassword}\n` });
   assert.notEqual(unsupported.code, 0);
   assert.match(unsupported.stderr, /unsupported OS: Plan 9/);
   assert.notEqual((await host.exec('id -u deploy')).code, 0);
+});
+
+test('an account with sudo stands in for root: with its password, or with a key and NOPASSWD', async (t) => {
+  const { host, site } = await freshHostWithSite(t);
+  await host.exec("useradd -m -s /bin/bash alice && echo 'alice:alice-pw-7' | chpasswd && echo 'alice ALL=(ALL:ALL) ALL' > /etc/sudoers.d/alice");
+  const deployed = await ctl(['deploy', '--root-user', 'alice', '--root-password-stdin'], { cwd: site.dir, env: site.env, input: 'alice-pw-7\n' });
+  assert.equal(deployed.code, 0, deployed.stdout + deployed.stderr);
+  assert.match(deployed.stdout, /^Creating user account 'deploy'$/m);
+  assert.match(deployed.stdout, /Deployment complete at version 1\n$/);
+  assert.equal(await servedVersion(site.url), '1.0');
+  assert.match((await host.exec('stat -c %U:%a /opt/hostout/hostout-agent.mjs')).stdout.trim(), /^root:755$/, 'installed by root, not left as alice');
+  assert.equal((await host.exec('ls -A ~alice | grep -c hostout-upload')).stdout.trim(), '0', 'no upload left behind');
+
+  // A cloud image's way: a key, and sudo without a password; the agent is replaced, releases kept.
+  const keyFile = join(site.configDir, 'bob_ed25519');
+  assert.equal((await runCommand('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', keyFile])).code, 0);
+  const publicKey = readFileSync(`${keyFile}.pub`, 'utf8').trim();
+  await host.exec(`useradd -m -s /bin/bash bob && install -d -o bob -m 700 ~bob/.ssh && echo '${publicKey}' > ~bob/.ssh/authorized_keys && chown bob ~bob/.ssh/authorized_keys && echo 'bob ALL=(ALL) NOPASSWD: ALL' > /etc/sudoers.d/bob`);
+  const upgraded = await ctl(['upgrade-agent', '--root-user', 'bob', '--identity', keyFile], { cwd: site.dir, env: site.env });
+  assert.equal(upgraded.code, 0, upgraded.stdout + upgraded.stderr);
+  assert.match(upgraded.stdout, /Agent upgraded and restarted/);
+  const status = await ctl(['status', '--json'], { cwd: site.dir, env: site.env });
+  assert.equal(status.code, 0, status.stderr);
+  assert.equal(JSON.parse(status.stdout).currentNumber, 1);
+
+  // With a key but a sudo that wants a password, the refusal says what would work.
+  await host.exec("echo 'bob ALL=(ALL) ALL' > /etc/sudoers.d/bob");
+  const keyOnly = await ctl(['upgrade-agent', '--root-user', 'bob', '--identity', keyFile], { cwd: site.dir, env: site.env });
+  assert.notEqual(keyOnly.code, 0);
+  assert.match(keyOnly.stderr, /bob@127\.0\.0\.1:\d+ is not root, and sudo asks for a password this login did not use/);
+
+  assert.deepEqual(filesContaining(host.upperDir, 'alice-pw-7'), []);
+  assert.deepEqual(filesContaining(site.configDir, 'alice-pw-7'), []);
+  assert.ok(![deployed, upgraded, keyOnly].some((r) => (r.stdout + r.stderr).includes('alice-pw-7')));
+});
+
+test('an unreachable host, a changed SSH host key or a full disk: a clear message and nothing created', async (t) => {
+  const { host, site } = await freshHostWithSite(t);
+  const config = join(site.dir, 'buildout.cfg');
+  const aimedAtHost = readFileSync(config, 'utf8');
+
+  writeFileSync(config, aimedAtHost.replace(`ssh-port = ${host.sshPort}`, `ssh-port = ${await freePort()}`));
+  const unreachable = await ctl(['deploy', '--root-password-stdin'], { cwd: site.dir, env: site.env, input: `${host.rootPassword}\n` });
+  assert.notEqual(unreachable.code, 0);
+  assert.match(unreachable.stderr, /cannot reach SSH at 127\.0\.0\.1:\d+ \(ECONNREFUSED\)/);
+  assert.match(unreachable.stderr, /check host and ssh-port/);
+  writeFileSync(config, aimedAtHost);
+
+  // Someone else answers at the address we met before: refused before any password is sent.
+  writeFileSync(join(site.configDir, 'known_ssh_hosts'), `127.0.0.1:${host.sshPort} SHA256:${'A'.repeat(43)}\n`);
+  const changedKey = await ctl(['deploy', '--root-password-stdin'], { cwd: site.dir, env: site.env, input: `${host.rootPassword}\n` });
+  assert.notEqual(changedKey.code, 0);
+  assert.match(changedKey.stderr, /the SSH host key of 127\.0\.0\.1:\d+ has changed/);
+  writeFileSync(join(site.configDir, 'known_ssh_hosts'), '');
+
+  await host.exec('mkdir -p /srv && mount -t tmpfs -o size=1m tmpfs /srv');
+  const full = await ctl(['deploy', '--root-password-stdin'], { cwd: site.dir, env: site.env, input: `${host.rootPassword}\n` });
+  assert.notEqual(full.code, 0);
+  assert.match(full.stderr, /only 1 MiB free under \/srv; Hostout needs at least 200 MiB/);
+  assert.notEqual((await host.exec('id -u deploy')).code, 0, 'no user was created');
+  assert.equal((await host.exec('test -e /opt/hostout')).code, 1, 'nothing was installed');
+  assert.ok(!existsSync(join(site.configDir, 'known_agents')), 'no agent pinned');
 });
 
 test('two brand-new hosts at once', async (t) => {

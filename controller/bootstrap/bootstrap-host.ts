@@ -6,6 +6,7 @@ import { loadOrCreateControllerKey } from '../../shared/trust/controller-key.ts'
 import { rememberKnownAgent } from '../agent-client/known-agents.ts';
 import type { Target } from '../target/target.ts';
 import { buildAgentBundle } from './agent-bundle.ts';
+import { shellQuote } from './shell-quote.ts';
 import { SshSession, type RootCredentials } from './ssh-session.ts';
 import { agentServiceName, deployFile, renderAgentUnit, renderSudoers } from './host-setup-files.ts';
 
@@ -34,9 +35,11 @@ export async function bootstrapHost(target: Target, options: { rootUser: string;
 
   const ssh = await SshSession.open(host, Number(target.options.get('ssh-port')), options.rootUser, options.credentials, options.configDir);
   try {
+    await ssh.becomeRoot(options.credentials);
     const key = loadOrCreateControllerKey(options.configDir);
     if (key.created) write('Creating authorisation key pair\n');
-    const prepared = await runScript(ssh, 'prepare-host.sh', { HOSTOUT_USER: user, HOSTOUT_PATH: path, HOSTOUT_PREFIX: PREFIX }, write);
+    const sudoers = renderSudoers(target, user);
+    const prepared = await runScript(ssh, 'prepare-host.sh', { HOSTOUT_USER: user, HOSTOUT_PATH: path, HOSTOUT_PREFIX: PREFIX, HOSTOUT_NEEDS_SUDO: sudoers ? '1' : '' }, write);
     let node = prepared.get('node');
     if (prepared.has('need-node')) node = await installControllerNode(ssh, prepared.get('facts') ?? '', write);
 
@@ -62,8 +65,8 @@ export async function bootstrapHost(target: Target, options: { rootUser: string;
         HOSTOUT_KEY: key.publicKey,
         HOSTOUT_SERVICE: service,
         HOSTOUT_PREFIX: PREFIX,
-        HOSTOUT_UNIT: renderAgentUnit({ user, path, exec: `${PREFIX}/hostout-agent`, servicesNeedRoot: renderSudoers(target, user) !== '' }),
-        HOSTOUT_SUDOERS: renderSudoers(target, user),
+        HOSTOUT_UNIT: renderAgentUnit({ user, path, exec: `${PREFIX}/hostout-agent`, servicesNeedRoot: sudoers !== '' }),
+        HOSTOUT_SUDOERS: sudoers,
       },
       write,
     );
@@ -109,8 +112,4 @@ async function installControllerNode(ssh: SshSession, facts: string, write: (tex
   await ssh.put(process.execPath, `${PREFIX}/node`, 0o755);
   write('done\n');
   return `${PREFIX}/node`;
-}
-
-function shellQuote(value: string): string {
-  return `'${value.replaceAll("'", `'\\''`)}'`;
 }

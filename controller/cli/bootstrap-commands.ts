@@ -21,7 +21,7 @@ export async function bootstrapTarget(targetName: string | undefined, options: B
 
 export function withRootCredentialOptions(command: Command): Command {
   return command
-    .option('--root-user <name>', 'the account to log in with over SSH (root, or one with sudo)', 'root')
+    .option('--root-user <name>', 'the account to log in with over SSH: root, or one that may sudo', 'root')
     .option('--root-password-stdin', 'read the root password from standard input (used once, never stored)')
     .option('--identity <keyfile>', 'log in with this SSH private key instead of a password');
 }
