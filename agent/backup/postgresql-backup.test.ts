@@ -44,6 +44,51 @@ describe("db = postgresql, against a real throwaway PostgreSQL cluster", () => {
     assert.equal(await cluster.psql("acme", "select nextval('items_id_seq')"), "3", "sequences come back too");
   });
 
+  test("what a release created after the backup is gone after the restore, so its migration can run again", async () => {
+    await cluster.createDatabase("shop");
+    await cluster.psql("shop", "create table items(id serial primary key, name text); insert into items(name) values ('apple');");
+    const backup = databaseBackup({ kind: "postgresql", paths: [], database: "shop", pgEnv: cluster.env }, join(root, "var"), log);
+    const backupDir = join(root, "backups", "t4");
+    await backup.backup(backupDir);
+
+    const migration = [
+      "create type mood as enum ('happy', 'sad')",
+      'create table "Order Lines"(id serial primary key, item int references items(id), feeling mood)',
+      "create view item_names as select name from items",
+      "create sequence tickets",
+      "alter table items add column price int",
+      "insert into items(name, price) values ('pear', 3)",
+    ].join("; ");
+    await cluster.psql("shop", migration);
+    await backup.restore(backupDir);
+
+    assert.equal(await cluster.psql("shop", "select string_agg(id || ':' || name, ',') from items"), "1:apple");
+    assert.equal(await cluster.psql("shop", "select count(*) from information_schema.columns where table_name = 'items' and column_name = 'price'"), "0");
+    assert.equal(await cluster.psql("shop", "select coalesce(string_agg(relname, ','), 'none') from pg_class where relname in ('Order Lines', 'item_names', 'tickets')"), "none");
+    assert.equal(await cluster.psql("shop", "select count(*) from pg_type where typname = 'mood'"), "0");
+    await cluster.psql("shop", migration); // the same migration, again: nothing is in its way
+  });
+
+  test("a restore that fails part-way changes nothing", async () => {
+    await cluster.createDatabase("ledger");
+    await cluster.psql("ledger", "create table entries(amount int); insert into entries values (1);");
+    const backup = databaseBackup({ kind: "postgresql", paths: [], database: "ledger", pgEnv: cluster.env }, join(root, "var"), log);
+    const backupDir = join(root, "backups", "t5");
+    await backup.backup(backupDir);
+    // restorer may drop the table made since (it owns it), but not replace entries (postgres owns it):
+    // the drop succeeds, the replay fails, and the drop must be undone with it
+    await cluster.psql("ledger", "create role restorer login; grant all on schema public to restorer; create table later(x int); alter table later owner to restorer; insert into entries values (2);");
+    const asRestorer = databaseBackup({ kind: "postgresql", paths: [], database: "ledger", pgEnv: { ...cluster.env, PGUSER: "restorer" } }, join(root, "var"), log);
+    await assert.rejects(asRestorer.restore(backupDir), (error: unknown) => {
+      assert.ok(error instanceof BackupError);
+      assert.match(error.message, /^restoring of database "ledger" failed/);
+      assert.match(error.message, /must be owner of table entries/);
+      return true;
+    });
+    assert.equal(await cluster.psql("ledger", "select string_agg(amount::text, ',' order by amount) from entries"), "1,2", "the data is as it was before the attempt");
+    assert.equal(await cluster.psql("ledger", "select count(*) from pg_class where relname = 'later'"), "1", "the drop was rolled back too");
+  });
+
   test("a database that does not exist: BackupError naming it, with pg_dump's own message; no backup left", async () => {
     const backup = databaseBackup({ kind: "postgresql", paths: [], database: "nosuch", pgEnv: cluster.env }, join(root, "var"), log);
     const backupDir = join(root, "backups", "t2");
