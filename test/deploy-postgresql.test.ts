@@ -26,10 +26,10 @@ test('a failed release that wrote to PostgreSQL is rolled back with the database
   assert.ok(existsSync(join(agent.path, 'backups', backups[0]!, 'db.dump')), 'pg_dump -Fc wrote the backup');
   await cluster.psql('acme', "insert into notes values ('written by version 1')");
 
-  // Version 2 writes to the database when it starts, then fails its health check.
+  // Version 2 writes to the database and adds a table when it starts, then fails its health check.
   appendFileSync(
     join(site.dir, 'buildout.cfg'),
-    `start = bin/acme-ctl start && psql -d acme -c "insert into notes values ('written by version 2')"\nhealth-command = exit 1\n`,
+    `start = bin/acme-ctl start && psql -d acme -c "insert into notes values ('written by version 2'); create table made_by_version_2 (x int)"\nhealth-command = exit 1\n`,
   );
   const failed = await ctl(['deploy'], { cwd: site.dir, env });
   assert.notEqual(failed.code, 0);
@@ -38,5 +38,6 @@ test('a failed release that wrote to PostgreSQL is rolled back with the database
   assert.match(notes, /before version 1/);
   assert.match(notes, /written by version 1/);
   assert.doesNotMatch(notes, /written by version 2/, 'pg_restore put the database back as version 1 left it');
+  assert.equal(await cluster.psql('acme', "select count(*) from pg_class where relname = 'made_by_version_2'"), '0', 'the table version 2 made is gone, so its migration can run again');
   assert.equal(await servedVersion(site.url), '1.0');
 });
