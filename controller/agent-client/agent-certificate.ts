@@ -1,6 +1,6 @@
 import { connect, type PeerCertificate } from 'node:tls';
 import { TrustError, HostoutError } from '../../shared/errors.ts';
-import { certificateFingerprint, normalizeFingerprint } from '../../shared/trust/tls-identity.ts';
+import { certificateFingerprint, normalizeFingerprint } from '../../shared/trust/fingerprint.ts';
 
 /**
  * Fetches the agent's self-signed certificate and accepts it only if it has

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../shared/fs/atomic-write.ts';
-import { normalizeFingerprint } from '../../shared/trust/tls-identity.ts';
+import { normalizeFingerprint } from '../../shared/trust/fingerprint.ts';
 
 /**
  * Agents this user has paired with, like ssh's known_hosts: "host:port fingerprint"

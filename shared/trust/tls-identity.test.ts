@@ -6,14 +6,8 @@ import { join } from "node:path";
 import type { PeerCertificate } from "node:tls";
 import { after, before, describe, test } from "node:test";
 import { TrustError } from "../errors.ts";
-import {
-  certificateFingerprint,
-  createTlsIdentity,
-  loadTlsIdentity,
-  normalizeFingerprint,
-  pinnedServerCheck,
-  type TlsIdentity,
-} from "./tls-identity.ts";
+import { certificateFingerprint, normalizeFingerprint } from "./fingerprint.ts";
+import { createTlsIdentity, loadTlsIdentity, pinnedServerCheck, type TlsIdentity } from "./tls-identity.ts";
 
 describe("TLS identity", () => {
   let root: string;

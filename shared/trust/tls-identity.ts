@@ -11,6 +11,7 @@ import type { PeerCertificate } from "node:tls";
 import { credentials, type ChannelCredentials } from "@grpc/grpc-js";
 import { generate } from "selfsigned";
 import { TrustError } from "../errors.ts";
+import { certificateFingerprint, normalizeFingerprint } from "./fingerprint.ts";
 import { makePrivateDirectory, readOwnerOnlyFile } from "./private-file.ts";
 import { writeFileAtomic } from "../fs/atomic-write.ts";
 
@@ -79,25 +80,6 @@ export function loadTlsIdentity(dir: string): TlsIdentity | undefined {
     throw new TrustError("agent TLS private key does not belong to the certificate", { where: certFile, hint });
   }
   return { certPem, keyPem, fingerprint: certificateFingerprint(certPem) };
-}
-
-/** "sha256:" + lowercase hex of the SHA-256 of the certificate's DER encoding. */
-export function certificateFingerprint(certPem: string): string {
-  return normalizeFingerprint(new X509Certificate(certPem).fingerprint256);
-}
-
-/**
- * Accepts "sha256:ab12…", "AB:12:…" (openssl / node style) or bare hex, and returns
- * "sha256:<64 lowercase hex>".
- */
-export function normalizeFingerprint(text: string): string {
-  const hex = text.trim().replace(/^sha256:/i, "").replace(/:/g, "").toLowerCase();
-  if (!/^[0-9a-f]{64}$/.test(hex)) {
-    throw new TrustError(`not a SHA-256 certificate fingerprint: "${text}"`, {
-      hint: 'a fingerprint looks like "sha256:" followed by 64 hex digits, as printed when the agent was installed',
-    });
-  }
-  return `sha256:${hex}`;
 }
 
 /**
