@@ -72,6 +72,22 @@ test('a first release pins every egg and its archive builds offline on a clean h
   assert.doesNotMatch(script, /\/src\//, 'production runs eggs, not source checkouts');
 });
 
+test('develop = src/* (a glob, as buildout allows) plans the same packages as listing them', async (t) => {
+  const dir = copyExampleBuildout();
+  t.after(() => removeDir(dir));
+  const devCfg = join(dir, 'dev.cfg');
+  writeFileSync(devCfg, readFileSync(devCfg, 'utf8').replace(/develop =\n(    src\/\S+\n)+/, 'develop = src/*\n'));
+  assert.match(readFileSync(devCfg, 'utf8'), /^develop = src\/\*$/m);
+  const plan = await ctlJson<ReleaseJson>(['plan'], { cwd: dir });
+  assert.deepEqual(versionsOf(plan), { 'acme.core': '1.0', 'acme.recipe': '1.0', 'acme.web': '1.0', plainhtml: '1.2' });
+
+  writeFileSync(devCfg, readFileSync(devCfg, 'utf8').replace('develop = src/*', 'develop = src/* vendor/*'));
+  const nothing = await ctl(['plan'], { cwd: dir });
+  assert.notEqual(nothing.code, 0);
+  assert.match(nothing.stderr, /develop names vendor\/\*, which matches nothing/);
+  assert.match(nothing.stderr, /dev\.cfg:\d+/);
+});
+
 test('releasing again changes nothing: unchanged, after the dev buildout, and from a copy elsewhere', async (t) => {
   const dir = copyExampleBuildout();
   t.after(() => removeDir(dir));

@@ -9,6 +9,7 @@ import { readPackageMetadata } from './package-metadata.ts';
 import { resolveProductionEggs, type ResolvedDist } from './resolve-production-eggs.ts';
 import { composeArchiveEntries, refuseDevelopInProduction, type ArchiveEntry } from './buildout-archive.ts';
 import { StatCache } from './stat-cache.ts';
+import { expandDevelopEntries } from './develop-paths.ts';
 import { hashSourceTree } from './source-hash.ts';
 import type { DevelopPackage } from './release-plan.ts';
 import { writeFileAtomic } from '../../shared/fs/atomic-write.ts';
@@ -42,7 +43,8 @@ export async function gatherReleaseInputs({ config, target }: { config: Buildout
 
   const directory = config.get('buildout', 'directory')!;
   const stateDir = join(directory, STATE_DIR_NAME);
-  const developDirs = splitList(config.get('buildout', 'develop') ?? '').map((d) => (isAbsolute(d) ? d : resolve(directory, d)));
+  const developOrigin = config.option('buildout', 'develop');
+  const developDirs = expandDevelopEntries(splitList(developOrigin?.value ?? ''), directory, developOrigin ? `${developOrigin.file}:${developOrigin.line}` : undefined);
   const developPackages = await readDevelopPackages(developDirs, target.python, stateDir, config);
 
   const resolved = await resolveProductionEggs({
