@@ -159,7 +159,9 @@ test('an account with sudo stands in for root: with its password, or with a key 
   assert.match((await host.exec('stat -c %U:%a /opt/hostout/hostout-agent.mjs')).stdout.trim(), /^root:755$/, 'installed by root, not left as alice');
   assert.equal((await host.exec('ls -A ~alice | grep -c hostout-upload')).stdout.trim(), '0', 'no upload left behind');
 
-  // A cloud image's way: a key, and sudo without a password; the agent is replaced, releases kept.
+  // A cloud image's way: a key, and sudo without a password; the agent is replaced, releases
+  // kept, and now binds where agent-listen says.
+  appendFileSync(join(site.dir, 'buildout.cfg'), 'agent-listen = 0.0.0.0\n');
   const keyFile = join(site.configDir, 'bob_ed25519');
   assert.equal((await runCommand('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', keyFile])).code, 0);
   const publicKey = readFileSync(`${keyFile}.pub`, 'utf8').trim();
@@ -170,6 +172,7 @@ test('an account with sudo stands in for root: with its password, or with a key 
   const status = await ctl(['status', '--json'], { cwd: site.dir, env: site.env });
   assert.equal(status.code, 0, status.stderr);
   assert.equal(JSON.parse(status.stdout).currentNumber, 1);
+  assert.match((await host.exec(`ss -ltnH 'sport = :${site.agentPort}'`)).stdout, new RegExp(`0\\.0\\.0\\.0:${site.agentPort}\\s`));
 
   // With a key but a sudo that wants a password, the refusal says what would work.
   await host.exec("echo 'bob ALL=(ALL) ALL' > /etc/sudoers.d/bob");

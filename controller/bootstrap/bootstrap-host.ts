@@ -30,7 +30,7 @@ export async function bootstrapHost(target: Target, options: { rootUser: string;
   if (!path) throw new TargetError(`[${target.name}] needs a path to bootstrap a host`, { where: `[${target.name}]`, hint: 'e.g. path = /srv/myapp' });
   const user = target.options.get('user')!;
   const agentPort = Number(target.options.get('agent-port'));
-  const listen = `${/^(127\.|localhost$)/.test(host) ? host : '0.0.0.0'}:${agentPort}`;
+  const listen = `${target.options.get('agent-listen') ?? (/^(127\.|localhost$)/.test(host) ? host : '0.0.0.0')}:${agentPort}`;
   const service = agentServiceName(path);
 
   const ssh = await SshSession.open(host, Number(target.options.get('ssh-port')), options.rootUser, options.credentials, options.configDir);

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { isAbsolute, resolve } from 'node:path';
 import { TargetError } from '../../shared/errors.ts';
 import type { BuildoutConfig } from '../config/buildout-config.ts';
@@ -103,6 +104,9 @@ function validateOption(spec: TargetOptionSpec, value: string, where: string): s
       break;
     case 'url':
       if (!/^https?:\/\/\S+$/.test(value)) throw fail('an http:// or https:// URL');
+      break;
+    case 'ip':
+      if (!isIP(value)) throw fail('an IP address, such as 0.0.0.0 or 10.0.0.5');
       break;
     case 'string':
       if (spec.key === 'recipe' && value !== TARGET_RECIPE) throw fail(TARGET_RECIPE);
