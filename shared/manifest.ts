@@ -57,6 +57,8 @@ export interface DeploySettings {
     restoreCommand?: string;
   };
   health: { url?: string; command?: string; timeoutSeconds: number; retries: number };
+  /** run between switch and start (schema migrations); absent when the target has none */
+  migrate?: { command: string; timeoutSeconds: number };
   keepReleases: number;
   /** release directories that live in shared/ and outlive releases (var, ...) */
   sharedDirs: string[];

@@ -11,7 +11,7 @@ import { spawn } from 'node:child_process';
 import { AGENT, CTL, ctl, runCommand } from './support/ctl.ts';
 import { deployableSite, servedVersion } from './support/local-agent.ts';
 
-const PHASES_BEFORE_COMMIT = ['verify', 'stage', 'build', 'stop', 'backup', 'switch', 'start', 'health'];
+const PHASES_BEFORE_COMMIT = ['verify', 'stage', 'build', 'stop', 'backup', 'switch', 'migrate', 'start', 'health'];
 
 async function waitForJournal(agentPath: string, phase: string, deploysBefore: number): Promise<void> {
   const journal = join(agentPath, 'agent/journal');
@@ -33,6 +33,7 @@ function countDeploys(agentPath: string): number {
 test('an agent killed in any phase of a deploy recovers on restart, and the previous release serves', async (t) => {
   const { agent, site, env: pairedEnv } = await deployableSite(t);
   const env = { ...process.env, ...pairedEnv };
+  appendFileSync(join(site.dir, 'buildout.cfg'), 'migrate = true\n'); // so deploys have a migrate phase to be killed in
   assert.equal((await ctl(['deploy'], { cwd: site.dir, env })).code, 0);
   assert.equal(await servedVersion(site.url), '1.0');
 

@@ -105,3 +105,30 @@ test('a release whose health check fails is rolled back automatically, database 
   assert.match(page, /acme\.web 1\.0, visit 3\b/, 'version 1 serves, and what the failed release wrote was rolled back with its database');
   assert.ok(!existsSync(join(agent.path, 'agent/lock')), 'the lock is released');
 });
+
+test('migrate runs in the new release with the services stopped; a failing one is rolled back, database included', async (t) => {
+  const { agent, site, env } = await deployableSite(t);
+  const config = join(site.dir, 'buildout.cfg');
+  const base = readFileSync(config, 'utf8');
+  // fails (exit 9) if the site still runs; else notes which release it migrated
+  writeFileSync(config, `${base}migrate = bin/acme-ctl status >/dev/null && exit 9 || basename "$PWD" >> var/migrations.log\n`);
+  const first = await ctl(['deploy'], { cwd: site.dir, env });
+  assert.equal(first.code, 0, first.stdout + first.stderr);
+  assert.match(first.stdout, /Switching the current release\.\.\.done\nMigrating the database\.\.\.done\nStarting remote services\.\.\.done/);
+  const migrated = readFileSync(join(agent.path, 'shared/var/migrations.log'), 'utf8').trim().split('\n');
+  assert.deepEqual(migrated, [readdirSync(join(agent.path, 'releases')).filter((d) => !d.startsWith('.'))[0]]);
+  await servedVersion(site.url); // a visit recorded in the SQLite DB
+
+  // A migration that changes the schema, then fails.
+  const failing = `/usr/bin/python3 -c "import sqlite3; c = sqlite3.connect('var/acme.db'); c.execute('create table half_migrated (x)'); c.commit()" && exit 3`;
+  writeFileSync(config, `${base}migrate = ${failing}\n`);
+  const failed = await ctl(['deploy'], { cwd: site.dir, env });
+  assert.notEqual(failed.code, 0);
+  assert.match(failed.stdout, /Migrating the database\.\.\.FAILED/);
+  assert.match(failed.stdout, /Rolling back/);
+  assert.match(failed.stderr, /migrate failed: `.*half_migrated.*` exited with code 3/);
+  assert.match(failed.stderr, /rolled back to version 1/);
+  assert.equal(await servedVersion(site.url), '1.0');
+  const tables = await runCommand('/usr/bin/python3', ['-c', "import sqlite3, sys; print([r[0] for r in sqlite3.connect(sys.argv[1]).execute(\"select name from sqlite_master where type = 'table'\")])", join(agent.path, 'shared/var/acme.db')]);
+  assert.doesNotMatch(tables.stdout, /half_migrated/, 'the database is restored as it was before the migration');
+});

@@ -13,6 +13,7 @@ import { checkHealth } from '../health/health-check.ts';
 import { MANIFEST_FILE, type Agent } from '../agent.ts';
 import { DeployContext } from './deploy-steps.ts';
 import { runBuildout } from './run-buildout.ts';
+import { runMigration } from './run-migration.ts';
 import { undoFailedDeploy } from './undo-failed-deploy.ts';
 import type { EmitDeployEvent } from './deploy-event.ts';
 
@@ -119,7 +120,7 @@ async function prepareRelease(context: DeployContext, signed: SignedManifest, al
   agent.releases.writeReleaseInfo({ tag, number, created: manifest.created, eggs: manifest.eggs, built: true });
 }
 
-/** stop → backup → switch → start → health: the only moments production notices. */
+/** stop → backup → switch → (migrate) → start → health: the only moments production notices. */
 async function goLive(context: DeployContext, manifest: Manifest): Promise<void> {
   const { previous, tag } = context;
   if (previous) {
@@ -131,6 +132,8 @@ async function goLive(context: DeployContext, manifest: Manifest): Promise<void>
     `${info.files} files, ${info.bytes} bytes`,
   );
   await context.phase('switch', `switching current to ${tag}`, async () => void context.agent.releases.switchCurrent(tag));
+  const migrate = manifest.settings.migrate;
+  if (migrate) await context.phase('migrate', `running ${migrate.command}`, () => runMigration(migrate, context.releaseDir(tag), context.output('migrate')));
   await context.phase('start', `starting version ${context.number}`, () => context.services(tag, 'start').start(context.releaseDir(tag)));
   await context.phase('health', 'checking health', async () => {
     const result = await checkHealth(manifest.settings.health, context.releaseDir(tag), context.output('health'));

@@ -27,7 +27,8 @@ export async function undoFailedDeploy(context: DeployContext, cause: Error | un
   };
 
   if (reached.has('start')) await attempt(`stopping ${tag}`, () => context.services(tag, 'rollback').stop(context.releaseDir(tag)));
-  if (reached.has('start') && reached.has('backup')) {
+  // the database needs restoring once anything of the new release ran on it: its migration or the release itself
+  if ((reached.has('migrate') || reached.has('start')) && reached.has('backup')) {
     await attempt('restoring the database', () => context.database(tag, 'rollback').restore(context.backupDir(tag)));
   }
   const current = agent.releases.currentRelease();

@@ -16,6 +16,7 @@ const LABELS: Record<string, string> = {
   stop: 'Stopping remote services',
   backup: 'Backing up database',
   switch: 'Switching the current release',
+  migrate: 'Migrating the database',
   start: 'Starting remote services',
   health: 'Checking health',
   prune: 'Removing old releases',

@@ -34,6 +34,7 @@ export function deploySettingsFromTarget(target: Target): DeploySettings {
       timeoutSeconds: Number(o.get('health-timeout')),
       retries: Number(o.get('health-retries')),
     },
+    ...(o.get('migrate')?.trim() ? { migrate: { command: o.get('migrate')!, timeoutSeconds: Number(o.get('migrate-timeout')) } } : {}),
     keepReleases: Number(o.get('keep-releases')),
     sharedDirs: splitList(o.get('shared-dirs') ?? 'var'),
   };

@@ -35,6 +35,8 @@ export const TARGET_OPTIONS: readonly TargetOptionSpec[] = [
   { key: 'stop', kind: 'string', description: 'services = command: shell command to stop it' },
   { key: 'status', kind: 'string', description: 'services = command: shell command that exits 0 while it runs' },
   { key: 'service-names', kind: 'list', default: '', description: 'services = systemd or supervisor: the unit or program names to stop and start' },
+  { key: 'migrate', kind: 'string', description: 'shell command run in the new release directory after the switch and before start, with the services stopped and the database backed up (schema migrations, Plone upgrade steps); if it fails, the deploy is rolled back, database included' },
+  { key: 'migrate-timeout', kind: 'integer', default: '600', description: 'seconds the migrate command may run before it is stopped and the deploy rolled back' },
   { key: 'health-url', kind: 'url', description: 'HTTP URL that must answer 2xx after start' },
   { key: 'health-command', kind: 'string', description: 'shell command that must exit 0 after start (in the release directory)' },
   { key: 'health-timeout', kind: 'integer', default: '30', description: 'seconds the health check may take in all before the deploy is rolled back' },
