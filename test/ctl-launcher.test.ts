@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, statSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
-import { ctl, REPO_ROOT } from './support/ctl.ts';
+import { CTL, ctl, REPO_ROOT, runCommand } from './support/ctl.ts';
 
 const BUNDLE_PARENT = join(REPO_ROOT, 'controller');
 const bundles = () => new Set(readdirSync(BUNDLE_PARENT).filter((name) => name.startsWith('.bundle-')));
@@ -33,4 +33,18 @@ test('a changed source file gives a new bundle; bundles a day old are removed', 
   const made = [...bundles()].filter((name) => !before.has(name));
   assert.equal(made.length, 1, 'one new bundle for the changed sources');
   assert.ok(!bundles().has(current), 'the day-old bundle is gone');
+});
+
+test('a checkout ctl cannot write to runs the sources through tsx instead', async (t) => {
+  const source = join(REPO_ROOT, 'controller', 'cli', 'main.ts');
+  const { atime, mtime } = statSync(source);
+  t.after(() => utimesSync(source, atime, mtime));
+  const expected = await ctl(['--help']);
+
+  utimesSync(source, atime, new Date(mtime.getTime() + 20_000)); // no bundle for these sources yet
+  const before = bundles();
+  const asNobody = await runCommand('runuser', ['-u', 'nobody', '--', process.execPath, CTL, '--help'], { env: { HOME: '/nonexistent' } });
+  assert.equal(asNobody.code, 0, asNobody.stderr);
+  assert.equal(asNobody.stdout, expected.stdout);
+  assert.deepEqual(bundles(), before, 'nobody could not, and did not, write a bundle');
 });
