@@ -3,12 +3,11 @@
  * before they get that name, immutable after. An upload grows a partial file that survives a
  * dropped connection or a killed agent, so the controller resumes from its size.
  */
-import { chmodSync, copyFileSync, existsSync, fsyncSync, linkSync, openSync, closeSync, renameSync, rmSync, statSync } from "node:fs";
+import { chmodSync, existsSync, linkSync, renameSync, rmSync, statSync } from "node:fs";
 import { open, type FileHandle } from "node:fs/promises";
-import { randomBytes } from "node:crypto";
-import { basename, dirname, join } from "node:path";
+import { dirname, join } from "node:path";
 import { StateError } from "../../shared/errors.ts";
-import { fsyncDirectory } from "../../shared/fs/atomic-write.ts";
+import { copyFileAtomic, fsyncDirectory } from "../../shared/fs/atomic-write.ts";
 import { sha256File } from "../../shared/archive/sha256-file.ts";
 import type { AgentLayout } from "./agent-layout.ts";
 
@@ -86,7 +85,9 @@ export class BlobStore {
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       if (code === "EEXIST") return this.checkPlacedEgg(sha, target);
-      if (!copyIntoPlace(blob, target)) return this.checkPlacedEgg(sha, target);
+      // a copy where links fail (another filesystem); hidden until complete, so buildout never
+      // picks up a half-copied egg from find-links
+      if (!copyFileAtomic(blob, target, { mode: 0o444, noClobber: true })) return this.checkPlacedEgg(sha, target);
     }
     fsyncDirectory(distDir);
     return target;
@@ -197,27 +198,5 @@ function checkSha(sha: string): string {
 function checkEggFilename(filename: string): void {
   if (filename === "" || filename.includes("/") || filename.includes("\\") || filename.includes("..") || filename.includes("\0")) {
     throw new StateError(`"${filename}" is not an egg file name`, { hint: "an egg file name is one path component, without '/' or '..'" });
-  }
-}
-
-/** Copies `blob` to `target` through a temp file; false when `target` appeared meanwhile (then it is left alone). */
-function copyIntoPlace(blob: string, target: string): boolean {
-  // Hidden, so buildout never picks up a half-copied egg from find-links.
-  const temp = join(dirname(target), `.${basename(target)}.${randomBytes(6).toString("hex")}.tmp`);
-  try {
-    copyFileSync(blob, temp);
-    const fd = openSync(temp, "r");
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    linkSync(temp, target);
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "EEXIST") return false;
-    throw error;
-  } finally {
-    rmSync(temp, { force: true });
   }
 }

@@ -5,7 +5,7 @@
  * through here.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, fchmodSync, fsyncSync, linkSync, mkdirSync, openSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, copyFileSync, fchmodSync, fsyncSync, linkSync, mkdirSync, openSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
@@ -38,6 +38,28 @@ export function writeFileAtomic(path: string, data: string | Uint8Array, options
     throw error;
   }
   closeSync(fd);
+  const written = options.noClobber ? linkUnlessExists(temp, path) : renameOver(temp, path);
+  if (written) fsyncDirectory(dirname(path));
+  return written;
+}
+
+/** Copies `source` to `path` the same way (temp name, fsync, rename or, with `noClobber`, link). */
+export function copyFileAtomic(source: string, path: string, options: AtomicWriteOptions = {}): boolean {
+  mkdirSync(dirname(path), { recursive: true });
+  const temp = tempNameBeside(path);
+  try {
+    copyFileSync(source, temp, constants.COPYFILE_EXCL);
+    const fd = openSync(temp, 'r');
+    try {
+      fchmodSync(fd, options.mode ?? 0o644);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw error;
+  }
   const written = options.noClobber ? linkUnlessExists(temp, path) : renameOver(temp, path);
   if (written) fsyncDirectory(dirname(path));
   return written;
