@@ -6,6 +6,7 @@ import { Agent } from '../agent.ts';
 import { rollbackRelease } from '../deploy/rollback-release.ts';
 import { formatDeployEvent } from '../deploy/format-deploy-event.ts';
 import { formatStatus } from '../../shared/agent-status.ts';
+import { StateError } from '../../shared/errors.ts';
 
 /**
  * Commands for the host itself, for when the controller is gone: they act on
@@ -46,7 +47,13 @@ export function registerHostCommands(program: Command): void {
  * (and started services) owned by root. So root becomes the owner first.
  */
 function openAsStateOwner(path: string): Agent {
-  const owner = statSync(path);
+  const owner = statSync(path, { throwIfNoEntry: false });
+  if (!owner) {
+    throw new StateError(`no agent state at ${path}: the directory does not exist`, {
+      where: path,
+      hint: 'pass the target\'s path (--path), or create the state with `hostout-agent init --path DIR`',
+    });
+  }
   if (process.getuid?.() === 0 && owner.uid !== 0) {
     process.setgid!(owner.gid);
     process.setuid!(owner.uid);

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { HostoutError } from '../../shared/errors.ts';
+import { reportFailure } from '../../shared/report-failure.ts';
 import { registerInitCommands } from './init-commands.ts';
 import { registerServeCommand } from './serve-command.ts';
 import { registerHostCommands } from './host-commands.ts';
@@ -15,11 +15,5 @@ registerHostCommands(program);
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
-  if (error instanceof HostoutError) {
-    process.stderr.write(`error: ${error.describe()}\n`);
-    process.exitCode = 1;
-  } else {
-    process.stderr.write(`internal error (please report it): ${(error as Error)?.stack ?? error}\n`);
-    process.exitCode = 70;
-  }
+  process.exitCode = reportFailure(error);
 }
