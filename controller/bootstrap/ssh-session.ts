@@ -111,21 +111,16 @@ export class SshSession {
   }
 
   /**
-   * Copies a local file to the host (SFTP) under a temp name, then moves it
-   * into place as root. Root writes beside the target; a sudo login writes in
-   * its own home, and root installs the file from there.
+   * Copies a local file to the host: SFTP (as the login) into a temp file in the
+   * login's home, then, as root, beside the target and renamed over it, so the
+   * agent never starts from a half-written file.
    */
   async put(localPath: string, remotePath: string, mode: number): Promise<void> {
-    if (this.access.kind === 'root') {
-      const temp = `${remotePath}.hostout-upload`;
-      await this.upload(localPath, temp, mode, remotePath);
-      await this.mustExec(`mv -f ${shellQuote(temp)} ${shellQuote(remotePath)}`);
-      return;
-    }
     const temp = `.hostout-upload-${randomBytes(6).toString('hex')}`; // relative: SFTP starts in the login's home
+    const beside = shellQuote(`${remotePath}.hostout-upload`);
     try {
-      await this.upload(localPath, temp, 0o600, remotePath);
-      await this.mustExec(`install -m ${mode.toString(8)} -o root -g root ~${this.username}/${temp} ${shellQuote(remotePath)}`);
+      await this.upload(localPath, temp, remotePath);
+      await this.mustExec(`install -m ${mode.toString(8)} -o root -g root ~${this.username}/${temp} ${beside} && mv -f ${beside} ${shellQuote(remotePath)}`);
     } finally {
       await this.run(`rm -f ${temp}`);
     }
@@ -136,11 +131,11 @@ export class SshSession {
     if (result.code !== 0) throw new BootstrapError(`${command} failed on ${this.address}: ${result.stderr.trim() || `exit ${result.code}`}`, { where: this.address });
   }
 
-  private upload(localPath: string, temp: string, mode: number, remotePath: string): Promise<void> {
+  private upload(localPath: string, temp: string, remotePath: string): Promise<void> {
     return new Promise((resolve, reject) => {
       this.client.sftp((error, sftp) => {
         if (error) return reject(new BootstrapError(`SFTP is not available on ${this.address}: ${error.message}`, { where: this.address }));
-        sftp.fastPut(localPath, temp, { mode }, (putError) => {
+        sftp.fastPut(localPath, temp, { mode: 0o600 }, (putError) => {
           sftp.end();
           if (putError) return reject(new BootstrapError(`copying ${localPath} to ${this.address}:${remotePath} failed: ${putError.message}`, { where: this.address, hint: 'is there room on the host?' }));
           resolve();
