@@ -43,9 +43,10 @@ export async function gatherReleaseInputs({ config, target }: { config: Buildout
 
   const directory = config.get('buildout', 'directory')!;
   const stateDir = join(directory, STATE_DIR_NAME);
-  const developOrigin = config.option('buildout', 'develop');
-  const developDirs = expandDevelopEntries(splitList(developOrigin?.value ?? ''), directory, developOrigin ? `${developOrigin.file}:${developOrigin.line}` : undefined);
-  const developPackages = await readDevelopPackages(developDirs, target.python, stateDir, config);
+  const develop = config.option('buildout', 'develop');
+  const developWhere = develop ? `${develop.file}:${develop.line}` : undefined;
+  const developDirs = expandDevelopEntries(splitList(develop?.value ?? ''), directory, developWhere);
+  const developPackages = await readDevelopPackages(developDirs, target.python, stateDir, developWhere);
 
   const resolved = await resolveProductionEggs({
     python: target.python,
@@ -74,16 +75,15 @@ export async function gatherReleaseInputs({ config, target }: { config: Buildout
 }
 
 /** Hashes each develop package (stat cache) and reads its metadata (cached by that hash). */
-async function readDevelopPackages(dirs: readonly string[], python: string, stateDir: string, config: BuildoutConfig): Promise<DevelopPackage[]> {
+async function readDevelopPackages(dirs: readonly string[], python: string, stateDir: string, developWhere: string | undefined): Promise<DevelopPackage[]> {
   const statCache = StatCache.open(join(stateDir, 'stat-cache.json'));
   const hashed = dirs.map((dir) => {
     try {
       const tree = hashSourceTree(dir, statCache);
       return { dir, hash: tree.hash, files: tree.paths };
     } catch (error) {
-      const origin = config.option('buildout', 'develop');
       throw new ConfigError(`develop names ${dir}, which cannot be read: ${(error as Error).message}`, {
-        where: origin ? `${origin.file}:${origin.line}` : undefined,
+        where: developWhere,
         hint: 'check out the package there, or remove it from develop',
         cause: error,
       });
