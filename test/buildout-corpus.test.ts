@@ -1,0 +1,161 @@
+/**
+ * Real-world buildout configurations, collected from public repositories (see
+ * test/fixtures/buildout-corpus/SOURCES.md), read by Hostout's reader and by real
+ * zc.buildout 2.13: every option of every section must be the same, and what buildout
+ * refuses Hostout must refuse too.
+ *
+ * Remote `extends` are served from test/fixtures/buildout-corpus/remote/<host>/<path> by
+ * a local HTTP server: the test copies the corpus to a scratch folder and rewrites
+ * `http(s)://<host>/` to `http://127.0.0.1:<port>/<host>/` for every host stored there.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { ConfigError } from '../shared/errors.ts';
+import { loadBuildoutConfig, type BuildoutConfig } from '../controller/config/buildout-config.ts';
+import { runBuildoutOracleEachSection, type OracleError } from '../controller/config/fixtures/buildout-oracle.ts';
+import { freePort, httpGet } from './support/ports.ts';
+import { waitFor } from './support/processes.ts';
+
+const CORPUS = join(import.meta.dirname, 'fixtures', 'buildout-corpus');
+
+type Origin = 'Plone coredev' | 'collective add-on' | 'Zope' | 'Pyramid' | 'Django' | 'Plone site';
+
+interface CorpusCase {
+  /** The top file, relative to the corpus folder: what `bin/buildout -c` would be given. */
+  top: string;
+  origin: Origin;
+}
+
+const CASES: CorpusCase[] = [
+  { top: 'zope/buildout.cfg', origin: 'Zope' },
+  { top: 'zope/alltests.cfg', origin: 'Zope' },
+  { top: 'django-skeleton/buildout.cfg', origin: 'Django' },
+];
+
+let scratch = '';
+let server: ChildProcess | undefined;
+const totals = { cases: 0, rejectedCases: 0, sections: 0, rejectedSections: 0, options: 0, agreeing: 0 };
+
+before(async () => {
+  scratch = realpathSync(mkdtempSync(join(tmpdir(), 'buildout-corpus-')));
+  cpSync(CORPUS, scratch, { recursive: true });
+  const port = await freePort();
+  const hosts = readdirSync(join(scratch, 'remote'), { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
+  for (const file of configFiles(scratch)) {
+    let text = readFileSync(file, 'utf8');
+    for (const host of hosts) text = text.replaceAll(new RegExp(`https?://${host.replaceAll('.', '\\.')}/`, 'g'), `http://127.0.0.1:${port}/${host}/`);
+    writeFileSync(file, text);
+  }
+  server = spawn('/usr/bin/python3', ['-m', 'http.server', '--bind', '127.0.0.1', String(port), '--directory', join(scratch, 'remote')], { stdio: 'ignore' });
+  await waitFor('the corpus HTTP server', async () => !('error' in (await httpGet(`http://127.0.0.1:${port}/`))), 10_000);
+});
+
+after(() => {
+  server?.kill();
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
+  const files = configFiles(CORPUS).length;
+  console.log(
+    `buildout corpus: ${files} files, ${totals.cases} cases (${totals.rejectedCases} refused by buildout), ` +
+      `${totals.sections} sections (${totals.rejectedSections} refused by buildout), ` +
+      `${totals.agreeing}/${totals.options} options the same as zc.buildout 2.13`,
+  );
+});
+
+for (const corpusCase of CASES) {
+  test(`${corpusCase.origin}: ${corpusCase.top} reads as zc.buildout 2.13 reads it`, () => {
+    const disagreements = compareWithBuildout(join(scratch, corpusCase.top));
+    assert.deepEqual(disagreements, []);
+  });
+}
+
+/** Every difference between the two readers, as readable lines; empty when they agree. */
+function compareWithBuildout(topFile: string): string[] {
+  totals.cases++;
+  const expected = runBuildoutOracleEachSection(topFile);
+  if ('error' in expected) {
+    totals.rejectedCases++;
+    return refusedAlike(() => loadBuildoutConfig(topFile), expected, 'loading');
+  }
+
+  let config: BuildoutConfig;
+  try {
+    config = loadBuildoutConfig(topFile);
+  } catch (error) {
+    return [`buildout reads the configuration, Hostout refuses it: ${describe(error)}`];
+  }
+  const disagreements: string[] = [];
+  const buildoutNames = [...Object.keys(expected.values), ...Object.keys(expected.sectionErrors)].sort();
+  const ourNames = config.sectionNames().sort();
+  if (buildoutNames.join('\n') !== ourNames.join('\n')) {
+    disagreements.push(`sections differ: buildout [${buildoutNames.join(', ')}], Hostout [${ourNames.join(', ')}]`);
+  }
+
+  for (const name of buildoutNames) {
+    totals.sections++;
+    const refusal = expected.sectionErrors[name];
+    if (refusal) {
+      totals.rejectedSections++;
+      disagreements.push(...refusedAlike(() => config.section(name), refusal, `section [${name}]`));
+      // Like the oracle, go on with a configuration no failed section has touched.
+      config = loadBuildoutConfig(topFile);
+      continue;
+    }
+    let ours: Map<string, string> | undefined;
+    try {
+      ours = config.section(name);
+    } catch (error) {
+      disagreements.push(`[${name}]: buildout reads it, Hostout refuses it: ${describe(error)}`);
+      config = loadBuildoutConfig(topFile);
+      continue;
+    }
+    const theirs = expected.values[name] ?? {};
+    const keys = new Set([...Object.keys(theirs), ...(ours?.keys() ?? [])]);
+    for (const key of [...keys].sort()) {
+      totals.options++;
+      const [buildoutValue, ourValue] = [theirs[key], ours?.get(key)];
+      if (buildoutValue === ourValue) totals.agreeing++;
+      else disagreements.push(`${name}:${key}: buildout ${JSON.stringify(buildoutValue)}, Hostout ${JSON.stringify(ourValue)}`);
+    }
+  }
+  return disagreements;
+}
+
+/**
+ * Hostout must refuse with a ConfigError where buildout raises, and name the same thing:
+ * the missing option or section, or the unknown name in a section condition.
+ */
+function refusedAlike(run: () => unknown, refusal: OracleError, what: string): string[] {
+  try {
+    run();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) return [`${what}: buildout refuses (${refusal.message}), Hostout fails otherwise: ${String(error)}`];
+    const subject = refusalSubject(refusal);
+    if (subject && !error.message.includes(subject)) {
+      return [`${what}: buildout refuses naming ${subject} (${refusal.message}), Hostout names something else: ${error.message}`];
+    }
+    return [];
+  }
+  return [`${what}: buildout refuses it (${refusal.error}: ${refusal.message}), Hostout accepts it`];
+}
+
+function refusalSubject({ error, message }: OracleError): string | undefined {
+  if (error === 'MissingOption') return /does not exist: (\S+) (\S+)/.exec(message)?.slice(1).join(':');
+  if (error === 'NameError') return /name '([^']+)'/.exec(message)?.[1];
+  if (error === 'MissingSection') return /section,? '?([^',]+)'?/.exec(message)?.[1];
+  return undefined;
+}
+
+function describe(error: unknown): string {
+  return error instanceof ConfigError ? error.describe() : String(error);
+}
+
+function configFiles(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile() && entry.name.endsWith('.cfg'))
+    .map((entry) => join(entry.parentPath, entry.name))
+    .sort((a, b) => relative(dir, a).localeCompare(relative(dir, b)));
+}
