@@ -31,9 +31,23 @@ interface CorpusCase {
 }
 
 const CASES: CorpusCase[] = [
+  { top: 'plone-coredev/core.cfg', origin: 'Plone coredev' },
+  { top: 'plone-coredev/sources.cfg', origin: 'Plone coredev' },
+  { top: 'plone-coredev/checkouts.cfg', origin: 'Plone coredev' },
+  { top: 'collective-plonetest/test-5.2.x.cfg', origin: 'collective add-on' },
+  { top: 'collective.behavior.targetblank/buildout.cfg', origin: 'collective add-on' },
+  { top: 'collective.schedulefield/buildout.cfg', origin: 'collective add-on' },
+  { top: 'collective.rosters/test_plone60.cfg', origin: 'collective add-on' },
+  { top: 'collective.portlet.localusers/base.cfg', origin: 'collective add-on' },
   { top: 'zope/buildout.cfg', origin: 'Zope' },
   { top: 'zope/alltests.cfg', origin: 'Zope' },
+  { top: 'voteit-skl/buildout.cfg', origin: 'Pyramid' },
+  { top: 'voteit-skl/develop.cfg', origin: 'Pyramid' },
   { top: 'django-skeleton/buildout.cfg', origin: 'Django' },
+  { top: 'djangocms3-emencia/buildout.cfg', origin: 'Django' },
+  { top: 'djangocms3-emencia/development.cfg', origin: 'Django' },
+  { top: 'djangocms3-emencia/integration.cfg', origin: 'Django' },
+  { top: 'djangocms3-emencia/production.cfg', origin: 'Django' },
 ];
 
 let scratch = '';
