@@ -31,7 +31,7 @@ export interface DownloadedConfigFile {
 /**
  * Buildout layers the command line over the top file's [buildout] again for every
  * extended file, so the effective settings are defaults, command line, top file, command line.
- * `hostoutCache` is used, and created, only when the configuration names no extends-cache:
+ * `hostoutCache` is used (and created when a copy is first kept) only when the configuration names no extends-cache:
  * buildout would download every time then, but a release must still be possible offline.
  */
 export function extendsDownloadSettings(
@@ -46,7 +46,6 @@ export function extendsDownloadSettings(
   const offline = value('offline') === 'true' || value('install-from-cache') === 'true';
   const configured = options.get('extends-cache');
   if (!configured?.value) {
-    if (hostoutCache) mkdirSync(hostoutCache, { recursive: true });
     return { newest, offline, cacheDirectory: hostoutCache, cacheOrigin: hostoutCache && "Hostout's cache" };
   }
   // Download.download_cache: joined to the raw directory, neither substituted nor `~`-expanded.
@@ -84,6 +83,8 @@ export function downloadExtendsFile(url: string, settings: ExtendsDownloadSettin
     return { content: readFileSync(cachedPath), cachedPath };
   }
   const content = downloadOrFail(url, settings, where);
+  // Only Hostout's own cache can be missing here: a configured one was checked to exist.
+  mkdirSync(cacheDirectory, { recursive: true });
   writeFileAtomic(cachedPath, content);
   return { content, cachedPath };
 }

@@ -106,6 +106,19 @@ test('with an extends-cache the copies are kept under buildout\'s names, then re
   assertConfigError(() => loadBuildoutConfig(top, ['offline=true']), `${remote.url}/pins.cfg:2`, /in offline mode: there is no copy of it in the extends-cache/, /offline = false/);
 });
 
+test('only the top file and the command line decide how URLs are fetched, not extended files', () => {
+  // base.cfg's extends-cache does not exist when the URL is read: buildout ignores it for that.
+  const dir = writeBuildout({
+    'buildout.cfg': `[buildout]\nparts =\nextends = base.cfg\n    ${server.url}/release/1.0/extra.cfg\n`,
+    'base.cfg': '[buildout]\nextends-cache = not-yet\noffline = true\n',
+  });
+  assertSameAsBuildout(join(dir, 'buildout.cfg'));
+  const config = loadBuildoutConfig(join(dir, 'buildout.cfg'));
+  assert.equal(config.extendsCache, undefined);
+  assert.equal(config.get('buildout', 'extends-cache'), join(dir, 'not-yet'));
+  assertConfigError(() => loadBuildoutConfig(join(dir, 'buildout.cfg'), ['extends-cache=missing']), 'COMMAND_LINE_VALUE:0', /extends-cache directory .*missing does not exist/);
+});
+
 test('an unreachable URL with no extends-cache is an error that says to set one', async () => {
   const gone = await serveConfigFiles({});
   await gone.stop();
