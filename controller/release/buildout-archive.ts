@@ -3,6 +3,7 @@ import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { ReleaseError } from '../../shared/errors.ts';
 import type { BuildoutConfig } from '../config/buildout-config.ts';
 import type { Target } from '../target/target.ts';
+import { remoteExtendsEntries } from './extends-cache-entries.ts';
 
 export interface ArchiveEntry {
   /** POSIX path inside the archive */
@@ -33,8 +34,8 @@ export function refuseDevelopInProduction(production: BuildoutConfig): void {
 
 /**
  * What goes into the buildout archive: the production config and its extends
- * chain, the files the target's `include` names, and the generated files, at
- * their paths relative to the buildout directory.
+ * chain (remote files as an extends cache), the files the target's `include` names,
+ * and the generated files, at their paths relative to the buildout directory.
  */
 export function composeArchiveEntries(
   target: Target,
@@ -48,6 +49,7 @@ export function composeArchiveEntries(
     const archivePath = insideBuildout(root, file, `the production config extends ${file}, which is outside the buildout directory ${root}`);
     entries.set(archivePath, { archivePath, sourcePath: file });
   }
+  for (const entry of remoteExtendsEntries(production)) entries.set(entry.archivePath, entry);
   for (const item of target.include) {
     const path = isAbsolute(item) ? item : resolve(root, item);
     const where = `[${target.name}] include`;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { ConfigError } from '../../shared/errors.ts';
 import { loadBuildoutConfig, type BuildoutConfig } from '../config/buildout-config.ts';
 import { selectTarget, splitList, type Target } from '../target/target.ts';
@@ -31,17 +31,22 @@ export interface ReleaseInputs {
 
 export const STATE_DIR_NAME = '.hostout';
 
+/** Where remote `extends` are kept when the buildout names no extends-cache of its own. */
+function hostoutExtendsCache(buildoutDirectory: string): string {
+  return join(buildoutDirectory, STATE_DIR_NAME, 'extends-cache');
+}
+
 /** The developer's buildout and the deployment target in it. */
 export function loadTargetConfig(configFile: string, targetName: string | undefined): { config: BuildoutConfig; target: Target } {
-  const config = loadBuildoutConfig(configFile);
+  const config = loadBuildoutConfig(configFile, [], { hostoutExtendsCache: hostoutExtendsCache(dirname(resolve(configFile))) });
   return { config, target: selectTarget(config, targetName) };
 }
 
 export async function gatherReleaseInputs({ config, target }: { config: BuildoutConfig; target: Target }): Promise<ReleaseInputs> {
-  const production = loadBuildoutConfig(target.buildoutFile);
+  const directory = config.get('buildout', 'directory')!;
+  const production = loadBuildoutConfig(target.buildoutFile, [], { hostoutExtendsCache: hostoutExtendsCache(directory) });
   refuseDevelopInProduction(production);
 
-  const directory = config.get('buildout', 'directory')!;
   const stateDir = join(directory, STATE_DIR_NAME);
   const develop = config.option('buildout', 'develop');
   const developWhere = develop ? `${develop.file}:${develop.line}` : undefined;
@@ -51,7 +56,8 @@ export async function gatherReleaseInputs({ config, target }: { config: Buildout
   const resolved = await resolveProductionEggs({
     python: target.python,
     productionConfig: target.buildoutFile,
-    configFiles: [...new Set([...config.files, ...production.files])],
+    configFiles: [...new Set([...config.files, ...production.files, ...cachedRemoteFiles(production)])],
+    extendsCache: production.extendsCache,
     developDirs,
     // buildout reads relative find-links against its directory; the resolving run has another one
     findLinks: splitList(config.get('buildout', 'find-links') ?? '').map((link) => (/^[a-z+]+:\/\//.test(link) || isAbsolute(link) ? link : resolve(directory, link))),
@@ -72,6 +78,11 @@ export async function gatherReleaseInputs({ config, target }: { config: Buildout
     productionFilesDigest: digestEntries(productionEntries),
     stateDir,
   };
+}
+
+/** The cache copies real buildout reads remote extends from, offline, when it resolves the eggs. */
+function cachedRemoteFiles(production: BuildoutConfig): string[] {
+  return production.remoteFiles.flatMap((file) => (file.cachedPath ? [file.cachedPath] : []));
 }
 
 /** Hashes each develop package (stat cache) and reads its metadata (cached by that hash). */

@@ -24,6 +24,8 @@ export interface ResolveInputs {
   findLinks: readonly string[];
   index: string | undefined;
   eggsDirectory: string;
+  /** the extends cache holding the production config's remote files, when it has some */
+  extendsCache?: string;
   /** scratch directory for the resolving buildout run */
   workDir: string;
 }
@@ -65,7 +67,9 @@ extends = ${inputs.productionConfig}
 develop =${lines(inputs.developDirs)}
 find-links =${lines(inputs.findLinks)}
 ${inputs.index ? `index = ${inputs.index}\n` : ''}eggs-directory = ${inputs.eggsDirectory}
-develop-eggs-directory = develop-eggs
+# already the development buildout's eggs directory, ABI tag included
+abi-tag-eggs = false
+${inputs.extendsCache ? `# remote extends were just read into this cache; newest = false makes buildout read them there\nextends-cache = ${inputs.extendsCache}\n` : ''}develop-eggs-directory = develop-eggs
 bin-directory = bin
 parts-directory = parts
 installed = .installed.cfg

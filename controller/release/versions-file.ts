@@ -18,7 +18,7 @@ export const SHIPPED_EGGS_DIR = 'dist';
  * the shipped eggs as a source (no index, no picked versions), so it builds
  * offline or names what is missing.
  */
-export function renderHostBuildout(productionConfig: string, versionsFile: string): string {
+export function renderHostBuildout(productionConfig: string, versionsFile: string, extendsCache?: string): string {
   return `# Written by Hostout: the production buildout, pinned, built from shipped eggs only.
 [buildout]
 extends = ${productionConfig} ${versionsFile}
@@ -28,5 +28,5 @@ index = \${buildout:directory}/${SHIPPED_EGGS_DIR}
 allow-picked-versions = false
 newest = false
 show-picked-versions = true
-`;
+${extendsCache ? `# remote extends, shipped: with newest = false buildout reads them here, never from the network\nextends-cache = ${extendsCache}\n` : ''}`;
 }
