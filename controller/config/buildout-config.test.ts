@@ -6,11 +6,12 @@ import { dirname, join } from 'node:path';
 import { ConfigError } from '../../shared/errors.ts';
 import { DEFAULT_VALUE, loadBuildoutConfig } from './buildout-config.ts';
 import { assertSameAsBuildout } from './fixtures/assert-same-as-buildout.ts';
+import { runBuildoutOracle } from './fixtures/buildout-oracle.ts';
 
 const oracle = {};
 
 /** Writes the files into a fresh directory and returns that directory. */
-function writeBuildout(files: Record<string, string>): string {
+function writeBuildout(files: Record<string, string | Buffer>): string {
   const dir = realpathSync(mkdtempSync(join(tmpdir(), 'buildout-config-')));
   for (const [name, text] of Object.entries(files)) {
     mkdirSync(dirname(join(dir, name)), { recursive: true });
@@ -180,4 +181,22 @@ test('invalid buildout booleans and malformed overrides are refused', () => {
   assertConfigError(() => loadBuildoutConfig(join(dir, 'buildout.cfg')), `${join(dir, 'buildout.cfg')}:2`, /buildout:offline/);
   const valid = writeBuildout({ 'buildout.cfg': '[buildout]\n' });
   assertConfigError(() => loadBuildoutConfig(join(valid, 'buildout.cfg'), ['a:b:c=1']), 'command line', /invalid option override/);
+});
+
+test('a file that is not UTF-8 is refused at its line, as buildout refuses it', oracle, () => {
+  // Found while comparing real buildouts: old European configurations carry Latin-1 comments.
+  const dir = writeBuildout({
+    'buildout.cfg': '[buildout]\nextends = base.cfg\n',
+    'base.cfg': Buffer.from('[buildout]\nparts =\n# Configuraci\xf3n\n[app]\nname = caf\xe9\n', 'latin1'),
+  });
+  const buildout = runBuildoutOracle(join(dir, 'buildout.cfg'));
+  assert.equal('error' in buildout && buildout.error, 'UnicodeDecodeError');
+  assertConfigError(() => loadBuildoutConfig(join(dir, 'buildout.cfg')), `${join(dir, 'base.cfg')}:3`, /is not UTF-8 text/);
+});
+
+test('a byte order mark before the first header is refused, as buildout refuses it', oracle, () => {
+  const dir = writeBuildout({ 'buildout.cfg': '\ufeff[buildout]\nparts =\n' });
+  const buildout = runBuildoutOracle(join(dir, 'buildout.cfg'));
+  assert.equal('error' in buildout && buildout.error, 'MissingSectionHeaderError');
+  assertConfigError(() => loadBuildoutConfig(join(dir, 'buildout.cfg')), `${join(dir, 'buildout.cfg')}:1`, /before the first \[section\] header/);
 });

@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ConfigError } from '../../shared/errors.ts';
-import { parseBuildoutFile, parseBuildoutText, type RawBuildoutFile } from './buildout-file.ts';
+import { decodeBuildoutText, parseBuildoutFile, parseBuildoutText, type RawBuildoutFile } from './buildout-file.ts';
 import { downloadExtendsFile, extendsDownloadSettings, type ExtendsDownloadSettings } from './extends-download.ts';
 import { definitionsOfFile, layerConfig, type ConfigDefinitions, type ConfigValue, type SectionDefinitions } from './section-merge.ts';
 
@@ -64,7 +64,7 @@ export function readExtendsChain(topFile: string, options: ExtendsReadOptions): 
     const known = remoteFiles.get(url);
     const fetched = downloadExtendsFile(url, download!, known === undefined, where);
     if (!known) remoteFiles.set(url, { url, extendedAt: where, ...fetched });
-    return parseBuildoutText(fetched.content.toString('utf8'), url);
+    return parseBuildoutText(decodeBuildoutText(fetched.content, url), url);
   };
 
   const read = (file: string, extendedAt?: string): ConfigDefinitions => {

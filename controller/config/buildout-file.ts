@@ -17,9 +17,9 @@ const SECTION_HEADER = /^\[\s*([^\s#[\]:;{}]+)\s*(?::([^#;]*))?\s*\]\s*(?:[#;].*
 const OPTION_START = /^([^\s{}[\]=:]+\s*[-+]?)=([\s\S]*)$/;
 
 export function parseBuildoutFile(path: string): RawBuildoutFile {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(path, 'utf8');
+    bytes = readFileSync(path);
   } catch (cause) {
     throw new ConfigError(`cannot read buildout file ${path}`, {
       where: path,
@@ -27,7 +27,41 @@ export function parseBuildoutFile(path: string): RawBuildoutFile {
       cause,
     });
   }
-  return parseBuildoutText(text, path);
+  return parseBuildoutText(decodeBuildoutText(bytes, path), path);
+}
+
+/**
+ * Buildout opens configuration files as UTF-8 text (Python 3 with a UTF-8 locale) and fails
+ * on bytes that are not UTF-8, such as a Latin-1 "é" in a comment; decoding leniently would
+ * turn them into U+FFFD and read values buildout never accepts. `path` may be a URL.
+ */
+export function decodeBuildoutText(bytes: Uint8Array, path: string): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    const line = lineOfFirstInvalidByte(bytes);
+    throw new ConfigError(`buildout file ${path} is not UTF-8 text (line ${line})`, {
+      where: `${path}:${line}`,
+      hint: 'save the file as UTF-8 (for example: iconv -f latin1 -t utf-8), as buildout reads it',
+    });
+  }
+}
+
+function lineOfFirstInvalidByte(bytes: Uint8Array): number {
+  // Lines before the first undecodable one decode cleanly, so count newlines up to it.
+  let line = 1;
+  let start = 0;
+  for (let i = 0; i <= bytes.length; i++) {
+    if (i < bytes.length && bytes[i] !== 0x0a) continue;
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(start, i));
+    } catch {
+      return line;
+    }
+    line++;
+    start = i + 1;
+  }
+  return line;
 }
 
 export function parseBuildoutText(text: string, path: string): RawBuildoutFile {
