@@ -10,15 +10,13 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { ConfigError } from '../shared/errors.ts';
 import { loadBuildoutConfig, type BuildoutConfig } from '../controller/config/buildout-config.ts';
 import { runBuildoutOracleEachSection, type OracleError } from '../controller/config/fixtures/buildout-oracle.ts';
-import { freePort, httpGet } from './support/ports.ts';
-import { waitFor } from './support/processes.ts';
+import { serveConfigFiles, type ConfigServer } from './support/config-server.ts';
 
 const CORPUS = join(import.meta.dirname, 'fixtures', 'buildout-corpus');
 
@@ -60,25 +58,25 @@ const CASES: CorpusCase[] = [
 ];
 
 let scratch = '';
-let server: ChildProcess | undefined;
+let server: ConfigServer | undefined;
 const totals = { cases: 0, rejectedCases: 0, sections: 0, rejectedSections: 0, options: 0, agreeing: 0 };
 
 before(async () => {
   scratch = realpathSync(mkdtempSync(join(tmpdir(), 'buildout-corpus-')));
-  cpSync(CORPUS, scratch, { recursive: true });
-  const port = await freePort();
-  const hosts = readdirSync(join(scratch, 'remote'), { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
-  for (const file of configFiles(scratch)) {
-    let text = readFileSync(file, 'utf8');
-    for (const host of hosts) text = text.replaceAll(new RegExp(`https?://${host.replaceAll('.', '\\.')}/`, 'g'), `http://127.0.0.1:${port}/${host}/`);
-    writeFileSync(file, text);
-  }
-  server = spawn('/usr/bin/python3', ['-m', 'http.server', '--bind', '127.0.0.1', String(port), '--directory', join(scratch, 'remote')], { stdio: 'ignore' });
-  await waitFor('the corpus HTTP server', async () => !('error' in (await httpGet(`http://127.0.0.1:${port}/`))), 10_000);
+  server = await serveConfigFiles({});
+  const remote = join(CORPUS, 'remote');
+  const hosts = readdirSync(remote, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
+  const toLoopback = (text: string): string =>
+    hosts.reduce((result, host) => result.replaceAll(new RegExp(`https?://${host.replaceAll('.', '\\.')}/`, 'g'), `${server?.url}/${host}/`), text);
+  // Local files go to the scratch folder, remote ones to the folder the server serves.
+  cpSync(CORPUS, scratch, { recursive: true, filter: (source) => source !== remote });
+  cpSync(remote, server.root, { recursive: true });
+  for (const file of [...configFiles(scratch), ...configFiles(server.root)]) writeFileSync(file, toLoopback(readFileSync(file, 'utf8')));
 });
 
-after(() => {
-  server?.kill();
+after(async () => {
+  await server?.stop();
+  if (server) rmSync(server.root, { recursive: true, force: true });
   if (scratch) rmSync(scratch, { recursive: true, force: true });
   const files = configFiles(CORPUS).length;
   console.log(
