@@ -200,3 +200,14 @@ test('a byte order mark before the first header is refused, as buildout refuses 
   assert.equal('error' in buildout && buildout.error, 'MissingSectionHeaderError');
   assertConfigError(() => loadBuildoutConfig(join(dir, 'buildout.cfg')), `${join(dir, 'buildout.cfg')}:1`, /before the first \[section\] header/);
 });
+
+test('an invalid newest is refused only where buildout reads it: online, or when opening an extended file', oracle, () => {
+  // Offline, buildout never reads `newest` for a configuration without extends.
+  const alone = writeBuildout({ 'buildout.cfg': '[buildout]\noffline = true\nnewest = maybe\nparts =\n' });
+  assertSameAsBuildout(join(alone, 'buildout.cfg'));
+  // Opening an extended file, buildout reads the top file's `newest` to decide how to download it.
+  const extending = writeBuildout({ 'buildout.cfg': '[buildout]\nextends = base.cfg\noffline = true\nnewest = maybe\n', 'base.cfg': '[buildout]\nparts =\n' });
+  const buildout = runBuildoutOracle(join(extending, 'buildout.cfg'));
+  assert.match('error' in buildout ? buildout.message : '', /Invalid value for 'newest' option: 'maybe'/);
+  assert.throws(() => loadBuildoutConfig(join(extending, 'buildout.cfg')), (error: unknown) => error instanceof ConfigError && /newest/.test(error.message));
+});

@@ -76,9 +76,10 @@ export function readExtendsChain(topFile: string, options: ExtendsReadOptions): 
     const extendsOption = buildout?.get('extends');
     buildout?.delete('extends');
     rejectExtendedBy(buildout?.get('extended-by'));
-    // Only the top file's [buildout] decides how extended URLs are downloaded.
-    download ??= extendsDownloadSettings(options.defaults, options.overrides, buildout ?? new Map(), options.hostoutExtendsCache);
     if (!extendsOption?.value) return sections;
+    // Only the top file's [buildout] decides how extended files are downloaded, and buildout
+    // reads those settings (and refuses a bad `newest`) only when it opens an extended file.
+    download ??= extendsDownloadSettings(options.defaults, options.overrides, buildout ?? new Map(), options.hostoutExtendsCache);
 
     including.push(file);
     let extended: ConfigDefinitions | undefined;
