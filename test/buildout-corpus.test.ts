@@ -147,7 +147,7 @@ function compareWithBuildout(topFile: string): string[] {
 
 /**
  * Hostout must refuse with a ConfigError where buildout raises, and name the same thing:
- * the missing option or section, or the unknown name in a section condition.
+ * the missing option or section, or Python's message for a section condition it cannot evaluate.
  */
 function refusedAlike(run: () => unknown, refusal: OracleError, what: string): string[] {
   try {
@@ -165,7 +165,8 @@ function refusedAlike(run: () => unknown, refusal: OracleError, what: string): s
 
 function refusalSubject({ error, message }: OracleError): string | undefined {
   if (error === 'MissingOption') return /does not exist: (\S+) (\S+)/.exec(message)?.slice(1).join(':');
-  if (error === 'NameError') return /name '([^']+)'/.exec(message)?.[1];
+  // A section condition buildout cannot evaluate: Hostout repeats Python's own message.
+  if (error === 'NameError' || error === 'AttributeError') return message;
   if (error === 'MissingSection') return /section,? '?([^',]+)'?/.exec(message)?.[1];
   return undefined;
 }

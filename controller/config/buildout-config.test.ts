@@ -211,3 +211,16 @@ test('an invalid newest is refused only where buildout reads it: online, or when
   assert.match('error' in buildout ? buildout.message : '', /Invalid value for 'newest' option: 'maybe'/);
   assert.throws(() => loadBuildoutConfig(join(extending, 'buildout.cfg')), (error: unknown) => error instanceof ConfigError && /newest/.test(error.message));
 });
+
+test('section conditions beyond the predefined names read as buildout reads them', oracle, () => {
+  const dir = writeBuildout({
+    'buildout.cfg': [
+      '[buildout]\nparts =\n[a]\nx = 1',
+      "[a:sys.platform.startswith('linux') and bits64]\nlinux64 = yes",
+      "[a:platform.system() == 'Windows']\nwindows = yes",
+      '[a:sys.version_info >= (3, 0) and not python2]\npy3 = yes',
+      "[b:os.sep == '/']\nsep = slash",
+    ].join('\n'),
+  });
+  assertSameAsBuildout(join(dir, 'buildout.cfg'));
+});

@@ -1,10 +1,16 @@
 /**
  * Decides conditional section headers such as `[versions:python3]`.
- * Buildout evals a Python expression; we accept the part people use in practice:
- * buildout's predefined names combined with `not`, `and`, `or` and parentheses.
+ * Buildout evals a Python expression. The part people use most (buildout's predefined
+ * names combined with `not`, `and`, `or` and parentheses) is decided here; anything else
+ * (`sys.platform == 'linux'`, `sys.version_info[0] > 2`, an unknown name) is handed to the
+ * Python buildout runs under, with buildout's own globals, so it is true, false or refused
+ * exactly as buildout has it.
  */
+import { spawnSync } from 'node:child_process';
 import { arch, endianness, platform } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../../shared/errors.ts';
+import { BUILDOUT_PYTHON } from './buildout-defaults.ts';
 
 // The names buildout's _default_globals() defines, for CPython 3 (the project runs
 // buildout with /usr/bin/python3) on this machine's operating system and word size.
@@ -33,15 +39,20 @@ const PREDEFINED_NAMES: ReadonlyMap<string, boolean> = new Map([
   ['big_endian', endianness() === 'BE'],
 ]);
 
-/** `where` is the header's file:line, used in the error when the expression is not supported. */
+const EVALUATOR = fileURLToPath(new URL('../../shared/python/eval_section_condition.py', import.meta.url));
+
+/** `where` is the header's file:line, used in the error when buildout would refuse the expression. */
 export function isSectionConditionTrue(expression: string, where: string): boolean {
+  return predefinedNamesCondition(expression) ?? evaluatedByBuildoutPython(expression, where);
+}
+
+class NotPredefinedNames extends Error {}
+
+/** The value, or undefined when the expression is more than predefined names and operators. */
+function predefinedNamesCondition(expression: string): boolean | undefined {
   const tokens = expression.match(/\(|\)|[^\s()]+/g) ?? [];
   let next = 0;
-  const unsupported = (): ConfigError =>
-    new ConfigError(`unsupported section condition "${expression.trim()}"`, {
-      where,
-      hint: "combine buildout's predefined names (python3, linux, macosx, windows, posix, bits64, ...) with not, and, or and parentheses",
-    });
+  const unsupported = (): NotPredefinedNames => new NotPredefinedNames();
 
   // Python precedence: `or` binds loosest, then `and`, then `not`.
   const orExpr = (): boolean => {
@@ -70,7 +81,34 @@ export function isSectionConditionTrue(expression: string, where: string): boole
     return value;
   };
 
-  const result = orExpr();
-  if (next !== tokens.length) throw unsupported();
-  return result;
+  try {
+    const result = orExpr();
+    return next === tokens.length ? result : undefined;
+  } catch (error) {
+    if (error instanceof NotPredefinedNames) return undefined;
+    throw error;
+  }
+}
+
+const evaluated = new Map<string, { value: boolean } | { error: string; message: string }>();
+
+function evaluatedByBuildoutPython(expression: string, where: string): boolean {
+  let result = evaluated.get(expression);
+  if (!result) {
+    const run = spawnSync(BUILDOUT_PYTHON, [EVALUATOR, expression], { encoding: 'utf8' });
+    if (run.status !== 0) {
+      throw new ConfigError(`the section condition "${expression.trim()}" needs ${BUILDOUT_PYTHON} with zc.buildout to be evaluated, which failed`, {
+        where,
+        hint: `install Debian's python3-zc.buildout (deploy/install-prerequisites.sh), or write the condition with buildout's predefined names (python3, linux, ...) and not/and/or`,
+        cause: run.error ?? run.stderr,
+      });
+    }
+    result = JSON.parse(run.stdout) as { value: boolean } | { error: string; message: string };
+    evaluated.set(expression, result);
+  }
+  if ('value' in result) return result.value;
+  throw new ConfigError(`buildout cannot evaluate the section condition "${expression.trim()}": ${result.error}: ${result.message}`, {
+    where,
+    hint: "zc.buildout 2.13 knows python2, python3, python24 to python36, linux, macosx, windows, posix, bits32/bits64, sys, os, platform and re; newer names such as python38 need buildout 3",
+  });
 }
