@@ -38,6 +38,8 @@ const CASES: CorpusCase[] = [
   { top: 'collective.rosters/test_plone60.cfg', origin: 'collective add-on' },
   { top: 'collective.portlet.localusers/base.cfg', origin: 'collective add-on' },
   { top: 'plone-unified-installer/buildout.cfg', origin: 'Plone site' },
+  { top: 'plone-ve/4.3.x', origin: 'Plone site' },
+  { top: 'plone-ve/4.2.x-wsgi', origin: 'Plone site' },
   { top: 'rhaptos-cnx/rhaptos-base.cfg', origin: 'Plone site' },
   { top: 'rhaptos-cnx/buildout.cfg', origin: 'Plone site' },
   { top: 'zope/buildout.cfg', origin: 'Zope' },
@@ -175,9 +177,10 @@ function describe(error: unknown): string {
   return error instanceof ConfigError ? error.describe() : String(error);
 }
 
+/** Buildout files need not end in .cfg (`4.3.x` is one): every file but the notes. */
 function configFiles(dir: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile() && entry.name.endsWith('.cfg'))
+    .filter((entry) => entry.isFile() && !entry.name.endsWith('.md'))
     .map((entry) => join(entry.parentPath, entry.name))
     .sort((a, b) => relative(dir, a).localeCompare(relative(dir, b)));
 }
