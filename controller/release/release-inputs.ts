@@ -32,9 +32,9 @@ export interface ReleaseInputs {
 export const STATE_DIR_NAME = '.hostout';
 
 /** The developer's buildout and the deployment target in it. */
-export function loadTargetConfig(configFile: string, targetName: string | undefined): { config: BuildoutConfig; target: Target } {
+export function loadTargetConfig(configFile: string, targetName: string | undefined, command?: string): { config: BuildoutConfig; target: Target } {
   const config = loadBuildoutConfig(configFile);
-  return { config, target: selectTarget(config, targetName) };
+  return { config, target: selectTarget(config, targetName, command) };
 }
 
 export async function gatherReleaseInputs({ config, target }: { config: BuildoutConfig; target: Target }): Promise<ReleaseInputs> {

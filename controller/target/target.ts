@@ -23,8 +23,8 @@ export function targetSectionNames(config: BuildoutConfig): string[] {
   return config.sectionNames().filter((name) => config.get(name, 'recipe')?.trim() === TARGET_RECIPE);
 }
 
-/** Finds the target to use: the named one, or the only one. */
-export function selectTarget(config: BuildoutConfig, requested: string | undefined): Target {
+/** Finds the target to use: the named one, or the only one. `command` is the ctl command, for the hint. */
+export function selectTarget(config: BuildoutConfig, requested: string | undefined, command = 'deploy'): Target {
   const names = targetSectionNames(config);
   if (requested) {
     if (names.includes(requested)) return readTarget(config, requested);
@@ -38,7 +38,7 @@ export function selectTarget(config: BuildoutConfig, requested: string | undefin
   }
   if (names.length === 1) return readTarget(config, names[0]!);
   if (names.length === 0) throw new TargetError('no deployment target in this buildout', { where: config.topFile, hint: addTargetHint() });
-  throw new TargetError(`several deployment targets: ${names.join(', ')}; name one`, { where: config.topFile, hint: `e.g. ctl plan ${names[0]}` });
+  throw new TargetError(`several deployment targets: ${names.join(', ')}; name one`, { where: config.topFile, hint: `e.g. ctl ${command} ${names[0]}` });
 }
 
 function addTargetHint(): string {
