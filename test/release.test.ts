@@ -166,6 +166,13 @@ test('a failing setup.py or a package without a version is named, and the ledger
   assert.notEqual(result.code, 0);
   assert.match(result.stderr, /acme\.web\/setup\.py:1: setup\.py failed: ModuleNotFoundError/);
 
+  // an author who stops setup.py with a message of their own: that message is the report
+  writeFileSync(setupPy, original.replace('from setuptools', 'raise SystemExit("acme.web needs the acme-native library; see INSTALL.txt")\nfrom setuptools'));
+  result = await ctl(['release'], { cwd: dir });
+  assert.notEqual(result.code, 0);
+  assert.match(result.stderr, /acme\.web\/setup\.py:1: setup\.py stopped with its own message: acme\.web needs the acme-native library; see INSTALL\.txt/);
+  assert.doesNotMatch(result.stderr, /did not call setup/);
+
   writeFileSync(setupPy, original.replace('version="1.0",', ''));
   result = await ctl(['release'], { cwd: dir });
   assert.notEqual(result.code, 0);

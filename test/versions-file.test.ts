@@ -110,3 +110,17 @@ test('versions-file names another pins file, which the release writes under that
   assert.notEqual(result.code, 0);
   assert.match(result.stderr, /prod\.cfg:\d+: buildout file not found: .*release-pins\.cfg/);
 });
+
+test('a release that fails while it writes leaves no .partial folder, no release and no ledger behind', async (t) => {
+  const dir = copyExampleBuildout();
+  t.after(() => removeDir(dir));
+  // the archive cannot hold both a file `pins` and the pins file `pins/versions.cfg`
+  writeFileSync(join(dir, 'pins'), 'notes\n');
+  appendFileSync(join(dir, 'buildout.cfg'), 'include = pins\nversions-file = pins/versions.cfg\n');
+
+  const result = await ctl(['release'], { cwd: dir });
+  assert.notEqual(result.code, 0);
+  assert.match(result.stderr, /archive path "pins" is both a file/);
+  assert.deepEqual(readdirSync(join(dir, '.hostout/releases')), [], 'neither a .partial folder nor a release');
+  assert.equal(existsSync(join(dir, 'hostout-ledger.txt')), false);
+});
