@@ -29,9 +29,12 @@ export interface BuildoutConfig {
   section(name: string): Map<string, string> | undefined;
 }
 
-/** `overrides` are buildout's command-line assignments: `section:option=value` or `option=value`. */
-export function loadBuildoutConfig(topFile: string, overrides: string[] = []): BuildoutConfig {
-  const { files, rawFiles, sections: fromFiles } = readExtendsChain(topFile);
+/**
+ * `overrides` are buildout's command-line assignments: `section:option=value` or `option=value`.
+ * `notYetWritten`: absolute paths of extended files that may be missing and then read as empty.
+ */
+export function loadBuildoutConfig(topFile: string, overrides: string[] = [], notYetWritten: ReadonlySet<string> = new Set()): BuildoutConfig {
+  const { files, rawFiles, sections: fromFiles } = readExtendsChain(topFile, notYetWritten);
   const top = files[0] as string;
 
   let definitions = layerConfig(buildoutDefaults(top), fromFiles);

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { ConfigError } from '../../shared/errors.ts';
-import { parseBuildoutFile, type RawBuildoutFile } from './buildout-file.ts';
+import { parseBuildoutFile, parseBuildoutText, type RawBuildoutFile } from './buildout-file.ts';
 import { definitionsOfFile, layerConfig, type ConfigDefinitions, type ConfigValue } from './section-merge.ts';
 
 export interface ExtendedConfig {
@@ -19,13 +19,17 @@ export interface ExtendedConfig {
 // Buildout's own test (_isurl) for names it would download.
 const LOOKS_LIKE_URL = /^[a-zA-Z0-9+.-]+:\/\//;
 
-/** `topFile` may be relative to the working directory, as on buildout's command line. */
-export function readExtendsChain(topFile: string): ExtendedConfig {
+/**
+ * `topFile` may be relative to the working directory, as on buildout's command line.
+ * A file in `notYetWritten` (absolute) that an `extends` names but that does not
+ * exist reads as empty: Hostout writes it (the pins file) when it releases.
+ */
+export function readExtendsChain(topFile: string, notYetWritten: ReadonlySet<string> = new Set()): ExtendedConfig {
   const rawFiles = new Map<string, RawBuildoutFile>();
   const including: string[] = [];
 
   const read = (file: string): ConfigDefinitions => {
-    const raw = rawFiles.get(file) ?? parseBuildoutFile(file);
+    const raw = rawFiles.get(file) ?? (notYetWritten.has(file) && !existsSync(file) ? parseBuildoutText('', file) : parseBuildoutFile(file));
     rawFiles.set(file, raw);
 
     const sections = definitionsOfFile(raw);
@@ -38,7 +42,7 @@ export function readExtendsChain(topFile: string): ExtendedConfig {
     including.push(file);
     let extended: ConfigDefinitions | undefined;
     for (const name of extendsOption.value.split(/\s+/).filter(Boolean)) {
-      const path = locateConfigFile(name, dirname(file), extendsOption);
+      const path = locateConfigFile(name, dirname(file), extendsOption, notYetWritten);
       if (including.includes(path)) throw extendsCycle([...including, path], extendsOption);
       const next = read(path);
       extended = extended ? layerConfig(extended, next) : next;
@@ -55,7 +59,7 @@ export function readExtendsChain(topFile: string): ExtendedConfig {
  * Where a configuration file named on the command line or in `extends` lives; relative
  * names start from `baseDir`. Errors point at the `extends` line when there is one.
  */
-function locateConfigFile(name: string, baseDir: string, extendsOption?: ConfigValue): string {
+function locateConfigFile(name: string, baseDir: string, extendsOption?: ConfigValue, notYetWritten: ReadonlySet<string> = new Set()): string {
   const where = extendsOption && `${extendsOption.file}:${extendsOption.line}`;
   if (LOOKS_LIKE_URL.test(name)) {
     throw new ConfigError(`buildout files from URLs are not supported: ${name}`, {
@@ -64,7 +68,7 @@ function locateConfigFile(name: string, baseDir: string, extendsOption?: ConfigV
     });
   }
   const path = resolve(baseDir, name);
-  if (!existsSync(path)) {
+  if (!existsSync(path) && !notYetWritten.has(path)) {
     throw new ConfigError(`buildout file not found: ${path}`, {
       where: where ?? path,
       hint: extendsOption

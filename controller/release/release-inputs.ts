@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { ConfigError } from '../../shared/errors.ts';
 import { loadBuildoutConfig, type BuildoutConfig } from '../config/buildout-config.ts';
@@ -7,12 +7,13 @@ import { selectTarget, splitList, type Target } from '../target/target.ts';
 import { readLedger, type LedgerEntry } from './ledger.ts';
 import { readPackageMetadata } from './package-metadata.ts';
 import { resolveProductionEggs, type ResolvedDist } from './resolve-production-eggs.ts';
-import { composeArchiveEntries, refuseDevelopInProduction, type ArchiveEntry } from './buildout-archive.ts';
+import { composeArchiveEntries, refuseDevelopInProduction, versionsFileArchivePath, type ArchiveEntry } from './buildout-archive.ts';
 import { StatCache } from './stat-cache.ts';
 import { expandDevelopEntries } from './develop-paths.ts';
 import { hashSourceTree } from './source-hash.ts';
 import type { DevelopPackage } from './release-plan.ts';
 import { writeFileAtomic } from '../../shared/fs/atomic-write.ts';
+import { HOST_BUILDOUT_FILE, readTeamVersionsFile, refuseOverruledTeamPins, type TeamVersionsFile } from './versions-file.ts';
 
 /** Everything a release plan is decided from, read from the developer's buildout. */
 export interface ReleaseInputs {
@@ -22,8 +23,12 @@ export interface ReleaseInputs {
   developPackages: DevelopPackage[];
   ledger: LedgerEntry[];
   resolved: ResolvedDist[];
-  /** the production config chain and included files, as they go into the archive */
+  /** the production config chain and included files, as they go into the archive (not the pins file) */
   productionEntries: ArchiveEntry[];
+  /** where the pins file goes in the archive (the target's versions-file) */
+  versionsFileName: string;
+  /** the team's pins file, when production extends the target's versions-file and it exists */
+  teamVersions?: TeamVersionsFile;
   productionFilesDigest: string;
   /** Hostout's caches and release outputs for this buildout */
   stateDir: string;
@@ -38,8 +43,14 @@ export function loadTargetConfig(configFile: string, targetName: string | undefi
 }
 
 export async function gatherReleaseInputs({ config, target }: { config: BuildoutConfig; target: Target }): Promise<ReleaseInputs> {
-  const production = loadBuildoutConfig(target.buildoutFile);
+  // The pins file production may extend is what the release writes: missing is fine.
+  const versionsFileName = versionsFileArchivePath(target);
+  const versionsPath = join(target.buildoutDirectory, versionsFileName);
+  const production = loadBuildoutConfig(target.buildoutFile, [], new Set([versionsPath]));
   refuseDevelopInProduction(production);
+  const versionsSection = production.get('buildout', 'versions') || 'versions';
+  const extendsPins = production.files.includes(versionsPath);
+  const teamVersions = extendsPins && existsSync(versionsPath) ? readTeamVersionsFile(versionsPath, readFileSync(versionsPath, 'utf8'), versionsSection) : undefined;
 
   const directory = config.get('buildout', 'directory')!;
   const stateDir = join(directory, STATE_DIR_NAME);
@@ -53,14 +64,25 @@ export async function gatherReleaseInputs({ config, target }: { config: Buildout
     productionConfig: target.buildoutFile,
     configFiles: [...new Set([...config.files, ...production.files])],
     developDirs,
+    developNames: developPackages.map((p) => p.name),
     // buildout reads relative find-links against its directory; the resolving run has another one
     findLinks: splitList(config.get('buildout', 'find-links') ?? '').map((link) => (/^[a-z+]+:\/\//.test(link) || isAbsolute(link) ? link : resolve(directory, link))),
     index: config.get('buildout', 'index') || undefined,
     eggsDirectory: config.get('buildout', 'eggs-directory')!,
     workDir: join(stateDir, 'resolve'),
+    versionsSection,
+    notYetWritten: extendsPins && !teamVersions ? [versionsPath] : [],
   });
+  if (teamVersions) {
+    const developNames = new Set(developPackages.map((p) => p.name.toLowerCase()));
+    refuseOverruledTeamPins(teamVersions, resolved, developNames, (name) => {
+      const pin = production.option(versionsSection, name);
+      return pin && { value: pin.value, where: `${pin.file}:${pin.line}` };
+    });
+  }
 
-  const productionEntries = composeArchiveEntries(target, production, [], developDirs);
+  // The pins file is written by the release; the team's copy reaches the archive through it.
+  const productionEntries = composeArchiveEntries(target, production, [versionsFileName, HOST_BUILDOUT_FILE], developDirs);
   return {
     config,
     production,
@@ -69,6 +91,8 @@ export async function gatherReleaseInputs({ config, target }: { config: Buildout
     ledger: readLedger(target.ledgerFile),
     resolved,
     productionEntries,
+    versionsFileName,
+    ...(teamVersions ? { teamVersions } : {}),
     productionFilesDigest: digestEntries(productionEntries),
     stateDir,
   };
