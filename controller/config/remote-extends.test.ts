@@ -117,6 +117,11 @@ test('only the top file and the command line decide how URLs are fetched, not ex
   assert.equal(config.extendsCache, undefined);
   assert.equal(config.get('buildout', 'extends-cache'), join(dir, 'not-yet'));
   assertConfigError(() => loadBuildoutConfig(join(dir, 'buildout.cfg'), ['extends-cache=missing']), 'COMMAND_LINE_VALUE:0', /extends-cache directory .*missing does not exist/);
+
+  // A missing extends-cache matters only when a URL is read through it.
+  const local = writeBuildout({ 'buildout.cfg': '[buildout]\nparts =\nextends-cache = later\n' });
+  assert.equal(loadBuildoutConfig(join(local, 'buildout.cfg')).get('buildout', 'extends-cache'), join(local, 'later'));
+  assertSameAsBuildout(join(local, 'buildout.cfg'));
 });
 
 test('an unreachable URL with no extends-cache is an error that says to set one', async () => {
