@@ -39,6 +39,8 @@ export interface ExtendsReadOptions {
   overrides: SectionDefinitions;
   /** the cache to use when the configuration names no extends-cache */
   hostoutExtendsCache?: string;
+  /** URLs an earlier read by the same command already refreshed; added to as URLs are read */
+  refreshedUrls?: Set<string>;
 }
 
 // Buildout's own test (_isurl) for names it would download.
@@ -62,7 +64,9 @@ export function readExtendsChain(topFile: string, options: ExtendsReadOptions): 
 
   const readRemote = (url: string, where: string): RawBuildoutFile => {
     const known = remoteFiles.get(url);
-    const fetched = downloadExtendsFile(url, download!, known === undefined, where);
+    const firstTime = known === undefined && !options.refreshedUrls?.has(url);
+    const fetched = downloadExtendsFile(url, download!, firstTime, where);
+    options.refreshedUrls?.add(url);
     if (!known) remoteFiles.set(url, { url, extendedAt: where, ...fetched });
     return parseBuildoutText(fetched.content.toString('utf8'), url);
   };

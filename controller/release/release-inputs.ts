@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { ConfigError } from '../../shared/errors.ts';
-import { loadBuildoutConfig, type BuildoutConfig } from '../config/buildout-config.ts';
+import { loadBuildoutConfig, type BuildoutConfig, type LoadOptions } from '../config/buildout-config.ts';
 import { selectTarget, splitList, type Target } from '../target/target.ts';
 import { readLedger, type LedgerEntry } from './ledger.ts';
 import { readPackageMetadata } from './package-metadata.ts';
@@ -31,20 +31,25 @@ export interface ReleaseInputs {
 
 export const STATE_DIR_NAME = '.hostout';
 
-/** Where remote `extends` are kept when the buildout names no extends-cache of its own. */
-function hostoutExtendsCache(buildoutDirectory: string): string {
-  return join(buildoutDirectory, STATE_DIR_NAME, 'extends-cache');
+/**
+ * How a command reads configs: remote `extends` are kept in .hostout/extends-cache when
+ * the buildout names no extends-cache of its own, and a `ctl` process is one command, so
+ * the dev and production reads ask the server for a URL once between them.
+ */
+const refreshedThisCommand = new Set<string>();
+function readOptions(buildoutDirectory: string): LoadOptions {
+  return { hostoutExtendsCache: join(buildoutDirectory, STATE_DIR_NAME, 'extends-cache'), refreshedUrls: refreshedThisCommand };
 }
 
 /** The developer's buildout and the deployment target in it. */
 export function loadTargetConfig(configFile: string, targetName: string | undefined): { config: BuildoutConfig; target: Target } {
-  const config = loadBuildoutConfig(configFile, [], { hostoutExtendsCache: hostoutExtendsCache(dirname(resolve(configFile))) });
+  const config = loadBuildoutConfig(configFile, [], readOptions(dirname(resolve(configFile))));
   return { config, target: selectTarget(config, targetName) };
 }
 
 export async function gatherReleaseInputs({ config, target }: { config: BuildoutConfig; target: Target }): Promise<ReleaseInputs> {
   const directory = config.get('buildout', 'directory')!;
-  const production = loadBuildoutConfig(target.buildoutFile, [], { hostoutExtendsCache: hostoutExtendsCache(directory) });
+  const production = loadBuildoutConfig(target.buildoutFile, [], readOptions(directory));
   refuseDevelopInProduction(production);
 
   const stateDir = join(directory, STATE_DIR_NAME);
