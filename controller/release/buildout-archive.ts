@@ -3,6 +3,7 @@ import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { ReleaseError } from '../../shared/errors.ts';
 import type { BuildoutConfig } from '../config/buildout-config.ts';
 import type { Target } from '../target/target.ts';
+import { remoteExtendsEntries } from './extends-cache-entries.ts';
 
 export interface ArchiveEntry {
   /** POSIX path inside the archive */
@@ -32,11 +33,11 @@ export function refuseDevelopInProduction(production: BuildoutConfig): void {
 }
 
 /**
- * What goes into the buildout archive from the buildout directory: the
- * production config and its extends chain and the files the target's
- * `include` names, at their paths relative to the buildout directory.
- * `written` are the archive paths the release writes itself (the pins file,
- * hostout.cfg): a chain file there is left out, as the release writes it anew.
+ * What goes into the buildout archive: the production config and its extends
+ * chain (remote files as an extends cache) and the files the target's `include`
+ * names, at their paths relative to the buildout directory. `written` are the
+ * archive paths the release writes itself (the pins file, hostout.cfg): a chain
+ * file there is left out, as the release writes it anew.
  */
 export function composeArchiveEntries(
   target: Target,
@@ -50,6 +51,7 @@ export function composeArchiveEntries(
     const archivePath = insideBuildout(root, file, `the production config extends ${file}, which is outside the buildout directory ${root}`);
     if (!written.includes(archivePath)) entries.set(archivePath, { archivePath, sourcePath: file });
   }
+  for (const entry of remoteExtendsEntries(production)) entries.set(entry.archivePath, entry);
   for (const item of target.include) {
     const path = isAbsolute(item) ? item : resolve(root, item);
     const where = `[${target.name}] include`;

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { ConfigError } from '../../shared/errors.ts';
-import { loadBuildoutConfig, type BuildoutConfig } from '../config/buildout-config.ts';
+import { loadBuildoutConfig, type BuildoutConfig, type LoadOptions } from '../config/buildout-config.ts';
 import { selectTarget, splitList, type Target } from '../target/target.ts';
 import { readLedger, type LedgerEntry } from './ledger.ts';
 import { readPackageMetadata } from './package-metadata.ts';
@@ -36,23 +36,33 @@ export interface ReleaseInputs {
 
 export const STATE_DIR_NAME = '.hostout';
 
+/**
+ * How a command reads configs: remote `extends` are kept in .hostout/extends-cache when
+ * the buildout names no extends-cache of its own, and a `ctl` process is one command, so
+ * the dev and production reads ask the server for a URL once between them.
+ */
+const refreshedThisCommand = new Set<string>();
+function readOptions(buildoutDirectory: string): LoadOptions {
+  return { hostoutExtendsCache: join(buildoutDirectory, STATE_DIR_NAME, 'extends-cache'), refreshedUrls: refreshedThisCommand };
+}
+
 /** The developer's buildout and the deployment target in it. */
 export function loadTargetConfig(configFile: string, targetName: string | undefined, command?: string): { config: BuildoutConfig; target: Target } {
-  const config = loadBuildoutConfig(configFile);
+  const config = loadBuildoutConfig(configFile, [], readOptions(dirname(resolve(configFile))));
   return { config, target: selectTarget(config, targetName, command) };
 }
 
 export async function gatherReleaseInputs({ config, target }: { config: BuildoutConfig; target: Target }): Promise<ReleaseInputs> {
+  const directory = config.get('buildout', 'directory')!;
   // The pins file production may extend is what the release writes: missing is fine.
   const versionsFileName = versionsFileArchivePath(target);
   const versionsPath = join(target.buildoutDirectory, versionsFileName);
-  const production = loadBuildoutConfig(target.buildoutFile, [], new Set([versionsPath]));
+  const production = loadBuildoutConfig(target.buildoutFile, [], { ...readOptions(directory), notYetWritten: new Set([versionsPath]) });
   refuseDevelopInProduction(production);
   const versionsSection = production.get('buildout', 'versions') || 'versions';
   const extendsPins = production.files.includes(versionsPath);
   const teamVersions = extendsPins && existsSync(versionsPath) ? readTeamVersionsFile(versionsPath, readFileSync(versionsPath, 'utf8'), versionsSection) : undefined;
 
-  const directory = config.get('buildout', 'directory')!;
   const stateDir = join(directory, STATE_DIR_NAME);
   const develop = config.option('buildout', 'develop');
   const developWhere = develop ? `${develop.file}:${develop.line}` : undefined;
@@ -62,7 +72,8 @@ export async function gatherReleaseInputs({ config, target }: { config: Buildout
   const resolved = await resolveProductionEggs({
     python: target.python,
     productionConfig: target.buildoutFile,
-    configFiles: [...new Set([...config.files, ...production.files])],
+    configFiles: [...new Set([...config.files, ...production.files, ...cachedRemoteFiles(production)])],
+    extendsCache: production.extendsCache,
     developDirs,
     developNames: developPackages.map((p) => p.name),
     // buildout reads relative find-links against its directory; the resolving run has another one
@@ -96,6 +107,11 @@ export async function gatherReleaseInputs({ config, target }: { config: Buildout
     productionFilesDigest: digestEntries(productionEntries),
     stateDir,
   };
+}
+
+/** The cache copies real buildout reads remote extends from, offline, when it resolves the eggs. */
+function cachedRemoteFiles(production: BuildoutConfig): string[] {
+  return production.remoteFiles.flatMap((file) => (file.cachedPath ? [file.cachedPath] : []));
 }
 
 /** Hashes each develop package (stat cache) and reads its metadata (cached by that hash). */

@@ -7,6 +7,7 @@ import type { ResolvedDist } from './resolve-production-eggs.ts';
 import { isBuildoutRuntime } from './third-party-egg.ts';
 import { renderHostBuildout, renderVersionsFile, HOST_BUILDOUT_FILE, type TeamVersionsFile } from './versions-file.ts';
 import { releaseTag } from './release-tag.ts';
+import { HOST_EXTENDS_CACHE_DIR } from './extends-cache-entries.ts';
 
 export interface DevelopPackage {
   name: string;
@@ -41,6 +42,8 @@ export interface PlanInputs {
   versionsFileName: string;
   /** the team's own pins file, which the generated one keeps and adds to */
   teamVersions?: TeamVersionsFile;
+  /** the production chain extends URLs: their copies travel as an extends cache */
+  shipsRemoteExtends?: boolean;
   settings: DeploySettings;
   now: Date;
 }
@@ -85,7 +88,7 @@ export function planRelease(inputs: PlanInputs): ReleasePlan {
   eggs.sort((a, b) => a.name.localeCompare(b.name));
   const pins = Object.fromEntries(eggs.map((e) => [e.name, e.version]));
   const versionsFileText = renderVersionsFile(pins, inputs.teamVersions);
-  const hostBuildoutText = renderHostBuildout(relativeProductionConfig(inputs), inputs.versionsFileName);
+  const hostBuildoutText = renderHostBuildout(relativeProductionConfig(inputs), inputs.versionsFileName, inputs.shipsRemoteExtends ? HOST_EXTENDS_CACHE_DIR : undefined);
   const contentDigest = `${inputs.productionFilesDigest}\n${versionsFileText}\n${hostBuildoutText}\n${canonicalJson(inputs.settings)}`;
   return {
     target: inputs.target.name,

@@ -26,6 +26,8 @@ export interface ResolveInputs {
   findLinks: readonly string[];
   index: string | undefined;
   eggsDirectory: string;
+  /** the extends cache holding the production config's remote files, when it has some */
+  extendsCache?: string;
   /** scratch directory for the resolving buildout run */
   workDir: string;
   /** the section production reads its pins from (buildout's `versions` option) */
@@ -84,7 +86,9 @@ extends = ${path(inputs.productionConfig)}
 develop =${lines(inputs.developDirs.map(path))}
 find-links =${lines(inputs.findLinks.map(link))}
 ${inputs.index ? `index = ${inputs.index}\n` : ''}eggs-directory = ${path(inputs.eggsDirectory)}
-develop-eggs-directory = develop-eggs
+# already the development buildout's eggs directory, ABI tag included
+abi-tag-eggs = false
+${inputs.extendsCache ? `# remote extends were just read into this cache; newest = false makes buildout read them there\nextends-cache = ${path(inputs.extendsCache)}\n` : ''}develop-eggs-directory = develop-eggs
 bin-directory = bin
 parts-directory = parts
 installed = .installed.cfg

@@ -86,7 +86,7 @@ export const SHIPPED_EGGS_DIR = 'dist';
  * offline or names what is missing. The pins file comes last even when the
  * production chain extends it already, so that its pins win over any other.
  */
-export function renderHostBuildout(productionConfig: string, versionsFile: string): string {
+export function renderHostBuildout(productionConfig: string, versionsFile: string, extendsCache?: string): string {
   return `# Written by Hostout: the production buildout, pinned, built from shipped eggs only.
 [buildout]
 extends = ${productionConfig} ${versionsFile}
@@ -96,5 +96,5 @@ index = \${buildout:directory}/${SHIPPED_EGGS_DIR}
 allow-picked-versions = false
 newest = false
 show-picked-versions = true
-`;
+${extendsCache ? `# remote extends, shipped: with newest = false buildout reads them here, never from the network\nextends-cache = ${extendsCache}\n` : ''}`;
 }
