@@ -8,6 +8,7 @@ import { readLedger, type LedgerEntry } from './ledger.ts';
 import { readPackageMetadata } from './package-metadata.ts';
 import { resolveProductionEggs, type ResolvedDist } from './resolve-production-eggs.ts';
 import { composeArchiveEntries, refuseDevelopInProduction, type ArchiveEntry } from './buildout-archive.ts';
+import { refuseTargetPartInProduction } from './production-parts.ts';
 import { StatCache } from './stat-cache.ts';
 import { expandDevelopEntries } from './develop-paths.ts';
 import { hashSourceTree } from './source-hash.ts';
@@ -40,6 +41,7 @@ export function loadTargetConfig(configFile: string, targetName: string | undefi
 export async function gatherReleaseInputs({ config, target }: { config: BuildoutConfig; target: Target }): Promise<ReleaseInputs> {
   const production = loadBuildoutConfig(target.buildoutFile);
   refuseDevelopInProduction(production);
+  refuseTargetPartInProduction(production);
 
   const directory = config.get('buildout', 'directory')!;
   const stateDir = join(directory, STATE_DIR_NAME);
