@@ -8,7 +8,9 @@ setup(
     description="zc.buildout recipe for a Hostout deployment target: writes bin/<part>, which runs ctl for it",
     packages=find_packages(exclude=["tests"]),
     namespace_packages=["collective", "collective.recipe"],
-    install_requires=["setuptools", "zc.buildout"],
+    # No install_requires: the recipe runs inside buildout, which brings
+    # zc.buildout and setuptools; requiring them would make a buildout with
+    # allow-picked-versions = false ask for pins of its own runtime.
     entry_points={"zc.buildout": ["default = collective.recipe.hostout.recipe:Recipe"]},
     zip_safe=True,
 )

@@ -22,7 +22,7 @@ verb={default}
 case "${{1-}}" in
   {cases}) verb=$1; shift ;;
   ''|-*) ;;
-  *) echo "bin/{part}: unknown command '$1'; one of: {verbs_spaced}" >&2; exit 2 ;;
+  *) printf '%s: unknown command %s; one of: %s\n' {q_bin} "'$1'" '{verbs_spaced}' >&2; exit 2 ;;
 esac
 {checks}exec {ctl} "$verb" {q_part} -c {q_config} "$@"
 """.format(
@@ -35,5 +35,6 @@ esac
         checks=checks,
         ctl=" ".join(q(a) for a in ctl_argv),
         q_part=q(part),
+        q_bin=q("bin/" + part),
         q_config=q(config_file),
     )
