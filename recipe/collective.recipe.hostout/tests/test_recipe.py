@@ -11,6 +11,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 from collective.recipe.hostout.buildout_command_line import config_file_from_argv, running_config_file  # noqa: E402
 from collective.recipe.hostout.ctl_command import CtlNotFound, find_ctl_command  # noqa: E402
 from collective.recipe.hostout.deploy_script import deploy_script  # noqa: E402
+from collective.recipe.hostout.recipe import Recipe  # noqa: E402
+import zc.buildout  # noqa: E402
 
 
 class ConfigFileFromArgv(unittest.TestCase):
@@ -97,6 +99,48 @@ class DeployScript(unittest.TestCase):
         result = self.run_script(["/nonexistent/node", "/bin/echo"])
         self.assertEqual(result.returncode, 127)
         self.assertIn("/nonexistent/node is missing; run ctl init", result.stderr)
+
+
+class RecipeInstallAndUpdate(unittest.TestCase):
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp()
+        self.addCleanup(subprocess.run, ["rm", "-rf", self.dir])
+        open(os.path.join(self.dir, "buildout.cfg"), "w").close()
+        os.mkdir(os.path.join(self.dir, ".hostout"))
+        self.buildout = {"buildout": {"directory": self.dir, "bin-directory": os.path.join(self.dir, "bin")}}
+        self.argv, sys.argv = sys.argv, ["bin/buildout"]
+        self.cwd = os.getcwd()
+        os.chdir(self.dir)
+
+    def tearDown(self):
+        sys.argv = self.argv
+        os.chdir(self.cwd)
+
+    def record(self, *argv):
+        with open(os.path.join(self.dir, ".hostout", "ctl-command.json"), "w") as f:
+            json.dump({"argv": list(argv)}, f)
+
+    def test_install_writes_bin_part_and_update_follows_the_recorded_ctl(self):
+        self.record(sys.executable, __file__)
+        installed = Recipe(self.buildout, "deploy", {"recipe": "collective.recipe.hostout", "host": "h"}).install()
+        script = os.path.join(self.dir, "bin", "deploy")
+        self.assertEqual(installed, [script])
+        self.assertTrue(os.access(script, os.X_OK))
+        with open(script) as f:
+            self.assertIn("exec %s %s \"$verb\" deploy -c %s" % (sys.executable, __file__, os.path.join(self.dir, "buildout.cfg")), f.read())
+
+        self.record("/bin/echo")
+        Recipe(self.buildout, "deploy", {"recipe": "collective.recipe.hostout"}).update()
+        with open(script) as f:
+            self.assertIn('exec /bin/echo "$verb" deploy', f.read())
+
+    def test_no_ctl_is_a_user_error_saying_what_to_do(self):
+        old_path = os.environ.get("PATH")
+        os.environ["PATH"] = "/nonexistent"
+        self.addCleanup(os.environ.__setitem__, "PATH", old_path or "")
+        with self.assertRaisesRegex(zc.buildout.UserError, r"\[deploy\].*Run `ctl init` in"):
+            Recipe(self.buildout, "deploy", {})
 
 
 if __name__ == "__main__":
