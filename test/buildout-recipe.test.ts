@@ -138,6 +138,12 @@ test('ctl init on a buildout with a target: adds that part and the recipe, write
   const noPath = await ctl(['init', 'staging', '--host', '127.0.0.2'], { cwd: dir });
   assert.equal(noPath.code, 1);
   assert.match(noPath.stderr, /a new target \[staging\] needs --path/);
+
+  const before = readFileSync(join(dir, 'buildout.cfg'), 'utf8');
+  const incomplete = await ctl(['init', 'staging', '--path', '/srv/staging', '--services', 'command'], { cwd: dir });
+  assert.equal(incomplete.code, 1);
+  assert.match(incomplete.stderr, /\[staging\] services = command needs a start command/);
+  assert.equal(readFileSync(join(dir, 'buildout.cfg'), 'utf8'), before, 'a target ctl deploy could not use is not left in the config');
 });
 
 test('ctl init outside a buildout names the missing config', async (t) => {

@@ -13,6 +13,7 @@ import { writeFileAtomic } from '../../shared/fs/atomic-write.ts';
 import { loadBuildoutConfig, type BuildoutConfig } from '../config/buildout-config.ts';
 import { TARGET_OPTIONS, TARGET_RECIPE } from '../target/target-options.ts';
 import { checkTargetOption, readTarget, splitList, targetSectionNames } from '../target/target.ts';
+import { deploySettingsFromTarget } from '../target/deploy-settings.ts';
 import { STATE_DIR_NAME } from '../release/release-inputs.ts';
 import { addListItem, appendSection, setOption } from './buildout-file-edit.ts';
 import { placeRecipeEgg, recipeVersion, RECIPE_NAME } from './recipe-egg.ts';
@@ -78,8 +79,14 @@ export async function initBuildout(request: InitRequest): Promise<InitReport> {
   }
   if (text !== original) {
     writeFileAtomic(top, text);
-    config = loadBuildoutConfig(top);
-    readTarget(config, name); // what ctl deploy will read: fail now, naming the line, if it cannot
+    try {
+      // what ctl deploy will read: fail now, naming the line, and leave the file as it was
+      config = loadBuildoutConfig(top);
+      deploySettingsFromTarget(readTarget(config, name));
+    } catch (error) {
+      writeFileAtomic(top, original);
+      throw error;
+    }
   }
 
   const egg = await placeRecipeEgg({ python, version, findLinksDir, buildDir: join(directory, STATE_DIR_NAME, 'recipe-build') });
