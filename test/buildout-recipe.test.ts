@@ -50,7 +50,7 @@ test('ctl init, bin/buildout, bin/deploy: deploys, deploys a change, rolls back;
 
   const init = await ctl(['init', ...flags], { cwd: site.dir, env });
   assert.equal(init.code, 0, init.stderr + init.stdout);
-  assert.match(init.stdout, /^Wrote target \[deploy\] in buildout\.cfg: host 127\.0\.0\.1, path /m);
+  assert.match(init.stdout, /^Wrote target \[deploy\] \(host 127\.0\.0\.1, path \S+, agent-port \d+, .*\) in buildout\.cfg$/m);
   assert.match(init.stdout, /^Added deploy to parts in buildout\.cfg$/m);
   assert.match(init.stdout, /^Added \$\{buildout:directory\}\/\.hostout\/recipe to find-links in buildout\.cfg$/m);
   assert.match(init.stdout, /^Pinned collective\.recipe\.hostout = \S+ in \[versions\] of buildout\.cfg$/m);

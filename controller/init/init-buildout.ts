@@ -23,7 +23,8 @@ import { provideBuildoutScript } from './buildout-script.ts';
 /** The part `ctl init` writes when the buildout has no target yet, as in the design. */
 export const DEFAULT_TARGET_NAME = 'deploy';
 /** The recipe's find-links folder, as written into the buildout (buildout expands it). */
-export const RECIPE_FIND_LINKS = `\${buildout:directory}/${STATE_DIR_NAME}/recipe`;
+const RECIPE_FOLDER = join(STATE_DIR_NAME, 'recipe');
+export const RECIPE_FIND_LINKS = `\${buildout:directory}/${RECIPE_FOLDER}`;
 
 export interface InitRequest {
   /** absolute path of the development buildout's top config */
@@ -44,61 +45,71 @@ export async function initBuildout(request: InitRequest): Promise<InitReport> {
   if (!existsSync(top)) {
     throw new ConfigError(`no buildout config at ${top}`, { where: top, hint: 'run ctl init in the directory of your buildout.cfg, or name the config with -c FILE' });
   }
-  const changes: string[] = [];
-  let config = loadBuildoutConfig(top);
+  const config = loadBuildoutConfig(top);
   const directory = config.get('buildout', 'directory')!;
   const shown = (path: string) => relative(directory, path) || path;
-  const file = shown(top);
-  const original = readFileSync(top, 'utf8');
-  let text = original;
-
-  const { name, isNew } = chooseTarget(config, request.targetName);
-  if (isNew) {
-    const options = newTargetOptions(name, request.targetOptions);
-    text = appendSection(text, name, [['recipe', TARGET_RECIPE], ...options]);
-    changes.push(`Wrote target [${name}] in ${file}: ${options.map(([k, v]) => `${k} ${v}`).join(', ')}`);
-  } else {
-    refuseDifferentOptions(config, name, request.targetOptions);
-  }
-  const python = isNew ? (request.targetOptions.get('python') ?? defaultOf('python')) : readTarget(config, name).python;
-
-  if (!splitList(config.get('buildout', 'parts') ?? '').includes(name)) {
-    text = addListItem(text, top, 'buildout', 'parts', name);
-    changes.push(`Added ${name} to parts in ${file}`);
-  }
-  const findLinksDir = join(directory, STATE_DIR_NAME, 'recipe');
-  if (!findLinks(config, directory).includes(findLinksDir)) {
-    text = addListItem(text, top, 'buildout', 'find-links', RECIPE_FIND_LINKS);
-    changes.push(`Added ${RECIPE_FIND_LINKS} to find-links in ${file}`);
-  }
+  const target = chooseTarget(config, request.targetName);
+  if (!target.isNew) refuseDifferentOptions(config, target.name, request.targetOptions);
+  const python = target.isNew ? (request.targetOptions.get('python') ?? defaultOf('python')) : readTarget(config, target.name).python;
   const version = await recipeVersion(python);
-  const versionsSection = config.get('buildout', 'versions') || 'versions';
-  if (config.get(versionsSection, RECIPE_NAME) !== version) {
-    text = setOption(text, top, versionsSection, RECIPE_NAME, version);
-    changes.push(`Pinned ${RECIPE_NAME} = ${version} in [${versionsSection}] of ${file}`);
-  }
-  if (text !== original) {
-    writeFileAtomic(top, text);
-    try {
-      // what ctl deploy will read: fail now, naming the line, and leave the file as it was
-      config = loadBuildoutConfig(top);
-      deploySettingsFromTarget(readTarget(config, name));
-    } catch (error) {
-      writeFileAtomic(top, original);
-      throw error;
-    }
-  }
 
+  const original = readFileSync(top, 'utf8');
+  const edits = editConfig(config, original, target, request.targetOptions, version);
+  const changes = edits.changes.map((change) => `${change} ${shown(top)}`);
+  if (edits.text !== original) writeUsableConfig(top, original, edits.text, target.name);
+
+  const findLinksDir = join(directory, RECIPE_FOLDER);
   const egg = await placeRecipeEgg({ python, version, findLinksDir, buildDir: join(directory, STATE_DIR_NAME, 'recipe-build') });
   if (egg.changed) changes.push(`Put ${egg.filename} in ${shown(findLinksDir)}`);
   for (const stale of egg.removed) changes.push(`Removed ${stale} from ${shown(findLinksDir)}`);
 
   const ctlCommand = thisCtlCommand();
-  if (recordCtlCommand(directory, ctlCommand)) changes.push(`bin/${name} will run ${ctlCommand.join(' ')} (recorded in ${CTL_COMMAND_RECORD})`);
+  if (recordCtlCommand(directory, ctlCommand)) changes.push(`bin/${target.name} will run ${ctlCommand.join(' ')} (recorded in ${CTL_COMMAND_RECORD})`);
 
   const binDirectory = config.get('buildout', 'bin-directory')!;
   if (provideBuildoutScript(binDirectory, python)) changes.push(`Wrote ${shown(join(binDirectory, 'buildout'))}: zc.buildout on ${python}, through Hostout's launcher`);
-  return { target: name, changes };
+  return { target: target.name, changes };
+}
+
+/**
+ * The config file's new text: the target when new, the part in parts, the
+ * recipe's folder in find-links, its pin. Each change is described up to the
+ * file name ("Added deploy to parts in"). Pure.
+ */
+function editConfig(config: BuildoutConfig, text: string, target: { name: string; isNew: boolean }, given: ReadonlyMap<string, string>, version: string): { text: string; changes: string[] } {
+  const top = config.topFile;
+  const directory = config.get('buildout', 'directory')!;
+  const changes: string[] = [];
+  if (target.isNew) {
+    const options = newTargetOptions(target.name, given);
+    text = appendSection(text, target.name, [['recipe', TARGET_RECIPE], ...options]);
+    changes.push(`Wrote target [${target.name}] (${options.map(([k, v]) => `${k} ${v}`).join(', ')}) in`);
+  }
+  if (!splitList(config.get('buildout', 'parts') ?? '').includes(target.name)) {
+    text = addListItem(text, top, 'buildout', 'parts', target.name);
+    changes.push(`Added ${target.name} to parts in`);
+  }
+  if (!findLinks(config, directory).includes(join(directory, RECIPE_FOLDER))) {
+    text = addListItem(text, top, 'buildout', 'find-links', RECIPE_FIND_LINKS);
+    changes.push(`Added ${RECIPE_FIND_LINKS} to find-links in`);
+  }
+  const versionsSection = config.get('buildout', 'versions') || 'versions';
+  if (config.get(versionsSection, RECIPE_NAME) !== version) {
+    text = setOption(text, top, versionsSection, RECIPE_NAME, version);
+    changes.push(`Pinned ${RECIPE_NAME} = ${version} in [${versionsSection}] of`);
+  }
+  return { text, changes };
+}
+
+/** Writes the edited config, or, when ctl deploy could not use the target in it, puts the original back and says why. */
+function writeUsableConfig(file: string, original: string, text: string, targetName: string): void {
+  writeFileAtomic(file, text);
+  try {
+    deploySettingsFromTarget(readTarget(loadBuildoutConfig(file), targetName));
+  } catch (error) {
+    writeFileAtomic(file, original);
+    throw error;
+  }
 }
 
 /** The named target, the only one, or a new one (`deploy` unless named). */
