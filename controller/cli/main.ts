@@ -2,9 +2,11 @@ import { commandLineProgram, runCommandLine } from '../../shared/cli/command-lin
 import { registerReleaseCommands } from './release-commands.ts';
 import { registerAgentCommands } from './agent-commands.ts';
 import { registerBootstrapCommands } from './bootstrap-commands.ts';
+import { registerInitCommand } from './init-command.ts';
 
 const program = commandLineProgram('ctl', 'Hostout controller: release a development buildout and deploy it to hosts running hostout-agent');
 
+registerInitCommand(program);
 registerReleaseCommands(program);
 registerAgentCommands(program);
 registerBootstrapCommands(program);

@@ -8,6 +8,7 @@ import { readLedger, type LedgerEntry } from './ledger.ts';
 import { readPackageMetadata } from './package-metadata.ts';
 import { resolveProductionEggs, type ResolvedDist } from './resolve-production-eggs.ts';
 import { composeArchiveEntries, refuseDevelopInProduction, versionsFileArchivePath, type ArchiveEntry } from './buildout-archive.ts';
+import { refuseTargetPartInProduction } from './production-parts.ts';
 import { StatCache } from './stat-cache.ts';
 import { expandDevelopEntries } from './develop-paths.ts';
 import { hashSourceTree } from './source-hash.ts';
@@ -59,6 +60,7 @@ export async function gatherReleaseInputs({ config, target }: { config: Buildout
   const versionsPath = join(target.buildoutDirectory, versionsFileName);
   const production = loadBuildoutConfig(target.buildoutFile, [], { ...readOptions(directory), notYetWritten: new Set([versionsPath]) });
   refuseDevelopInProduction(production);
+  refuseTargetPartInProduction(production);
   const versionsSection = production.get('buildout', 'versions') || 'versions';
   const extendsPins = production.files.includes(versionsPath);
   const teamVersions = extendsPins && existsSync(versionsPath) ? readTeamVersionsFile(versionsPath, readFileSync(versionsPath, 'utf8'), versionsSection) : undefined;

@@ -49,10 +49,7 @@ export function readTarget(config: BuildoutConfig, name: string): Target {
   const section = config.section(name)!;
   const options = new Map<string, string>();
   for (const [key, value] of section) {
-    const where = describeWhere(config, name, key);
-    const spec = TARGET_OPTIONS.find((o) => o.key === key);
-    if (!spec) throw unknownOption(name, key, where);
-    options.set(key, validateOption(spec, value.trim(), where));
+    options.set(key, checkTargetOption(name, key, value, describeWhere(config, name, key)));
   }
   for (const spec of TARGET_OPTIONS) {
     if (!options.has(spec.key) && spec.default !== undefined) options.set(spec.key, spec.default);
@@ -69,6 +66,13 @@ export function readTarget(config: BuildoutConfig, name: string): Target {
     python: options.get('python')!,
     options,
   };
+}
+
+/** One option of target [section] checked as readTarget checks it; `where` names its line or flag. */
+export function checkTargetOption(section: string, key: string, value: string, where: string): string {
+  const spec = TARGET_OPTIONS.find((o) => o.key === key);
+  if (!spec) throw unknownOption(section, key, where);
+  return validateOption(spec, value.trim(), where);
 }
 
 export function splitList(value: string): string[] {
