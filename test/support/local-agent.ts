@@ -43,7 +43,7 @@ export async function startLocalAgent(options: { env?: NodeJS.ProcessEnv } = {})
       child = spawn(process.execPath, [AGENT, 'serve', '--path', path], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
       child.stdout!.on('data', (d) => (log += d));
       child.stderr!.on('data', (d) => (log += d));
-      const until = Date.now() + 20_000;
+      const until = Date.now() + 60_000; // generous: tsx compiles the agent on a loaded machine
       while (!log.slice(from).includes('listening on')) {
         if (child.exitCode !== null || Date.now() > until) throw new Error(`agent did not start:\n${log}`);
         await new Promise((r) => setTimeout(r, 50));
