@@ -4,6 +4,8 @@ export interface AgentStatus {
   uptimeSeconds: number;
   path: string;
   hostname: string;
+  /** the name ctl bootstrap gives the agent's service (systemd unit or supervised process) */
+  serviceName: string;
   currentTag: string;
   currentNumber: number;
   releases: {
@@ -26,6 +28,7 @@ export interface AgentStatus {
 export function formatStatus(status: AgentStatus): string {
   const lines = [
     `Path      ${status.path} (${status.hostname})`,
+    `Service   ${status.serviceName} (systemctl status ${status.serviceName}, where ctl bootstrap installed it under systemd)`,
     `Current   ${status.currentTag ? `version ${status.currentNumber} (${status.currentTag})` : 'nothing deployed yet'}`,
     `Lock      ${status.lock ? `held by ${status.lock.holder} since ${status.lock.since} (${status.lock.tag})` : 'free'}`,
     'Releases',

@@ -55,7 +55,7 @@ test('a buildout extending a URL deploys; with the server down the next release 
   rmSync(join(site.dir, '.hostout', 'extends-cache'), { recursive: true });
   const failed = await ctl(['plan'], { cwd: site.dir, env });
   assert.notEqual(failed.code, 0);
-  assert.match(failed.stderr, new RegExp(`base\\.cfg:3: cannot download ${versionsUrl.replace(/[.]/g, '\\.')} \\(.*ECONNREFUSED.*\\): there is no copy of it in the extends-cache`));
+  assert.match(failed.stderr, new RegExp(`base\\.cfg:3: cannot download ${versionsUrl.replace(/[.]/g, '\\.')} \\(.*Connection refused.*\\): there is no copy of it in the extends-cache`));
   assert.match(failed.stderr, /hint: make .* reachable once/);
 });
 

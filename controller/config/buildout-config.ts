@@ -41,6 +41,13 @@ export interface LoadOptions {
    * (buildout would then download them on every run and keep nothing).
    */
   hostoutExtendsCache?: string;
+  /**
+   * Shared by the reads of one command, so a URL is asked for a fresh copy once per
+   * command (as buildout asks once per run) and later reads take the cached copy.
+   */
+  refreshedUrls?: Set<string>;
+  /** absolute paths of extended files that may be missing and then read as empty (the pins file a release writes) */
+  notYetWritten?: ReadonlySet<string>;
 }
 
 /** `overrides` are buildout's command-line assignments: `section:option=value` or `option=value`. */
@@ -52,6 +59,8 @@ export function loadBuildoutConfig(topFile: string, overrides: string[] = [], op
     defaults: defaults.get('buildout') ?? new Map(),
     overrides: commandLine.get('buildout') ?? new Map(),
     hostoutExtendsCache: options.hostoutExtendsCache,
+    refreshedUrls: options.refreshedUrls,
+    notYetWritten: options.notYetWritten,
   });
 
   let definitions = layerConfig(defaults, fromFiles);

@@ -39,6 +39,13 @@ export interface ExtendsReadOptions {
   overrides: SectionDefinitions;
   /** the cache to use when the configuration names no extends-cache */
   hostoutExtendsCache?: string;
+  /** URLs an earlier read by the same command already refreshed; added to as URLs are read */
+  refreshedUrls?: Set<string>;
+  /**
+   * Absolute paths of extended files that may be missing and then read as empty:
+   * Hostout writes them (the pins file) when it releases.
+   */
+  notYetWritten?: ReadonlySet<string>;
 }
 
 // Buildout's own test (_isurl) for names it would download.
@@ -62,13 +69,17 @@ export function readExtendsChain(topFile: string, options: ExtendsReadOptions): 
 
   const readRemote = (url: string, where: string): RawBuildoutFile => {
     const known = remoteFiles.get(url);
-    const fetched = downloadExtendsFile(url, download!, known === undefined, where);
+    const firstTime = known === undefined && !options.refreshedUrls?.has(url);
+    const fetched = downloadExtendsFile(url, download!, firstTime, where);
+    options.refreshedUrls?.add(url);
     if (!known) remoteFiles.set(url, { url, extendedAt: where, ...fetched });
     return parseBuildoutText(decodeBuildoutText(fetched.content, url), url);
   };
 
   const read = (file: string, extendedAt?: string): ConfigDefinitions => {
-    const raw = isConfigUrl(file) ? readRemote(file, extendedAt!) : rawFiles.get(file) ?? parseBuildoutFile(file);
+    const raw = isConfigUrl(file)
+      ? readRemote(file, extendedAt!)
+      : rawFiles.get(file) ?? (options.notYetWritten?.has(file) && !existsSync(file) ? parseBuildoutText('', file) : parseBuildoutFile(file));
     rawFiles.set(file, raw);
 
     const sections = definitionsOfFile(raw);
@@ -84,7 +95,7 @@ export function readExtendsChain(topFile: string, options: ExtendsReadOptions): 
     including.push(file);
     let extended: ConfigDefinitions | undefined;
     for (const name of extendsOption.value.split(/\s+/).filter(Boolean)) {
-      const next = locateExtendedFile(name, file, extendsOption);
+      const next = locateExtendedFile(name, file, extendsOption, options.notYetWritten);
       if (including.includes(next)) throw extendsCycle([...including, next], extendsOption);
       const nextSections = read(next, `${extendsOption.file}:${extendsOption.line}`);
       extended = extended ? layerConfig(extended, nextSections) : nextSections;
@@ -108,17 +119,17 @@ export function readExtendsChain(topFile: string, options: ExtendsReadOptions): 
  * file an absolute path stays local and any other name is appended to the file's URL
  * directory (no normalising: buildout neither); otherwise relative to the extending file.
  */
-function locateExtendedFile(name: string, extendingFile: string, extendsOption: ConfigValue): string {
+function locateExtendedFile(name: string, extendingFile: string, extendsOption: ConfigValue, notYetWritten?: ReadonlySet<string>): string {
   if (isConfigUrl(name)) return name;
   if (isConfigUrl(extendingFile) && !name.startsWith('/')) {
     return `${extendingFile.slice(0, extendingFile.lastIndexOf('/'))}/${name}`;
   }
-  return locateLocalFile(name, isConfigUrl(extendingFile) ? '/' : dirname(extendingFile), extendsOption);
+  return locateLocalFile(name, isConfigUrl(extendingFile) ? '/' : dirname(extendingFile), extendsOption, notYetWritten);
 }
 
-function locateLocalFile(name: string, baseDir: string, extendsOption?: ConfigValue): string {
+function locateLocalFile(name: string, baseDir: string, extendsOption?: ConfigValue, notYetWritten: ReadonlySet<string> = new Set()): string {
   const path = resolve(baseDir, name);
-  if (!existsSync(path)) {
+  if (!existsSync(path) && !notYetWritten.has(path)) {
     throw new ConfigError(`buildout file not found: ${path}`, {
       where: extendsOption ? `${extendsOption.file}:${extendsOption.line}` : path,
       hint: extendsOption

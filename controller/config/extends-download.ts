@@ -6,7 +6,7 @@
  * without any network when `newest` is false; `offline` never downloads.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, realpathSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ConfigError } from '../../shared/errors.ts';
 import { writeFileAtomic } from '../../shared/fs/atomic-write.ts';
@@ -18,6 +18,8 @@ export interface ExtendsDownloadSettings {
   cacheDirectory?: string;
   /** Where the cache directory came from, for messages: the option's file:line or Hostout's own. */
   cacheOrigin?: string;
+  /** the cache was named by the configuration (and must exist), not Hostout's own */
+  configured?: boolean;
   newest: boolean;
   offline: boolean;
 }
@@ -49,15 +51,7 @@ export function extendsDownloadSettings(
     return { newest, offline, cacheDirectory: hostoutCache, cacheOrigin: hostoutCache && "Hostout's cache" };
   }
   // Download.download_cache: joined to the raw directory, neither substituted nor `~`-expanded.
-  const cacheDirectory = resolve(value('directory') ?? '', configured.value);
-  const cacheOrigin = `${configured.file}:${configured.line}`;
-  if (!existsSync(cacheDirectory)) {
-    throw new ConfigError(`the extends-cache directory ${cacheDirectory} does not exist`, {
-      where: cacheOrigin,
-      hint: 'create the directory (buildout does not create it before reading remote extends), or change extends-cache',
-    });
-  }
-  return { newest, offline, cacheDirectory: realpathSync(cacheDirectory), cacheOrigin };
+  return { newest, offline, cacheDirectory: resolve(value('directory') ?? '', configured.value), cacheOrigin: `${configured.file}:${configured.line}`, configured: true };
 }
 
 /** Buildout's cache file name for a URL (Download with hash_name=True). */
@@ -73,6 +67,13 @@ export function downloadExtendsFile(url: string, settings: ExtendsDownloadSettin
   const { cacheDirectory } = settings;
   if (!cacheDirectory) return { content: downloadOrFail(url, settings, where) };
 
+  // Buildout checks only when it uses the cache, and creates a missing one only after reading.
+  if (settings.configured && !existsSync(cacheDirectory)) {
+    throw new ConfigError(`the extends-cache directory ${cacheDirectory} does not exist`, {
+      where: settings.cacheOrigin,
+      hint: `create it (buildout does not create it before reading remote extends such as ${url}), or change extends-cache`,
+    });
+  }
   const cachedPath = join(cacheDirectory, extendsCacheKey(url));
   if (existsSync(cachedPath)) {
     // Buildout's fallback: try the server for a fresher copy, keep the cached one if it fails.
@@ -83,7 +84,7 @@ export function downloadExtendsFile(url: string, settings: ExtendsDownloadSettin
     return { content: readFileSync(cachedPath), cachedPath };
   }
   const content = downloadOrFail(url, settings, where);
-  // Only Hostout's own cache can be missing here: a configured one was checked to exist.
+  // Only Hostout's own cache can be missing here.
   mkdirSync(cacheDirectory, { recursive: true });
   writeFileAtomic(cachedPath, content);
   return { content, cachedPath };

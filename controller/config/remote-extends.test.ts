@@ -117,6 +117,28 @@ test('only the top file and the command line decide how URLs are fetched, not ex
   assert.equal(config.extendsCache, undefined);
   assert.equal(config.get('buildout', 'extends-cache'), join(dir, 'not-yet'));
   assertConfigError(() => loadBuildoutConfig(join(dir, 'buildout.cfg'), ['extends-cache=missing']), 'COMMAND_LINE_VALUE:0', /extends-cache directory .*missing does not exist/);
+
+  // A missing extends-cache matters only when a URL is read through it.
+  const local = writeBuildout({ 'buildout.cfg': '[buildout]\nparts =\nextends-cache = later\n' });
+  assert.equal(loadBuildoutConfig(join(local, 'buildout.cfg')).get('buildout', 'extends-cache'), join(local, 'later'));
+  assertSameAsBuildout(join(local, 'buildout.cfg'));
+});
+
+test('reads that share refreshedUrls (one ctl command) ask the server for a URL once', async () => {
+  const dir = writeBuildout({ 'buildout.cfg': `[buildout]\nparts =\nextends = ${server.url}/release/1.0/extra.cfg\n` });
+  const asked = () => server.requests().filter((path) => path === '/release/1.0/extra.cfg').length;
+  const settle = () => new Promise((r) => setTimeout(r, 300));
+  await settle();
+  const before = asked();
+  const command = { hostoutExtendsCache: join(dir, '.hostout', 'extends-cache'), refreshedUrls: new Set<string>() };
+  loadBuildoutConfig(join(dir, 'buildout.cfg'), [], command);
+  loadBuildoutConfig(join(dir, 'buildout.cfg'), [], command);
+  await settle();
+  assert.equal(asked(), before + 1);
+  // Another command refreshes the copy again, as each buildout run does while newest is true.
+  loadBuildoutConfig(join(dir, 'buildout.cfg'), [], { ...command, refreshedUrls: new Set<string>() });
+  await settle();
+  assert.equal(asked(), before + 2);
 });
 
 test('an unreachable URL with no extends-cache is an error that says to set one', async () => {

@@ -14,6 +14,7 @@ export interface StatusReply {
   'lock'?: (_hostout_Lock | null);
   'state'?: (string);
   'hostname'?: (string);
+  'serviceName'?: (string);
 }
 
 export interface StatusReply__Output {
@@ -27,4 +28,5 @@ export interface StatusReply__Output {
   'lock': (_hostout_Lock__Output | null);
   'state': (string);
   'hostname': (string);
+  'serviceName': (string);
 }
