@@ -73,15 +73,22 @@ const totals = { cases: 0, rejectedCases: 0, sections: 0, rejectedSections: 0, o
 
 before(async () => {
   scratch = realpathSync(mkdtempSync(join(tmpdir(), 'buildout-corpus-')));
-  server = await serveConfigFiles({});
+  const served = await serveConfigFiles({});
+  server = served;
   const remote = join(CORPUS, 'remote');
   const hosts = readdirSync(remote, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
   const toLoopback = (text: string): string =>
-    hosts.reduce((result, host) => result.replaceAll(new RegExp(`https?://${host.replaceAll('.', '\\.')}/`, 'g'), `${server?.url}/${host}/`), text);
+    hosts.reduce((result, host) => result.replaceAll(new RegExp(`https?://${host.replaceAll('.', '\\.')}/`, 'g'), `${served.url}/${host}/`), text);
   // Local files go to the scratch folder, remote ones to the folder the server serves.
   cpSync(CORPUS, scratch, { recursive: true, filter: (source) => source !== remote });
-  cpSync(remote, server.root, { recursive: true });
-  for (const file of [...configFiles(scratch), ...configFiles(server.root)]) writeFileSync(file, toLoopback(readFileSync(file, 'utf8')));
+  cpSync(remote, served.root, { recursive: true });
+  for (const file of [...configFiles(scratch), ...configFiles(served.root)]) {
+    const text = toLoopback(readFileSync(file, 'utf8'));
+    // Tests talk only to loopback: a URL in `extends` with no copy under remote/ is a corpus bug.
+    const elsewhere = extendsUrls(text).filter((url) => !url.startsWith(`${served.url}/`));
+    assert.deepEqual(elsewhere, [], `${file} extends URLs that have no copy under ${remote}`);
+    writeFileSync(file, text);
+  }
 });
 
 after(async () => {
@@ -183,6 +190,21 @@ function refusalSubject({ error, message }: OracleError): string | undefined {
 
 function describe(error: unknown): string {
   return error instanceof ConfigError ? error.describe() : String(error);
+}
+
+/** The URLs named in `extends` options, continuation lines included (comment lines skipped). */
+function extendsUrls(text: string): string[] {
+  const urls: string[] = [];
+  let inExtends = false;
+  for (const line of text.split(/\r?\n/)) {
+    if (/^[#;]/.test(line)) continue;
+    const start = /^extends\s*=(.*)$/.exec(line);
+    if (start) inExtends = true;
+    else if (!/^\s/.test(line) || line.trim() === '') inExtends = false;
+    if (!inExtends) continue;
+    urls.push(...(start?.[1] ?? line).split(/\s+/).filter((word) => /^[a-zA-Z0-9+.-]+:\/\//.test(word)));
+  }
+  return urls;
 }
 
 /** Buildout files need not end in .cfg (`4.3.x` is one): every file but the notes. */
