@@ -96,14 +96,16 @@ function evaluatedByBuildoutPython(expression: string, where: string): boolean {
   let result = evaluated.get(expression);
   if (!result) {
     const run = spawnSync(BUILDOUT_PYTHON, [EVALUATOR, expression], { encoding: 'utf8' });
-    if (run.status !== 0) {
+    // The answer is the last line: importing buildout may print warnings before it.
+    const answer = run.status === 0 ? /^\{.*\}$/m.exec(run.stdout.trim().split('\n').at(-1) ?? '')?.[0] : undefined;
+    if (!answer) {
       throw new ConfigError(`the section condition "${expression.trim()}" needs ${BUILDOUT_PYTHON} with zc.buildout to be evaluated, which failed`, {
         where,
         hint: `install Debian's python3-zc.buildout (deploy/install-prerequisites.sh), or write the condition with buildout's predefined names (python3, linux, ...) and not/and/or`,
         cause: run.error ?? run.stderr,
       });
     }
-    result = JSON.parse(run.stdout) as { value: boolean } | { error: string; message: string };
+    result = JSON.parse(answer) as { value: boolean } | { error: string; message: string };
     evaluated.set(expression, result);
   }
   if ('value' in result) return result.value;
