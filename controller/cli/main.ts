@@ -2,11 +2,13 @@ import { commandLineProgram, runCommandLine } from '../../shared/cli/command-lin
 import { registerReleaseCommands } from './release-commands.ts';
 import { registerAgentCommands } from './agent-commands.ts';
 import { registerBootstrapCommands } from './bootstrap-commands.ts';
+import { registerPinCommands } from './fleet-commands.ts';
 
 const program = commandLineProgram('ctl', 'Hostout controller: release a development buildout and deploy it to hosts running hostout-agent');
 
 registerReleaseCommands(program);
 registerAgentCommands(program);
 registerBootstrapCommands(program);
+registerPinCommands(program);
 
 await runCommandLine(program);
