@@ -142,8 +142,13 @@ test('twelve hosts: one release built everywhere, then live in batches; failures
   await agents[11]!.start();
   setTarget(dir, 'batch-size = 6');
   const rollback = await run(['rollback', '--json']);
-  assert.equal(rollback.code, 0, rollback.stdout + rollback.stderr);
-  assert.deepEqual(JSON.parse(rollback.stdout).hosts.map((h: { result: string }) => h.result), Array(HOSTS).fill('rolled back'));
+  const rolledBack = JSON.parse(rollback.stdout).hosts;
+  // host 3 never went past version 1: it has nothing earlier and says so; the others go back
+  assert.equal(rollback.code, 6, rollback.stderr);
+  assert.deepEqual([rolledBack[2].host, rolledBack[2].result], [`127.0.0.1:${agents[2]!.port}`, 'failed']);
+  assert.match(rolledBack[2].error, /no earlier release/);
+  assert.deepEqual(rolledBack.filter((_: unknown, i: number) => i !== 2).map((h: { result: string }) => h.result), Array(HOSTS - 1).fill('rolled back'));
+  assert.equal(JSON.parse((await run(['status', '--json'])).stdout).hosts[11].version, 1, 'the host that was down is back at version 1');
 });
 
 test('ctl pin records, lists and forgets agent fingerprints; wrong input is a clear error', async (t) => {
