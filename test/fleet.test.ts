@@ -140,7 +140,8 @@ test('twelve hosts: one release built everywhere, then live in batches; failures
 
   // Fleet rollback: every reachable host back to its previous release, in the target's batches.
   await agents[11]!.start();
-  setTarget(dir, 'batch-size = 6');
+  // (max-fail 1: host 3 cannot roll back, and with max-fail 0 the second batch would not start)
+  setTarget(dir, 'batch-size = 6\nmax-fail = 1');
   const rollback = await run(['rollback', '--json']);
   const rolledBack = JSON.parse(rollback.stdout).hosts;
   // host 3 never went past version 1: it has nothing earlier and says so; the others go back
