@@ -11,7 +11,7 @@ export interface AgentConfig {
   python: string;
 }
 
-export const DEFAULT_AGENT_PORT = 7611;
+import { DEFAULT_AGENT_PORT } from '../../shared/agent-port.ts';
 
 export function agentConfigFile(layout: AgentLayout): string {
   return join(layout.agentDir, 'agent.json');

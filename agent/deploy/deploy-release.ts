@@ -20,7 +20,7 @@ import type { EmitDeployEvent } from './deploy-event.ts';
 export interface DeployOutcome {
   tag: string;
   number: number;
-  outcome: 'deployed' | 'already';
+  outcome: 'deployed' | 'already' | 'prepared';
 }
 
 /** A deploy that failed and was rolled back: the host serves the previous release. */
@@ -32,7 +32,12 @@ export class DeployFailedError extends HostoutError {}
  * after it, the deploy is undone (switch back, restore, start the old release).
  * Every phase is journaled first, so a restarted agent can finish what a killed one began.
  */
-export async function deployRelease(agent: Agent, signed: SignedManifest, options: { force: boolean; holder: string }, emit: EmitDeployEvent): Promise<DeployOutcome> {
+export async function deployRelease(
+  agent: Agent,
+  signed: SignedManifest,
+  options: { force: boolean; holder: string; prepareOnly?: boolean },
+  emit: EmitDeployEvent,
+): Promise<DeployOutcome> {
   const manifest = signed.manifest;
   verifySignedManifest(agent, signed);
   checkReleaseTag(manifest.tag);
@@ -62,6 +67,12 @@ export async function deployRelease(agent: Agent, signed: SignedManifest, option
       }
       context.journal('aborted', 'done', `${(error as Error).message.split('\n')[0]}; the staged release was dropped`);
       throw error;
+    }
+    if (options.prepareOnly) {
+      // built beside the live release; a later deploy of the same release finds it built and only goes live
+      context.journal('prepared', 'done');
+      context.emit('build', 'info', `release ${manifest.tag} is built and waits to go live`);
+      return { tag: manifest.tag, number, outcome: 'prepared' };
     }
 
     try {

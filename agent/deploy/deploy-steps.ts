@@ -3,7 +3,7 @@ import type { DeploySettings } from '../../shared/manifest.ts';
 import { serviceControl, type ServiceControl } from '../services/service-control.ts';
 import { databaseBackup, type DatabaseBackup } from '../backup/database-backup.ts';
 import { backupDir, releaseDir } from '../state/agent-layout.ts';
-import { appendJournal, type DeployPhase } from '../state/journal.ts';
+import { appendJournal, type DeployPhase, type JournalPhase } from '../state/journal.ts';
 import type { DeployEvent, EmitDeployEvent } from './deploy-event.ts';
 
 /**
@@ -25,7 +25,7 @@ export class DeployContext {
     this.emitEvent({ phase, state, message, tag, number, timeMs: Date.now() });
   }
 
-  journal(phase: DeployPhase | 'aborted', state: 'started' | 'done' | 'failed', message?: string): void {
+  journal(phase: JournalPhase, state: 'started' | 'done' | 'failed', message?: string): void {
     appendJournal(this.agent.layout.journalFile, {
       deployId: this.deployId,
       tag: this.tag,

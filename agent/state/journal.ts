@@ -11,7 +11,9 @@ export type DeployPhase = (typeof DEPLOY_PHASES)[number];
 
 /** Not a phase but the end of a deploy given up before `stop`: its staged release is dropped, production never noticed. */
 export const ABORTED = "aborted";
-export type JournalPhase = DeployPhase | typeof ABORTED;
+/** Not a phase but the end of a deploy asked only to build (a rollout across hosts): the release stays, built, not live. */
+export const PREPARED = "prepared";
+export type JournalPhase = DeployPhase | typeof ABORTED | typeof PREPARED;
 
 export const PHASE_STATES = ["started", "done", "failed"] as const;
 export type PhaseState = (typeof PHASE_STATES)[number];
@@ -74,11 +76,11 @@ export function lastUnfinishedDeploy(entries: readonly JournalEntry[]): Unfinish
 }
 
 function endsDeploy(entry: JournalEntry): boolean {
-  if (entry.phase === ABORTED) return true;
+  if (entry.phase === ABORTED || entry.phase === PREPARED) return true;
   return (entry.phase === "commit" || entry.phase === "rollback") && entry.state === "done";
 }
 
-const JOURNAL_PHASES: readonly string[] = [...DEPLOY_PHASES, ABORTED];
+const JOURNAL_PHASES: readonly string[] = [...DEPLOY_PHASES, ABORTED, PREPARED];
 
 // A line that parses but is not an entry was not written by us: refusing beats recovering from a guess.
 function checkEntry(value: Record<string, unknown>, index: number, file: string): JournalEntry {

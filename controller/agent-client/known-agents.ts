@@ -23,8 +23,31 @@ export function lookupKnownAgent(configDir: string, host: string, port: number):
 }
 
 export function rememberKnownAgent(configDir: string, host: string, port: number, fingerprint: string): void {
-  const file = knownAgentsFile(configDir);
-  const lines = existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() && !l.startsWith(`${host}:${port} `)) : [];
+  const lines = otherLines(configDir, host, port);
   lines.push(`${host}:${port} ${normalizeFingerprint(fingerprint)}`);
-  writeFileAtomic(file, lines.join('\n') + '\n', { mode: 0o600 });
+  writeFileAtomic(knownAgentsFile(configDir), lines.join('\n') + '\n', { mode: 0o600 });
+}
+
+/** Removes a pinned agent; false when none was pinned for that address. */
+export function forgetKnownAgent(configDir: string, host: string, port: number): boolean {
+  if (!lookupKnownAgent(configDir, host, port)) return false;
+  const lines = otherLines(configDir, host, port);
+  writeFileAtomic(knownAgentsFile(configDir), lines.length ? lines.join('\n') + '\n' : '', { mode: 0o600 });
+  return true;
+}
+
+/** Every pinned agent: address ("host:port") and fingerprint. */
+export function listKnownAgents(configDir: string): { address: string; fingerprint: string }[] {
+  const file = knownAgentsFile(configDir);
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/))
+    .filter(([address, fingerprint]) => address && fingerprint)
+    .map(([address, fingerprint]) => ({ address: address!, fingerprint: fingerprint! }));
+}
+
+function otherLines(configDir: string, host: string, port: number): string[] {
+  const file = knownAgentsFile(configDir);
+  return existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() && !l.startsWith(`${host}:${port} `)) : [];
 }

@@ -10,17 +10,19 @@ import { lookupKnownAgent } from '../agent-client/known-agents.ts';
 import type { Target } from '../target/target.ts';
 import type { DeployReport } from '../deploy/run-deploy.ts';
 import { positiveWholeNumber } from '../../shared/cli/option-values.ts';
+import { deployFleet, fleetHostsOf, historyOfFleet, isFleet, rollbackFleet, statusOfFleet } from './fleet-commands.ts';
 
 // gRPC and the deploy pipeline load only when a command needs them: `ctl plan` starts faster.
 const deployPipeline = () => import('../deploy/run-deploy.ts');
 const deployProgress = () => import('../deploy/deploy-progress.ts');
 
-async function withTargetAgent<T>(command: string, configFile: string, target: string | undefined, work: (connection: AgentConnection) => Promise<T>): Promise<T> {
+async function withTargetAgent<T>(target: Target, work: (connection: AgentConnection) => Promise<T>): Promise<T> {
   const { withAgent } = await import('../agent-client/with-agent.ts');
-  return withAgent(loadTargetConfig(resolve(configFile), target, command).target, work);
+  return withAgent(target, work);
 }
 
 const configOption = ['-c, --config <file>', 'the development buildout config', 'buildout.cfg'] as const;
+const hostsOption = ['--hosts <list>', 'only these of the target\'s hosts, comma-separated (HOST or HOST:PORT)'] as const;
 
 export function registerAgentCommands(program: Command): void {
   withRootCredentialOptions(program
@@ -30,12 +32,15 @@ export function registerAgentCommands(program: Command): void {
     .option(...configOption)
     .option('--force', 'deploy even when the host already runs this release (restarts it)')
     .option('-v, --verbose', 'show buildout\'s and the services\' output')
-    .option('--json', 'print one JSON object at the end (version, tag, phase timings, bytes sent, downtime); progress goes to stderr'))
-    .action(async (target: string | undefined, options: BootstrapCliOptions & { force?: boolean; verbose?: boolean; json?: boolean }) => {
+    .option('--json', 'print one JSON object at the end (version, tag, phase timings, bytes sent, downtime); progress goes to stderr')
+    .option(...hostsOption))
+    .action(async (target: string | undefined, options: BootstrapCliOptions & { force?: boolean; verbose?: boolean; json?: boolean; hosts?: string }) => {
       // with --json, stdout carries only the final object
       const write = (text: string) => void (options.json ? process.stderr : process.stdout).write(text);
-      const { runDeploy } = await deployPipeline();
       const loaded = loadTargetConfig(resolve(options.config), target, 'deploy');
+      if (isFleet(loaded.target)) return deployFleet(loaded, options, write);
+      fleetHostsOf(loaded.target, options.hosts); // --hosts must name the target's host
+      const { runDeploy } = await deployPipeline();
       if (!agentIsPinned(loaded.target)) {
         // a brand-new host: prepare it once over SSH, then deploy as usual
         write(`Connecting to ${loaded.target.options.get('host')}.\nNo agent is paired with this host yet\n`);
@@ -59,11 +64,15 @@ export function registerAgentCommands(program: Command): void {
     .option('--to <tag|number>', 'the release to go back to (default: the one before the current)')
     .option('--with-db', 'also restore the database as it was while that release ran')
     .option('--json', 'print one JSON object at the end (version, phase timings, downtime); progress goes to stderr')
-    .action(async (target: string | undefined, options: { config: string; to?: string; withDb?: boolean; json?: boolean }) => {
+    .option(...hostsOption)
+    .action(async (target: string | undefined, options: { config: string; to?: string; withDb?: boolean; json?: boolean; hosts?: string }) => {
+      const out = options.json ? process.stderr : process.stdout;
+      const loaded = loadTargetConfig(resolve(options.config), target, 'rollback');
+      if (isFleet(loaded.target)) return rollbackFleet(loaded.target, options, (t) => void out.write(t));
+      fleetHostsOf(loaded.target, options.hosts);
       const { DeployProgress } = await deployProgress();
       const { PhaseTimeline } = await import('../deploy/phase-timeline.ts');
-      const out = options.json ? process.stderr : process.stdout;
-      await withTargetAgent('rollback', options.config, target, async (connection) => {
+      await withTargetAgent(loaded.target, async (connection) => {
         const progress = new DeployProgress((t) => void out.write(t), false);
         const timeline = new PhaseTimeline();
         let last: PhaseEvent | undefined;
@@ -86,8 +95,12 @@ export function registerAgentCommands(program: Command): void {
     .argument('[target]', 'deployment target section')
     .option(...configOption)
     .option('--json', 'print one JSON object')
-    .action(async (target: string | undefined, options: { config: string; json?: boolean }) => {
-      await withTargetAgent('status', options.config, target, async (connection) => {
+    .option(...hostsOption)
+    .action(async (target: string | undefined, options: { config: string; json?: boolean; hosts?: string }) => {
+      const loaded = loadTargetConfig(resolve(options.config), target, 'status');
+      if (isFleet(loaded.target)) return statusOfFleet(loaded.target, options);
+      fleetHostsOf(loaded.target, options.hosts);
+      await withTargetAgent(loaded.target, async (connection) => {
         const status = await connection.unary<AgentStatus>('Status', {});
         if (options.json) return void process.stdout.write(JSON.stringify(status, null, 2) + '\n');
         process.stdout.write(`Agent     ${status.agentVersion}, up ${Math.round(status.uptimeSeconds)} s, ${status.state}\n` + formatStatus(status));
@@ -101,8 +114,12 @@ export function registerAgentCommands(program: Command): void {
     .option(...configOption)
     .option('-n, --limit <n>', 'entries to show (the newest)', positiveWholeNumber, 30)
     .option('--json', 'print the entries as one JSON object')
-    .action(async (target: string | undefined, options: { config: string; limit: number; json?: boolean }) => {
-      await withTargetAgent('history', options.config, target, async (connection) => {
+    .option(...hostsOption)
+    .action(async (target: string | undefined, options: { config: string; limit: number; json?: boolean; hosts?: string }) => {
+      const loaded = loadTargetConfig(resolve(options.config), target, 'history');
+      if (isFleet(loaded.target)) return historyOfFleet(loaded.target, options);
+      fleetHostsOf(loaded.target, options.hosts);
+      await withTargetAgent(loaded.target, async (connection) => {
         const { entries } = await connection.unary<{ entries: { time: string; keyId: string; peer: string; action: string; outcome: string; detail: string }[] }>('History', { limit: options.limit });
         if (options.json) return void process.stdout.write(JSON.stringify({ entries }, null, 2) + '\n');
         for (const e of entries) process.stdout.write(`${e.time}  ${e.outcome.padEnd(7)} ${e.action.padEnd(12)} ${e.keyId}  ${e.detail}\n`);

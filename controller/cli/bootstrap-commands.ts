@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { bootstrapFleet, fleetHostsOf, isFleet } from './fleet-commands.ts';
 import { resolve } from 'node:path';
 import { loadTargetConfig } from '../release/release-inputs.ts';
 import { defaultConfigDir } from '../../shared/trust/controller-key.ts';
@@ -32,9 +33,12 @@ export function registerBootstrapCommands(program: Command): void {
       .command('bootstrap')
       .description('prepare a brand-new host over SSH: deploy user, Python, the agent as a service; pin its identity')
       .argument('[target]', 'deployment target section')
-      .option('-c, --config <file>', 'the development buildout config', 'buildout.cfg'),
-  ).action(async (target: string | undefined, options: BootstrapCliOptions) => {
+      .option('-c, --config <file>', 'the development buildout config', 'buildout.cfg')
+      .option('--hosts <list>', 'only these of the target\'s hosts, comma-separated (HOST or HOST:PORT)'),
+  ).action(async (target: string | undefined, options: BootstrapCliOptions & { hosts?: string }) => {
     const write = (text: string) => void process.stdout.write(text);
+    const loaded = loadTargetConfig(resolve(options.config), target, 'bootstrap');
+    if (isFleet(loaded.target)) return bootstrapFleet(loaded.target, fleetHostsOf(loaded.target, options.hosts), options, write);
     const result = await bootstrapTarget('bootstrap', target, options, write);
     write(`Host ready (${result.facts})\n`);
   });

@@ -1,7 +1,8 @@
 import type { BuildoutConfig } from '../config/buildout-config.ts';
 import type { Target } from '../target/target.ts';
 import { defaultConfigDir, loadOrCreateControllerKey } from '../../shared/trust/controller-key.ts';
-import { signManifest, canonicalJson } from '../../shared/trust/manifest-signature.ts';
+import { signManifest } from '../../shared/trust/manifest-signature.ts';
+import { deployEvents, releaseBlobs } from './deploy-on-agent.ts';
 import { AgentConnection } from '../agent-client/agent-client.ts';
 import { agentAddressOf } from '../agent-client/agent-address.ts';
 import { releaseTarget } from '../release/release-pipeline.ts';
@@ -49,11 +50,7 @@ export async function runDeploy(
     for (const warning of result.warnings) options.write(`warning: ${warning}\n`);
 
     options.write('Deploying eggs to host...');
-    const upload = await uploadMissingBlobs(
-      connection,
-      [{ sha256: result.archive.sha256, path: result.archive.file, what: 'buildout archive' }, ...result.eggs.map((e) => ({ sha256: e.sha256, path: e.file, what: e.filename }))],
-      options.progressBar,
-    );
+    const upload = await uploadMissingBlobs(connection, releaseBlobs(result), options.progressBar);
     options.write(upload.blobs ? `done (${upload.blobs} file(s), ${upload.bytes} bytes)\n` : 'done (the host has them all)\n');
 
     const signature = signManifest(key, result.manifest);
@@ -62,12 +59,7 @@ export async function runDeploy(
     let final: PhaseEvent | undefined;
     let failure: Error | undefined;
     try {
-      for await (const event of connection.stream<PhaseEvent>('Deploy', {
-        manifest: Buffer.from(canonicalJson(result.manifest)),
-        manifestKeyId: signature.keyId,
-        manifestSignature: Buffer.from(signature.signature),
-        force: options.force,
-      })) {
+      for await (const event of deployEvents(connection, { manifest: result.manifest, signature }, { force: options.force })) {
         progress.event(event);
         timeline.record(event);
         final = event;

@@ -3,7 +3,9 @@
  * and how it is checked. README's target reference is generated from this
  * table's descriptions, so this is the one place to add an option.
  */
-export type OptionKind = 'string' | 'path' | 'list' | 'integer' | 'enum' | 'fingerprint' | 'url' | 'ip';
+import { DEFAULT_AGENT_PORT } from '../../shared/agent-port.ts';
+
+export type OptionKind = 'string' | 'path' | 'list' | 'integer' | 'count' | 'count-or-percent' | 'enum' | 'fingerprint' | 'url' | 'ip';
 
 export interface TargetOptionSpec {
   key: string;
@@ -22,11 +24,17 @@ export const TARGET_OPTIONS: readonly TargetOptionSpec[] = [
   { key: 'versions-file', kind: 'string', default: 'versions.cfg', description: "the pins file, relative to the buildout directory: written into the archive with every egg pinned; when the production config extends it, a missing one is what the release writes and an existing one (the team's pins) is kept and added to" },
   { key: 'ledger', kind: 'path', default: 'hostout-ledger.txt', description: 'the release ledger (package, version, source hash, egg hash); commit it' },
   { key: 'python', kind: 'path', default: '/usr/bin/python3', description: 'the Python that builds eggs and runs buildout on this machine (Debian\'s, with python3-zc.buildout)' },
-  { key: 'host', kind: 'string', default: '127.0.0.1', description: 'the host to deploy to' },
+  { key: 'host', kind: 'string', default: '127.0.0.1', description: 'the host to deploy to (one host; for several use hosts or hosts-from)' },
+  { key: 'hosts', kind: 'list', description: 'several hosts to deploy to, one per line or space-separated, each HOST or HOST:AGENT-PORT; one release goes to all of them' },
+  { key: 'hosts-from', kind: 'string', description: 'the hosts of an Ansible inventory group: FILE GROUP (INI or YAML inventory, FILE relative to the buildout directory); ansible_host, ansible_port (SSH) and hostout_agent_port are read' },
+  { key: 'parallel', kind: 'integer', default: '10', description: 'hosts worked on at once (connect, upload, build, go live)' },
+  { key: 'batch-size', kind: 'count-or-percent', default: '100%', description: 'hosts that go live together, as a number or a percentage of the hosts; the next batch starts when this one is healthy' },
+  { key: 'canary', kind: 'count', default: '0', description: 'the first N hosts go live alone and must be healthy before any other host goes live' },
+  { key: 'max-fail', kind: 'count', default: '0', description: 'hosts that may fail (each rolls itself back) before the rollout stops; hosts not yet reached keep their release' },
   { key: 'path', kind: 'path', description: 'the directory on the host that holds releases/, current, shared/ and the agent state' },
   { key: 'user', kind: 'string', default: 'deploy', description: 'the unprivileged account the agent and the buildout run as' },
   { key: 'ssh-port', kind: 'integer', default: '22', description: 'SSH port for the one-time bootstrap' },
-  { key: 'agent-port', kind: 'integer', default: '7611', description: 'TCP port the agent listens on (gRPC over TLS)' },
+  { key: 'agent-port', kind: 'integer', default: String(DEFAULT_AGENT_PORT), description: 'TCP port the agent listens on (gRPC over TLS)' },
   { key: 'agent-listen', kind: 'ip', description: 'the address the agent binds to on the host, set when ctl bootstraps it; default: the host\'s own address when it is a loopback one, else 0.0.0.0 (every interface; the agent answers only signed requests over TLS)' },
   { key: 'agent-fingerprint', kind: 'fingerprint', description: 'sha256 fingerprint of the agent\'s TLS certificate, as printed by `hostout-agent init` (needed when the agent was not bootstrapped by ctl)' },
   { key: 'keep-releases', kind: 'integer', default: '5', description: 'built releases kept on the host for rollback' },

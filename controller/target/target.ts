@@ -4,6 +4,7 @@ import { TargetError } from '../../shared/errors.ts';
 import type { BuildoutConfig } from '../config/buildout-config.ts';
 import { TARGET_OPTIONS, TARGET_RECIPE, RETIRED_OPTIONS, type TargetOptionSpec } from './target-options.ts';
 import { closestMatch } from './closest-match.ts';
+import { readTargetHosts, type TargetHost } from './target-hosts.ts';
 
 /** A deployment target: a section of the developer's buildout with recipe = collective.recipe.hostout. */
 export interface Target {
@@ -16,6 +17,8 @@ export interface Target {
   versionsFile: string;
   ledgerFile: string;
   python: string;
+  /** where it deploys: one host (`host`) or several (`hosts`, `hosts-from`) */
+  hosts: TargetHost[];
   options: ReadonlyMap<string, string>;
 }
 
@@ -56,6 +59,14 @@ export function readTarget(config: BuildoutConfig, name: string): Target {
   }
   const directory = config.get('buildout', 'directory')!;
   const inDirectory = (p: string) => (isAbsolute(p) ? p : resolve(directory, p));
+  const explicit = new Set([...section.keys()]);
+  const hosts = readTargetHosts(options, explicit, directory, (key) => describeWhere(config, name, key));
+  if (hosts.length > 1 && explicit.has('agent-fingerprint')) {
+    throw new TargetError('agent-fingerprint pins one agent, but the target has several hosts', {
+      where: describeWhere(config, name, 'agent-fingerprint'),
+      hint: 'pin each host\'s agent with `ctl pin HOST[:PORT] sha256:...` (or let `ctl bootstrap` pin them) and remove agent-fingerprint',
+    });
+  }
   return {
     name,
     buildoutDirectory: directory,
@@ -64,6 +75,7 @@ export function readTarget(config: BuildoutConfig, name: string): Target {
     versionsFile: options.get('versions-file')!,
     ledgerFile: inDirectory(options.get('ledger')!),
     python: options.get('python')!,
+    hosts,
     options,
   };
 }
@@ -99,6 +111,12 @@ function validateOption(spec: TargetOptionSpec, value: string, where: string): s
   switch (spec.kind) {
     case 'integer':
       if (!/^\d+$/.test(value) || Number(value) < 1) throw fail('a whole number of 1 or more');
+      break;
+    case 'count':
+      if (!/^\d+$/.test(value)) throw fail('a whole number (0 or more)');
+      break;
+    case 'count-or-percent':
+      if (!/^\d+%?$/.test(value) || parseInt(value) < 1 || (value.endsWith('%') && parseInt(value) > 100)) throw fail('a number of hosts (1 or more) or a percentage (1% to 100%)');
       break;
     case 'enum':
       if (!spec.choices!.includes(value)) throw fail(`one of ${spec.choices!.join(', ')}`);

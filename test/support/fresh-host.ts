@@ -23,12 +23,13 @@ export interface FreshHost {
   stop(): Promise<void>;
 }
 
-export async function startFreshHost(): Promise<FreshHost> {
+/** `rootPassword`: the same for several hosts, as one `ctl bootstrap` of a fleet asks for one. */
+export async function startFreshHost(options: { rootPassword?: string } = {}): Promise<FreshHost> {
   const dir = mkdtempSync(join(tmpdir(), 'hostout-fresh-host-'));
   const [upperDir, workDir, merged] = ['upper', 'work', 'merged'].map((d) => join(dir, d)) as [string, string, string];
   for (const d of [upperDir, workDir, merged]) mkdirSync(d);
   const sshPort = await freePort();
-  const rootPassword = `pw-${randomBytes(9).toString('base64url')}`;
+  const rootPassword = options.rootPassword ?? `pw-${randomBytes(9).toString('base64url')}`;
   const inside = [
     `echo 'root:${rootPassword}' | chpasswd`,
     'ssh-keygen -A >/dev/null',

@@ -19,9 +19,13 @@ export interface LocalAgent {
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
-export async function startLocalAgent(options: { env?: NodeJS.ProcessEnv } = {}): Promise<LocalAgent> {
+/**
+ * Starts an agent that authorizes the controller key in `configDir` (default: a
+ * new one of its own); agents started with one configDir form a fleet one ctl drives.
+ */
+export async function startLocalAgent(options: { env?: NodeJS.ProcessEnv; configDir?: string } = {}): Promise<LocalAgent> {
   const root = mkdtempSync(join(tmpdir(), 'hostout-agent-'));
-  const configDir = join(root, 'controller-config');
+  const configDir = options.configDir ?? join(root, 'controller-config');
   const path = join(root, 'srv');
   const port = await freePort();
   const pub = await ctl(['keys', 'show'], { env: { HOSTOUT_CONFIG_DIR: configDir } });

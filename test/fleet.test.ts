@@ -1,0 +1,174 @@
+/**
+ * One target, many hosts: twelve real agents on 127.0.0.1 (each its own port and
+ * state), the target's hosts from an Ansible inventory, real buildouts built on
+ * every host, rollouts in batches with a canary and max-fail, a host that is
+ * down, fleet status, history and rollback, through the real ctl.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ctl } from './support/ctl.ts';
+import { startLocalAgent, type LocalAgent } from './support/local-agent.ts';
+import { copyExampleBuildout, removeDir } from './support/example-buildout.ts';
+
+const HOSTS = 12;
+
+interface FleetHost {
+  host: string;
+  result: string;
+  version?: number;
+  tag?: string;
+  phase?: string;
+  error?: string;
+}
+
+async function startFleet(t: { after(fn: () => Promise<void> | void): void }, count: number) {
+  const configDir = mkdtempSync(join(tmpdir(), 'hostout-fleet-config-'));
+  const agents: LocalAgent[] = [];
+  t.after(async () => {
+    for (const agent of agents) {
+      await agent.kill('SIGKILL');
+      removeDir(join(agent.path, '..'));
+    }
+    rmSync(configDir, { recursive: true, force: true });
+  });
+  for (let i = 0; i < count; i++) agents.push(await startLocalAgent({ configDir }));
+  // hand-paired agents: their fingerprints pinned with ctl pin, as an operator would
+  for (const agent of agents) {
+    const pinned = await ctl(['pin', `127.0.0.1:${agent.port}`, agent.fingerprint], { env: { HOSTOUT_CONFIG_DIR: configDir } });
+    assert.equal(pinned.code, 0, pinned.stderr);
+  }
+  const dir = copyExampleBuildout('hostout-fleet-');
+  t.after(() => removeDir(dir));
+  // The target: hosts from an inventory group; no long-running service (twelve copies
+  // of the app would want twelve ports), a health command that fails on a host whose
+  // state holds FAIL-HEALTH naming the acme.web version it fails for (so the release
+  // rolled back to is healthy again).
+  writeFileSync(
+    join(dir, 'inventory.ini'),
+    ['[web]', ...agents.map((a, i) => `web${String(i + 1).padStart(2, '0')} ansible_host=127.0.0.1 hostout_agent_port=${a.port}`), '', '[other]', 'db1 ansible_host=127.0.0.1', ''].join('\n'),
+  );
+  const buildout = readFileSync(join(dir, 'buildout.cfg'), 'utf8').replace(/\[production\][\s\S]*/, '');
+  writeFileSync(
+    join(dir, 'buildout.cfg'),
+    `${buildout}[production]\nrecipe = collective.recipe.hostout\nhosts-from = inventory.ini web\npath = /srv/unused\nbuildout = prod.cfg\nhealth-command = ! grep -qsE "^acme\\.web += $(cat ../../FAIL-HEALTH 2>/dev/null)$" versions.cfg\nhealth-timeout = 2\n`,
+  );
+  // each agent's path differs: the state dir comes from the agent, the target's path is only for bootstrap
+  return { agents, dir, env: { HOSTOUT_CONFIG_DIR: configDir } };
+}
+
+const resultsOf = (stdout: string): FleetHost[] => JSON.parse(stdout).hosts;
+const byResult = (hosts: FleetHost[]) => hosts.reduce<Record<string, number>>((counts, h) => ({ ...counts, [h.result]: (counts[h.result] ?? 0) + 1 }), {});
+
+function setTarget(dir: string, options: string): void {
+  const file = join(dir, 'buildout.cfg');
+  const text = readFileSync(file, 'utf8').replace(/\n# rollout\n[\s\S]*$/, '\n');
+  writeFileSync(file, `${text}# rollout\n${options}\n`);
+}
+
+test('twelve hosts: one release built everywhere, then live in batches; failures stop the rollout by max-fail and canary; status, history, rollback', async (t) => {
+  const { agents, dir, env } = await startFleet(t, HOSTS);
+  const run = (args: string[]) => ctl(args, { cwd: dir, env, timeoutMs: 600_000 });
+
+  setTarget(dir, 'canary = 1\nbatch-size = 25%');
+  const first = await run(['deploy']);
+  assert.equal(first.code, 0, first.stdout + first.stderr);
+  assert.match(first.stdout, /Connecting to 12 hosts\.\.\.12\/12/);
+  assert.match(first.stdout, /Building on 12 hosts\.\.\.12\/12/);
+  assert.match(first.stdout, /Going live, batch 1 of 5 \(canary, 1 host\)\.\.\.1\/1/);
+  assert.match(first.stdout, /Going live, batch 5 of 5 \(2 hosts\)\.\.\.2\/2/);
+  assert.match(first.stdout, /Deployment complete on 12 of 12 hosts at \d{8}-[0-9a-f]{8}/);
+  assert.equal(first.stdout.match(/127\.0\.0\.1:\d+\s+deployed\s+1\s/g)?.length, HOSTS, 'the table names every host');
+
+  const status = JSON.parse((await run(['status', '--json'])).stdout).hosts;
+  assert.equal(status.length, HOSTS);
+  const tags = new Set(status.map((s: { tag: string }) => s.tag));
+  assert.equal(tags.size, 1, 'one release on every host');
+  assert.ok(status.every((s: { version: number; agentUp: boolean }) => s.version === 1 && s.agentUp));
+
+  // A change; host 3 (in the second batch) fails its health check; max-fail 0: the rollout stops after that batch.
+  appendFileSync(join(dir, 'src/acme.web/acme/web/server.py'), '\n# change 1\n');
+  writeFileSync(join(agents[2]!.path, 'FAIL-HEALTH'), '1.0.post1');
+  setTarget(dir, 'canary = 1\nbatch-size = 4\nmax-fail = 0');
+  const stopped = await run(['deploy', '--json']);
+  assert.equal(stopped.code, 6, stopped.stderr);
+  const stoppedHosts = resultsOf(stopped.stdout);
+  assert.deepEqual(byResult(stoppedHosts), { deployed: 4, failed: 1, skipped: 7 }, JSON.stringify(stoppedHosts, null, 1));
+  assert.equal(stoppedHosts[2]!.result, 'failed');
+  assert.equal(stoppedHosts[2]!.phase, 'health');
+  assert.equal(stoppedHosts[2]!.version, 1, 'the failed host rolled itself back');
+  assert.ok(stoppedHosts.slice(5).every((h) => h.result === 'skipped' && h.version === 1), 'hosts not reached keep their release');
+  const rows = JSON.parse((await run(['status', '--json'])).stdout).hosts;
+  assert.deepEqual(rows.map((r: { version: number }) => r.version), [2, 2, 1, 2, 2, 1, 1, 1, 1, 1, 1, 1]);
+
+  // max-fail 1: the same failure is tolerated and every other host goes live
+  setTarget(dir, 'canary = 1\nbatch-size = 4\nmax-fail = 1');
+  const tolerated = await run(['deploy', '--json']);
+  assert.equal(tolerated.code, 6, 'a failed host still makes the exit code non-zero');
+  assert.deepEqual(byResult(resultsOf(tolerated.stdout)), { already: 4, failed: 1, deployed: 7 });
+
+  // A canary that fails stops everything after it, whatever max-fail says.
+  rmSync(join(agents[2]!.path, 'FAIL-HEALTH'));
+  writeFileSync(join(agents[0]!.path, 'FAIL-HEALTH'), '1.0.post2');
+  appendFileSync(join(dir, 'src/acme.web/acme/web/server.py'), '\n# change 2\n');
+  setTarget(dir, 'canary = 1\nbatch-size = 4\nmax-fail = 5');
+  const canary = await run(['deploy', '--json']);
+  assert.equal(canary.code, 6);
+  const canaryHosts = resultsOf(canary.stdout);
+  assert.equal(canaryHosts[0]!.result, 'failed');
+  assert.ok(canaryHosts.slice(1).every((h) => h.result === 'skipped'), 'no host goes live after a failed canary');
+  rmSync(join(agents[0]!.path, 'FAIL-HEALTH'));
+
+  // A host that is down is a row of its own, in status and in a deploy (--hosts narrows a run).
+  await agents[11]!.kill('SIGKILL');
+  const downStatus = await run(['status']);
+  assert.equal(downStatus.code, 0);
+  assert.match(downStatus.stdout, new RegExp(`127\\.0\\.0\\.1:${agents[11]!.port}\\s+-\\s+-\\s+DOWN: no agent answers`));
+  const narrowed = await run(['deploy', '--hosts', `127.0.0.1:${agents[0]!.port},127.0.0.1:${agents[11]!.port}`, '--json']);
+  assert.equal(narrowed.code, 6);
+  assert.deepEqual(resultsOf(narrowed.stdout).map((h) => h.result), ['deployed', 'unreachable']);
+
+  // History merges the hosts' audit logs by time, each line naming its host.
+  const history = JSON.parse((await run(['history', '-n', '200', '--json'])).stdout);
+  const hostsInHistory = new Set(history.entries.map((e: { host: string }) => e.host));
+  assert.equal(hostsInHistory.size, HOSTS - 1);
+  assert.deepEqual(history.unreachable.map((u: { host: string }) => u.host), [`127.0.0.1:${agents[11]!.port}`]);
+  const times = history.entries.map((e: { time: string }) => e.time);
+  assert.deepEqual(times, [...times].sort());
+
+  // Fleet rollback: every reachable host back to its previous release, in the target's batches.
+  await agents[11]!.start();
+  // (max-fail 1: host 3 cannot roll back, and with max-fail 0 the second batch would not start)
+  setTarget(dir, 'batch-size = 6\nmax-fail = 1');
+  const rollback = await run(['rollback', '--json']);
+  const rolledBack = JSON.parse(rollback.stdout).hosts;
+  // host 3 never went past version 1: it has nothing earlier and says so; the others go back
+  assert.equal(rollback.code, 6, rollback.stderr);
+  assert.deepEqual([rolledBack[2].host, rolledBack[2].result], [`127.0.0.1:${agents[2]!.port}`, 'failed']);
+  assert.match(rolledBack[2].error, /no earlier release/);
+  assert.deepEqual(rolledBack.filter((_: unknown, i: number) => i !== 2).map((h: { result: string }) => h.result), Array(HOSTS - 1).fill('rolled back'));
+  assert.equal(JSON.parse((await run(['status', '--json'])).stdout).hosts[11].version, 1, 'the host that was down is back at version 1');
+});
+
+test('ctl pin records, lists and forgets agent fingerprints; wrong input is a clear error', async (t) => {
+  const configDir = mkdtempSync(join(tmpdir(), 'hostout-pin-'));
+  t.after(() => rmSync(configDir, { recursive: true, force: true }));
+  const env = { HOSTOUT_CONFIG_DIR: configDir };
+  const fingerprint = `sha256:${'ab'.repeat(32)}`;
+  assert.equal((await ctl(['pin', 'web1.example.com', fingerprint], { env })).stdout, `Pinned web1.example.com:7611 ${fingerprint}\n`);
+  assert.equal((await ctl(['pin', '[::1]:7700', fingerprint.toUpperCase().replace('SHA256', 'sha256')], { env })).code, 0);
+  const list = JSON.parse((await ctl(['pin', '--list', '--json'], { env })).stdout).agents;
+  assert.deepEqual(list, [
+    { address: 'web1.example.com:7611', fingerprint },
+    { address: '::1:7700', fingerprint },
+  ]);
+  assert.equal((await ctl(['unpin', 'web1.example.com'], { env })).stdout, 'Unpinned web1.example.com:7611\n');
+  assert.equal((await ctl(['unpin', 'web1.example.com'], { env })).stdout, 'web1.example.com:7611 was not pinned\n');
+  const bad = await ctl(['pin', 'web1', 'sha256:nothex'], { env });
+  assert.equal(bad.code, 4);
+  assert.match(bad.stderr, /not a SHA-256 certificate fingerprint/);
+  const missing = await ctl(['pin', 'web1'], { env });
+  assert.equal(missing.code, 2);
+});
