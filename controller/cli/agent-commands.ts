@@ -27,8 +27,9 @@ export function registerAgentCommands(program: Command): void {
     .argument('[target]', 'deployment target section (optional when the buildout has one)')
     .option(...configOption)
     .option('--force', 'deploy even when the host already runs this release (restarts it)')
+    .option('--skip-stop', 'do not run the running release\'s stop command: you stopped its services by hand (e.g. because that command hangs)')
     .option('-v, --verbose', 'show buildout\'s and the services\' output'))
-    .action(async (target: string | undefined, options: BootstrapCliOptions & { force?: boolean; verbose?: boolean }) => {
+    .action(async (target: string | undefined, options: BootstrapCliOptions & { force?: boolean; skipStop?: boolean; verbose?: boolean }) => {
       const write = (text: string) => void process.stdout.write(text);
       const { runDeploy } = await deployPipeline();
       const loaded = loadTargetConfig(resolve(options.config), target);
@@ -39,6 +40,7 @@ export function registerAgentCommands(program: Command): void {
       }
       const report = await runDeploy(loaded, {
         force: Boolean(options.force),
+        skipStop: Boolean(options.skipStop),
         verbose: Boolean(options.verbose),
         progressBar: Boolean(process.stderr.isTTY),
         write,
@@ -53,12 +55,13 @@ export function registerAgentCommands(program: Command): void {
     .option(...configOption)
     .option('--to <tag|number>', 'the release to go back to (default: the one before the current)')
     .option('--with-db', 'also restore the database as it was while that release ran')
-    .action(async (target: string | undefined, options: { config: string; to?: string; withDb?: boolean }) => {
+    .option('--skip-stop', 'do not run the current release\'s stop command: you stopped its services by hand (e.g. because that command hangs)')
+    .action(async (target: string | undefined, options: { config: string; to?: string; withDb?: boolean; skipStop?: boolean }) => {
       const { DeployProgress } = await deployProgress();
       await withTargetAgent(options.config, target, async (connection) => {
         const progress = new DeployProgress((t) => void process.stdout.write(t), false);
         let last: PhaseEvent | undefined;
-        for await (const event of connection.stream<PhaseEvent>('Rollback', { to: options.to ?? '', withDb: Boolean(options.withDb) })) {
+        for await (const event of connection.stream<PhaseEvent>('Rollback', { to: options.to ?? '', withDb: Boolean(options.withDb), skipStop: Boolean(options.skipStop) })) {
           progress.event(event);
           last = event;
         }

@@ -23,7 +23,7 @@ export interface DeployReport {
  */
 export async function runDeploy(
   loaded: { config: BuildoutConfig; target: Target },
-  options: { force: boolean; verbose: boolean; progressBar: boolean; write: (text: string) => void; configDir?: string },
+  options: { force: boolean; skipStop?: boolean; verbose: boolean; progressBar: boolean; write: (text: string) => void; configDir?: string },
 ): Promise<DeployReport> {
   const configDir = options.configDir ?? defaultConfigDir();
   const key = loadOrCreateControllerKey(configDir);
@@ -60,6 +60,7 @@ export async function runDeploy(
         manifestKeyId: signature.keyId,
         manifestSignature: Buffer.from(signature.signature),
         force: options.force,
+        skipStop: Boolean(options.skipStop),
       })) {
         progress.event(event);
         final = event;

@@ -6,6 +6,7 @@ export interface DeployRequest {
   'manifestKeyId'?: (string);
   'manifestSignature'?: (Buffer | Uint8Array | string);
   'force'?: (boolean);
+  'skipStop'?: (boolean);
 }
 
 export interface DeployRequest__Output {
@@ -13,4 +14,5 @@ export interface DeployRequest__Output {
   'manifestKeyId': (string);
   'manifestSignature': (Buffer);
   'force': (boolean);
+  'skipStop': (boolean);
 }
