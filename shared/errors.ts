@@ -9,17 +9,21 @@ export interface ErrorDetails {
   /** the next step for the user */
   hint?: string;
   cause?: unknown;
+  /** the exit code of the program that ends with this error (default 1; system errors use sysexits.h, see system-error.ts) */
+  exitCode?: number;
 }
 
 export class HostoutError extends Error {
   readonly where?: string;
   readonly hint?: string;
+  readonly exitCode: number;
 
   constructor(message: string, details: ErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
     this.name = new.target.name;
     this.where = details.where;
     this.hint = details.hint;
+    this.exitCode = details.exitCode ?? 1;
   }
 
   /** The text shown to a person: "where: message" and the hint on its own line. */
