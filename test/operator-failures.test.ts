@@ -4,10 +4,14 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
+import { createServer as createTcpServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AGENT, ctl, runCommand } from './support/ctl.ts';
-import { deployableSite, servedVersion } from './support/local-agent.ts';
+import { deployableSite, servedVersion, startLocalAgent, stopAgentAndApp } from './support/local-agent.ts';
+import { copyExampleBuildout, removeDir } from './support/example-buildout.ts';
 
 const HANGING_STOP = 'sleep 987';
 
@@ -92,4 +96,90 @@ test('a stop command that hangs: killed at stop-timeout, the host unchanged; a f
   assert.equal(hostRollback.code, 0, hostRollback.stdout + hostRollback.stderr);
   assert.match(hostRollback.stdout, /not stopping version 2: --skip-stop/);
   assert.equal(await servedVersion(site.url), '1.0.post2');
+});
+
+const agentCommand = (args: readonly string[], options: { env?: NodeJS.ProcessEnv } = {}) => runCommand(process.execPath, [AGENT, ...args], { ...options, timeoutMs: 60_000 });
+
+test('a --path the agent cannot use: not writable (EACCES), under a file (ENOTDIR), under /proc: a clear message and its exit code, at once', async (t) => {
+  const root = mkdtempSync(join(tmpdir(), 'hostout-paths-'));
+  t.after(() => removeDir(root));
+  chmodSync(root, 0o755);
+  mkdirSync(join(root, 'locked'), { mode: 0o700 });
+  writeFileSync(join(root, 'file'), 'a regular file\n');
+
+  // root may write anywhere, so the unwritable case runs as nobody
+  const denied = await runCommand('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, AGENT, 'init', '--path', join(root, 'locked/srv')], { env: { HOME: root }, timeoutMs: 60_000 });
+  assert.equal(denied.code, 77, denied.stderr);
+  assert.match(denied.stderr, new RegExp(`^error: cannot access ${root}/locked/srv: permission denied \\(EACCES\\)\n  hint: the user running this \\(uid 65534\\) may not write there: check the owner and mode of ${root}/locked`));
+
+  const underFile = await agentCommand(['init', '--path', join(root, 'file/srv')]);
+  assert.equal(underFile.code, 73, underFile.stderr);
+  assert.match(underFile.stderr, new RegExp(`^error: cannot create directory ${root}/file/srv: a part of the path is a file, not a directory \\(ENOTDIR\\)\n  hint: some parent of`));
+
+  const proc = await agentCommand(['init', '--path', '/proc/hostout-x']);
+  assert.equal(proc.code, 73, proc.stderr);
+  assert.match(proc.stderr, /^error: cannot create directory \/proc\/hostout-x: no such file or directory \(ENOENT\)\n  hint: \/proc is missing, or cannot hold new files and directories/);
+  for (const result of [denied, underFile, proc]) assert.doesNotMatch(result.stderr, /internal error|    at /);
+});
+
+test('the agent\'s port already in use: serve says so, names the address and what to do, exit 69', async (t) => {
+  const agent = await startLocalAgent();
+  t.after(() => stopAgentAndApp(agent));
+  await agent.kill('SIGTERM');
+  const squatter = createTcpServer();
+  await new Promise<void>((resolve) => squatter.listen(agent.port, '127.0.0.1', resolve));
+  t.after(() => new Promise<void>((resolve) => squatter.close(() => resolve())));
+  const serve = await agentCommand(['serve', '--path', agent.path]);
+  assert.equal(serve.code, 69, serve.stderr);
+  assert.match(serve.stderr, new RegExp(`error: cannot listen on 127\\.0\\.0\\.1:${agent.port}: the address is already in use \\(EADDRINUSE\\)\n  hint: another process listens on 127\\.0\\.0\\.1:${agent.port}`));
+  assert.doesNotMatch(serve.stderr, /internal error|    at /);
+});
+
+test('ctl pointed at a port where something else answers: "not a hostout agent", not an OpenSSL message', async (t) => {
+  const web = createHttpServer((_req, res) => res.end('hello\n'));
+  await new Promise<void>((resolve) => web.listen(0, '127.0.0.1', resolve));
+  t.after(() => new Promise<void>((resolve) => web.close(() => resolve())));
+  const port = (web.address() as { port: number }).port;
+  const dir = copyExampleBuildout();
+  t.after(() => removeDir(dir));
+  appendFileSync(join(dir, 'buildout.cfg'), `agent-port = ${port}\nagent-fingerprint = sha256:${'ab'.repeat(32)}\n`);
+  const status = await ctl(['status'], { cwd: dir, env: { HOSTOUT_CONFIG_DIR: join(dir, '.config') } });
+  assert.equal(status.code, 76, status.stderr);
+  assert.match(status.stderr, new RegExp(`error: 127\\.0\\.0\\.1:${port}: 127\\.0\\.0\\.1:${port} is not a hostout agent: it answers, but not with TLS \\(ERR_SSL_WRONG_VERSION_NUMBER\\)\n  hint: another service listens on port ${port}: set agent-port`));
+});
+
+test('a ledger that cannot be replaced (immutable file: EPERM) is named, with what to check', async (t) => {
+  const dir = copyExampleBuildout();
+  const ledger = join(dir, 'hostout-ledger.txt');
+  writeFileSync(ledger, '');
+  assert.equal((await runCommand('chattr', ['+i', ledger])).code, 0);
+  t.after(async () => {
+    await runCommand('chattr', ['-i', ledger]);
+    removeDir(dir);
+  });
+  const release = await ctl(['release'], { cwd: dir, env: { HOSTOUT_CONFIG_DIR: join(dir, '.config') } });
+  assert.equal(release.code, 77, release.stderr);
+  assert.match(release.stderr, new RegExp(`^error: cannot replace ${ledger}: operation not permitted \\(EPERM\\)\n  hint: check the owner, mode and attributes of ${ledger} .*lsattr`));
+});
+
+test('disk full on the agent: the upload fails with "no space left" and what to free, not "internal agent error"', async (t) => {
+  const { agent, site, env } = await deployableSite(t);
+  // a real full disk under the agent's blob store: a 256 KiB tmpfs, filled up
+  const blobs = join(agent.path, 'agent/blobs');
+  await agent.kill('SIGKILL');
+  assert.equal((await runCommand('mount', ['-t', 'tmpfs', '-o', 'size=256k,mode=0700', 'tmpfs', blobs])).code, 0);
+  try {
+    mkdirSync(join(blobs, 'sha256'), { mode: 0o700 });
+    mkdirSync(join(blobs, 'partial'), { mode: 0o700 });
+    await runCommand('dd', ['if=/dev/zero', `of=${join(blobs, 'filler')}`, 'bs=4k']);
+    await agent.start();
+    const deploy = await ctl(['deploy'], { cwd: site.dir, env });
+    assert.notEqual(deploy.code, 0);
+    assert.match(deploy.stderr, /no space left on the device \(ENOSPC, write\)\n  hint: free space on the disk/);
+    assert.doesNotMatch(deploy.stderr, /internal/);
+  } finally {
+    await agent.kill('SIGKILL'); // it holds files on the tmpfs
+    await runCommand('umount', [blobs]);
+  }
+  assert.equal((await hostStatus(agent.path)).currentNumber, 0, 'nothing went live');
 });
