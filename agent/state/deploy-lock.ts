@@ -62,6 +62,16 @@ export function readDeployLock(file: string): DeployLockInfo | undefined {
   return readLock(file)?.info;
 }
 
+/**
+ * Removes the lock when its process has died (an agent killed mid-deploy), so that it no longer
+ * shows as held; a live holder's lock is left alone. Returns what the dead holder held.
+ */
+export function releaseStaleDeployLock(file: string): DeployLockInfo | undefined {
+  const existing = readLock(file);
+  if (!existing || !isStaleLock(existing.info)) return undefined;
+  return removeIfContent(file, existing.content) ? existing.info : undefined;
+}
+
 /** Whether the lock's process is gone (dead, or its pid now belongs to another process). */
 export function isStaleLock(info: DeployLockInfo): boolean {
   if (!isAlive(info.pid)) return true;

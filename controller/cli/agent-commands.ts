@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import type { PhaseEvent } from '../deploy/deploy-progress.ts';
+import type { RemoteProgress } from '../deploy/interruption.ts';
 import type { AgentConnection } from '../agent-client/agent-client.ts';
 import { formatStatus, type AgentStatus } from '../../shared/agent-status.ts';
 import { defaultConfigDir, loadOrCreateControllerKey } from '../../shared/trust/controller-key.ts';
@@ -58,16 +59,29 @@ export function registerAgentCommands(program: Command): void {
     .option('--skip-stop', 'do not run the current release\'s stop command: you stopped its services by hand (e.g. because that command hangs)')
     .action(async (target: string | undefined, options: { config: string; to?: string; withDb?: boolean; skipStop?: boolean }) => {
       const { DeployProgress } = await deployProgress();
-      await withTargetAgent(options.config, target, async (connection) => {
-        const progress = new DeployProgress((t) => void process.stdout.write(t), false);
-        let last: PhaseEvent | undefined;
-        for await (const event of connection.stream<PhaseEvent>('Rollback', { to: options.to ?? '', withDb: Boolean(options.withDb), skipStop: Boolean(options.skipStop) })) {
-          progress.event(event);
-          last = event;
-        }
-        progress.finish();
-        process.stdout.write(`Rolled back to version ${last?.number}\n`);
-      });
+      const { AgentCallError } = await import('../agent-client/agent-client.ts');
+      const { connectionLost, explainInterruption } = await import('../deploy/interruption.ts');
+      const remote: RemoteProgress = { operation: 'rollback', requested: false };
+      const stopExplaining = explainInterruption(remote);
+      try {
+        await withTargetAgent(options.config, target, async (connection) => {
+          const progress = new DeployProgress((t) => void process.stdout.write(t), false);
+          let last: PhaseEvent | undefined;
+          remote.requested = true;
+          for await (const event of connection.stream<PhaseEvent>('Rollback', { to: options.to ?? '', withDb: Boolean(options.withDb), skipStop: Boolean(options.skipStop) })) {
+            progress.event(event);
+            last = event;
+            remote.tag = event.tag || remote.tag;
+            if (event.state === 'started') remote.phase = event.phase;
+          }
+          progress.finish();
+          process.stdout.write(`Rolled back to version ${last?.number}\n`);
+        });
+      } catch (error) {
+        throw error instanceof AgentCallError && error.connectionLost ? connectionLost(error, remote) : error;
+      } finally {
+        stopExplaining();
+      }
     });
 
   program

@@ -2,12 +2,13 @@ import type { BuildoutConfig } from '../config/buildout-config.ts';
 import type { Target } from '../target/target.ts';
 import { defaultConfigDir, loadOrCreateControllerKey } from '../../shared/trust/controller-key.ts';
 import { signManifest, canonicalJson } from '../../shared/trust/manifest-signature.ts';
-import { AgentConnection } from '../agent-client/agent-client.ts';
+import { AgentCallError, AgentConnection } from '../agent-client/agent-client.ts';
 import { agentAddressOf } from '../agent-client/agent-address.ts';
 import { releaseTarget } from '../release/release-pipeline.ts';
 import type { LedgerEntry } from '../release/ledger.ts';
 import { uploadMissingBlobs, type UploadSummary } from './upload-blobs.ts';
 import { DeployProgress, type PhaseEvent } from './deploy-progress.ts';
+import { connectionLost, explainInterruption, type RemoteProgress } from './interruption.ts';
 
 export interface DeployReport {
   outcome: 'deployed' | 'already';
@@ -29,15 +30,19 @@ export async function runDeploy(
   const key = loadOrCreateControllerKey(configDir);
   if (key.created) options.write(`Created your controller key ${key.keyId} (${configDir}/controller.key)\n`);
   const address = agentAddressOf(loaded.target, configDir);
+  const remote: RemoteProgress = { operation: 'deploy', requested: false };
+  const stopExplaining = explainInterruption(remote);
   options.write(`Connecting to ${address.host}:${address.port}...`);
-  const connection = await AgentConnection.open(address, key);
+  let connection: AgentConnection | undefined;
   try {
+    connection = await AgentConnection.open(address, key);
     const hello = await connection.unary<{ agentVersion: string; hostname: string }>('Hello', {});
     options.write(`done (${hello.hostname}, agent ${hello.agentVersion})\n`);
 
     options.write('Pinning egg versions...');
     const known = await connection.unary<{ versions: LedgerEntry[] }>('KnownVersions', { names: [] });
     const { result } = await releaseTarget(loaded, known.versions);
+    remote.tag = result.tag;
     const released = result.eggs.filter((e) => e.changed).map((e) => `${e.name} ${e.version}`);
     options.write(`done (${result.eggs.length} eggs${released.length ? `; released ${released.join(', ')}` : ''})\n`);
     for (const warning of result.warnings) options.write(`warning: ${warning}\n`);
@@ -55,6 +60,7 @@ export async function runDeploy(
     let final: PhaseEvent | undefined;
     let failure: Error | undefined;
     try {
+      remote.requested = true;
       for await (const event of connection.stream<PhaseEvent>('Deploy', {
         manifest: Buffer.from(canonicalJson(result.manifest)),
         manifestKeyId: signature.keyId,
@@ -64,6 +70,7 @@ export async function runDeploy(
       })) {
         progress.event(event);
         final = event;
+        if (event.state === 'started') remote.phase = event.phase;
       }
     } catch (error) {
       failure = error as Error;
@@ -71,7 +78,10 @@ export async function runDeploy(
     progress.finish();
     if (failure) throw failure;
     return { outcome: final?.phase === 'already' ? 'already' : 'deployed', number: final?.number ?? 0, tag: result.tag, upload, released };
+  } catch (error) {
+    throw error instanceof AgentCallError && error.connectionLost ? connectionLost(error, remote) : error;
   } finally {
-    connection.close();
+    stopExplaining();
+    connection?.close();
   }
 }
