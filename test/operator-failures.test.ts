@@ -9,7 +9,9 @@ import { createServer as createHttpServer } from 'node:http';
 import { createServer as createTcpServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AGENT, ctl, runCommand } from './support/ctl.ts';
+import { spawn } from 'node:child_process';
+import { AGENT, CTL, ctl, runCommand } from './support/ctl.ts';
+import { waitFor } from './support/processes.ts';
 import { deployableSite, servedVersion, startLocalAgent, stopAgentAndApp } from './support/local-agent.ts';
 import { copyExampleBuildout, removeDir } from './support/example-buildout.ts';
 
@@ -182,4 +184,63 @@ test('disk full on the agent: the upload fails with "no space left" and what to 
     await runCommand('umount', [blobs]);
   }
   assert.equal((await hostStatus(agent.path)).currentNumber, 0, 'nothing went live');
+});
+
+/** A real ctl process whose output can be waited on, to be interrupted at a chosen moment. */
+function startCtl(args: readonly string[], options: { cwd: string; env: NodeJS.ProcessEnv }) {
+  const child = spawn(process.execPath, [CTL, ...args], { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return {
+    child,
+    output: () => ({ stdout, stderr }),
+    waitForOutput: (text: string) => waitFor(`ctl to print "${text}"`, () => stdout.includes(text) || child.exitCode !== null, 240_000),
+    exited,
+  };
+}
+
+test('Ctrl-C and a lost connection say what the host does: nothing before the Deploy call, the deploy goes on after it; a dead agent\'s lock blocks nothing', async (t) => {
+  const { agent, site, env } = await deployableSite(t, { env: { HOSTOUT_PAUSE_IN_PHASE: 'build:3000' } });
+
+  // Ctrl-C while ctl still prepares the release: nothing reached the host
+  const early = startCtl(['deploy'], { cwd: site.dir, env });
+  await early.waitForOutput('Pinning egg versions');
+  early.child.kill('SIGINT');
+  assert.equal(await early.exited, 130, early.output().stderr);
+  assert.match(early.output().stderr, /\ninterrupted: nothing changed on the host \(blobs already uploaded stay there and are not sent again\)\n$/);
+  const untouched = await hostStatus(agent.path);
+  assert.deepEqual([untouched.currentNumber, untouched.releases.length, untouched.lock], [0, 0, undefined]);
+
+  // Ctrl-C during the remote build: the host goes on and the deploy completes without ctl
+  const late = startCtl(['deploy'], { cwd: site.dir, env });
+  await late.waitForOutput('Running remote buildout');
+  late.child.kill('SIGINT');
+  assert.equal(await late.exited, 130, late.output().stderr);
+  assert.match(late.output().stderr, /\ninterrupted: the host goes on with deploy \d{8}-[0-9a-f]+ \(phase build\); `ctl status` shows the outcome\n$/);
+  await waitFor('the deploy to finish on the host', async () => (await hostStatus(agent.path)).currentNumber === 1, 240_000);
+  assert.equal(await servedVersion(site.url), '1.0');
+  const status = await ctl(['status'], { cwd: site.dir, env });
+  assert.match(status.stdout, /Current   version 1 /);
+
+  // the agent killed during a build: ctl says what happens next; the dead agent's lock shows as free and blocks nothing
+  await agent.kill('SIGKILL');
+  await agent.start({ HOSTOUT_PAUSE_IN_PHASE: 'build:60000' });
+  changeWebEgg(site.dir, 'version 2');
+  const dropped = startCtl(['deploy'], { cwd: site.dir, env });
+  await dropped.waitForOutput('Running remote buildout');
+  await agent.kill('SIGKILL');
+  assert.equal(await dropped.exited, 1);
+  assert.match(dropped.output().stderr, /error: 127\.0\.0\.1:\d+: lost the connection to the agent during Deploy: [^\n]+\n  hint: the host goes on with deploy \d{8}-[0-9a-f]+ \(phase build\); `ctl status` shows the outcome; if the agent itself stopped \(crash, restart\), it finishes or rolls back the deploy from its journal when it starts again/);
+  const whileDead = await hostStatus(agent.path);
+  assert.equal(whileDead.lock?.stale, true, 'the lock of the killed agent is known to be stale');
+  const text = await runCommand(process.execPath, [AGENT, 'status', '--path', agent.path]);
+  assert.match(text.stdout, /Lock      free: left by process \d+ \(\w+, \d{8}-[0-9a-f]+\), which died; the next deploy or agent start clears it/);
+  await agent.start({});
+  const restarted = await hostStatus(agent.path);
+  assert.equal(restarted.lock, undefined, 'the restarted agent cleared the lock');
+  assert.equal(restarted.currentNumber, 1);
+  assert.equal(await servedVersion(site.url), '1.0');
 });
