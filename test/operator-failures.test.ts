@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer as createTcpServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -243,4 +243,32 @@ test('Ctrl-C and a lost connection say what the host does: nothing before the De
   assert.equal(restarted.lock, undefined, 'the restarted agent cleared the lock');
   assert.equal(restarted.currentNumber, 1);
   assert.equal(await servedVersion(site.url), '1.0');
+});
+
+test('two ctl runs in one checkout: the second waits for the first, naming it; a dead run\'s lock and .partial folders are cleared', async (t) => {
+  const dir = copyExampleBuildout();
+  t.after(() => removeDir(dir));
+  const env = { HOSTOUT_CONFIG_DIR: join(dir, '.config') };
+  // what a ctl killed with SIGKILL leaves: its lock, and the half-written folder of its release
+  const dead = await runCommand('/bin/sh', ['-c', 'echo $$']);
+  mkdirSync(join(dir, '.hostout/releases/.20200101-deadbeef.partial'), { recursive: true });
+  writeFileSync(join(dir, '.hostout/lock'), JSON.stringify({ pid: Number(dead.stdout.trim()), command: 'ctl deploy production', since: new Date(0).toISOString() }));
+
+  const first = startCtl(['release'], { cwd: dir, env });
+  await waitFor('the first run to take the lock', () => {
+    try {
+      return JSON.parse(readFileSync(join(dir, '.hostout/lock'), 'utf8')).pid === first.child.pid;
+    } catch {
+      return false;
+    }
+  }, 60_000);
+  const second = startCtl(['release', '--json'], { cwd: dir, env });
+  const [firstCode, secondCode] = await Promise.all([first.exited, second.exited]);
+  assert.equal(firstCode, 0, first.output().stderr);
+  assert.equal(secondCode, 0, second.output().stderr);
+  assert.match(second.output().stderr, new RegExp(`^Waiting for ctl release production \\(pid ${first.child.pid}, since [^)]+\\), which is using ${dir}/\\.hostout; Ctrl-C to give up\n$`));
+  assert.doesNotMatch(first.output().stderr, /Waiting/, 'a lock whose process died does not make anyone wait');
+  assert.ok(JSON.parse(second.output().stdout).tag, 'the waiting run then released normally (its --json output is clean)');
+  assert.deepEqual(readdirSync(join(dir, '.hostout/releases')).filter((name) => name.endsWith('.partial')), []);
+  assert.equal(existsSync(join(dir, '.hostout/lock')), false, 'both runs released the lock');
 });

@@ -5,7 +5,8 @@ import type { RemoteProgress } from '../deploy/interruption.ts';
 import type { AgentConnection } from '../agent-client/agent-client.ts';
 import { formatStatus, type AgentStatus } from '../../shared/agent-status.ts';
 import { defaultConfigDir, loadOrCreateControllerKey } from '../../shared/trust/controller-key.ts';
-import { loadTargetConfig } from '../release/release-inputs.ts';
+import { loadTargetConfig, stateDirOf } from '../release/release-inputs.ts';
+import { withWorkFolderLock } from '../release/work-folder-lock.ts';
 import { bootstrapTarget, withRootCredentialOptions, type BootstrapCliOptions } from './bootstrap-commands.ts';
 import { lookupKnownAgent } from '../agent-client/known-agents.ts';
 import type { Target } from '../target/target.ts';
@@ -39,13 +40,15 @@ export function registerAgentCommands(program: Command): void {
         write(`Connecting to ${loaded.target.options.get('host')}.\nNo agent is paired with this host yet\n`);
         await bootstrapTarget(target, options, write);
       }
-      const report = await runDeploy(loaded, {
-        force: Boolean(options.force),
-        skipStop: Boolean(options.skipStop),
-        verbose: Boolean(options.verbose),
-        progressBar: Boolean(process.stderr.isTTY),
-        write,
-      });
+      const report = await withWorkFolderLock(stateDirOf(loaded.config), `ctl deploy ${loaded.target.name}`, () =>
+        runDeploy(loaded, {
+          force: Boolean(options.force),
+          skipStop: Boolean(options.skipStop),
+          verbose: Boolean(options.verbose),
+          progressBar: Boolean(process.stderr.isTTY),
+          write,
+        }),
+      );
       write(report.outcome === 'already' ? `Already at version ${report.number}\n` : `Deployment complete at version ${report.number}\n`);
     });
 

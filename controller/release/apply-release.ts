@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, linkSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Manifest, ManifestEgg } from '../../shared/manifest.ts';
 import { writeDeterministicTarGz } from '../../shared/archive/deterministic-tar.ts';
@@ -41,61 +41,66 @@ export async function applyRelease(inputs: ReleaseInputs, plan: ReleasePlan): Pr
   const releasesDir = join(inputs.stateDir, 'releases');
   const finalDir = join(releasesDir, plan.tag);
   const workDir = join(releasesDir, `.${plan.tag}.partial`);
-  rmSync(workDir, { recursive: true, force: true });
-  mkdirSync(join(workDir, SHIPPED_EGGS_DIR), { recursive: true });
+  removeLeftoverPartials(releasesDir);
+  try {
+    mkdirSync(join(workDir, SHIPPED_EGGS_DIR), { recursive: true });
 
-  writeFileAtomic(join(workDir, plan.versionsFileName), plan.versionsFileText);
-  writeFileAtomic(join(workDir, HOST_BUILDOUT_FILE), plan.hostBuildoutText);
-  const archiveName = `buildout-${plan.tag}.tar.gz`;
-  const archive = await writeDeterministicTarGz(
-    [
-      ...inputs.productionEntries,
-      { archivePath: plan.versionsFileName, sourcePath: join(workDir, plan.versionsFileName) },
-      { archivePath: HOST_BUILDOUT_FILE, sourcePath: join(workDir, HOST_BUILDOUT_FILE) },
-    ],
-    join(workDir, archiveName),
-  );
-  for (const { file } of built) linkOrCopy(file.path, join(workDir, SHIPPED_EGGS_DIR, file.filename));
+    writeFileAtomic(join(workDir, plan.versionsFileName), plan.versionsFileText);
+    writeFileAtomic(join(workDir, HOST_BUILDOUT_FILE), plan.hostBuildoutText);
+    const archiveName = `buildout-${plan.tag}.tar.gz`;
+    const archive = await writeDeterministicTarGz(
+      [
+        ...inputs.productionEntries,
+        { archivePath: plan.versionsFileName, sourcePath: join(workDir, plan.versionsFileName) },
+        { archivePath: HOST_BUILDOUT_FILE, sourcePath: join(workDir, HOST_BUILDOUT_FILE) },
+      ],
+      join(workDir, archiveName),
+    );
+    for (const { file } of built) linkOrCopy(file.path, join(workDir, SHIPPED_EGGS_DIR, file.filename));
 
-  const eggs: ReleasedEgg[] = built.map(({ egg, file }) => ({
-    name: egg.name,
-    version: egg.version,
-    develop: egg.develop,
-    changed: egg.changed,
-    ...(egg.package ? { sourceHash: egg.package.sourceHash } : {}),
-    sha256: file.sha256,
-    size: file.size,
-    filename: file.filename,
-    file: join(finalDir, SHIPPED_EGGS_DIR, file.filename),
-  }));
-  const manifest: Manifest = {
-    formatVersion: 1,
-    target: plan.target,
-    tag: plan.tag,
-    created: plan.created,
-    buildout: plan.buildout,
-    archive: { sha256: archive.sha256, size: archive.size },
-    eggs: eggs.map(({ changed: _changed, file: _file, ...egg }) => egg),
-    pins: plan.pins,
-    settings: plan.settings,
-  };
-  writeFileAtomic(join(workDir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+    const eggs: ReleasedEgg[] = built.map(({ egg, file }) => ({
+      name: egg.name,
+      version: egg.version,
+      develop: egg.develop,
+      changed: egg.changed,
+      ...(egg.package ? { sourceHash: egg.package.sourceHash } : {}),
+      sha256: file.sha256,
+      size: file.size,
+      filename: file.filename,
+      file: join(finalDir, SHIPPED_EGGS_DIR, file.filename),
+    }));
+    const manifest: Manifest = {
+      formatVersion: 1,
+      target: plan.target,
+      tag: plan.tag,
+      created: plan.created,
+      buildout: plan.buildout,
+      archive: { sha256: archive.sha256, size: archive.size },
+      eggs: eggs.map(({ changed: _changed, file: _file, ...egg }) => egg),
+      pins: plan.pins,
+      settings: plan.settings,
+    };
+    writeFileAtomic(join(workDir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
 
-  rmSync(finalDir, { recursive: true, force: true });
-  renameSync(workDir, finalDir);
-  fsyncDirectory(releasesDir);
+    rmSync(finalDir, { recursive: true, force: true });
+    renameSync(workDir, finalDir);
+    fsyncDirectory(releasesDir);
 
-  recordMintedVersions(inputs, built, plan.created);
-  return {
-    tag: plan.tag,
-    releaseDir: finalDir,
-    buildout: plan.buildout,
-    archive: { file: join(finalDir, archiveName), ...archive },
-    versionsFile: join(finalDir, plan.versionsFileName),
-    eggs,
-    manifest,
-    warnings,
-  };
+    recordMintedVersions(inputs, built, plan.created);
+    return {
+      tag: plan.tag,
+      releaseDir: finalDir,
+      buildout: plan.buildout,
+      archive: { file: join(finalDir, archiveName), ...archive },
+      versionsFile: join(finalDir, plan.versionsFileName),
+      eggs,
+      manifest,
+      warnings,
+    };
+  } finally {
+    // renamed to its final name when it succeeded; a failed release leaves no .partial folder behind
+    rmSync(workDir, { recursive: true, force: true });
+  }
 }
 
 async function eggFor(egg: PlannedEgg, inputs: ReleaseInputs, eggCache: string, warnings: string[]): Promise<BuiltEgg> {
@@ -124,5 +129,12 @@ function linkOrCopy(from: string, to: string): void {
     linkSync(from, to);
   } catch {
     copyFileSync(from, to);
+  }
+}
+
+/** `.<tag>.partial` folders that runs killed before they finished left behind; the caller holds the work folder lock. */
+function removeLeftoverPartials(releasesDir: string): void {
+  for (const name of existsSync(releasesDir) ? readdirSync(releasesDir) : []) {
+    if (name.startsWith('.') && name.endsWith('.partial')) rmSync(join(releasesDir, name), { recursive: true, force: true });
   }
 }

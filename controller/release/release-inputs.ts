@@ -31,6 +31,11 @@ export interface ReleaseInputs {
 
 export const STATE_DIR_NAME = '.hostout';
 
+/** `<buildout directory>/.hostout`: Hostout's caches and release outputs for this buildout. */
+export function stateDirOf(config: BuildoutConfig): string {
+  return join(config.get('buildout', 'directory')!, STATE_DIR_NAME);
+}
+
 /** The developer's buildout and the deployment target in it. */
 export function loadTargetConfig(configFile: string, targetName: string | undefined): { config: BuildoutConfig; target: Target } {
   const config = loadBuildoutConfig(configFile);
@@ -42,7 +47,7 @@ export async function gatherReleaseInputs({ config, target }: { config: Buildout
   refuseDevelopInProduction(production);
 
   const directory = config.get('buildout', 'directory')!;
-  const stateDir = join(directory, STATE_DIR_NAME);
+  const stateDir = stateDirOf(config);
   const develop = config.option('buildout', 'develop');
   const developWhere = develop ? `${develop.file}:${develop.line}` : undefined;
   const developDirs = expandDevelopEntries(splitList(develop?.value ?? ''), directory, developWhere);
