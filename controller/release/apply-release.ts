@@ -33,6 +33,17 @@ export interface ReleaseResult {
  * .hostout/releases/<tag>/, and only then records the new versions in the ledger.
  */
 export async function applyRelease(inputs: ReleaseInputs, plan: ReleasePlan): Promise<ReleaseResult> {
+  const releasesDir = join(inputs.stateDir, 'releases');
+  removeLeftoverPartials(releasesDir);
+  try {
+    return await writeRelease(inputs, plan);
+  } finally {
+    // renamed to its final name when the release succeeded; a failed one leaves no .partial folder behind
+    rmSync(partialDir(releasesDir, plan.tag), { recursive: true, force: true });
+  }
+}
+
+async function writeRelease(inputs: ReleaseInputs, plan: ReleasePlan): Promise<ReleaseResult> {
   const eggCache = join(inputs.stateDir, 'eggs');
   const warnings: string[] = [];
   const built: { egg: PlannedEgg; file: BuiltEgg }[] = [];
@@ -40,67 +51,62 @@ export async function applyRelease(inputs: ReleaseInputs, plan: ReleasePlan): Pr
 
   const releasesDir = join(inputs.stateDir, 'releases');
   const finalDir = join(releasesDir, plan.tag);
-  const workDir = join(releasesDir, `.${plan.tag}.partial`);
-  removeLeftoverPartials(releasesDir);
-  try {
-    mkdirSync(join(workDir, SHIPPED_EGGS_DIR), { recursive: true });
+  const workDir = partialDir(releasesDir, plan.tag);
+  rmSync(workDir, { recursive: true, force: true });
+  mkdirSync(join(workDir, SHIPPED_EGGS_DIR), { recursive: true });
 
-    writeFileAtomic(join(workDir, plan.versionsFileName), plan.versionsFileText);
-    writeFileAtomic(join(workDir, HOST_BUILDOUT_FILE), plan.hostBuildoutText);
-    const archiveName = `buildout-${plan.tag}.tar.gz`;
-    const archive = await writeDeterministicTarGz(
-      [
-        ...inputs.productionEntries,
-        { archivePath: plan.versionsFileName, sourcePath: join(workDir, plan.versionsFileName) },
-        { archivePath: HOST_BUILDOUT_FILE, sourcePath: join(workDir, HOST_BUILDOUT_FILE) },
-      ],
-      join(workDir, archiveName),
-    );
-    for (const { file } of built) linkOrCopy(file.path, join(workDir, SHIPPED_EGGS_DIR, file.filename));
+  writeFileAtomic(join(workDir, plan.versionsFileName), plan.versionsFileText);
+  writeFileAtomic(join(workDir, HOST_BUILDOUT_FILE), plan.hostBuildoutText);
+  const archiveName = `buildout-${plan.tag}.tar.gz`;
+  const archive = await writeDeterministicTarGz(
+    [
+      ...inputs.productionEntries,
+      { archivePath: plan.versionsFileName, sourcePath: join(workDir, plan.versionsFileName) },
+      { archivePath: HOST_BUILDOUT_FILE, sourcePath: join(workDir, HOST_BUILDOUT_FILE) },
+    ],
+    join(workDir, archiveName),
+  );
+  for (const { file } of built) linkOrCopy(file.path, join(workDir, SHIPPED_EGGS_DIR, file.filename));
 
-    const eggs: ReleasedEgg[] = built.map(({ egg, file }) => ({
-      name: egg.name,
-      version: egg.version,
-      develop: egg.develop,
-      changed: egg.changed,
-      ...(egg.package ? { sourceHash: egg.package.sourceHash } : {}),
-      sha256: file.sha256,
-      size: file.size,
-      filename: file.filename,
-      file: join(finalDir, SHIPPED_EGGS_DIR, file.filename),
-    }));
-    const manifest: Manifest = {
-      formatVersion: 1,
-      target: plan.target,
-      tag: plan.tag,
-      created: plan.created,
-      buildout: plan.buildout,
-      archive: { sha256: archive.sha256, size: archive.size },
-      eggs: eggs.map(({ changed: _changed, file: _file, ...egg }) => egg),
-      pins: plan.pins,
-      settings: plan.settings,
-    };
-    writeFileAtomic(join(workDir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+  const eggs: ReleasedEgg[] = built.map(({ egg, file }) => ({
+    name: egg.name,
+    version: egg.version,
+    develop: egg.develop,
+    changed: egg.changed,
+    ...(egg.package ? { sourceHash: egg.package.sourceHash } : {}),
+    sha256: file.sha256,
+    size: file.size,
+    filename: file.filename,
+    file: join(finalDir, SHIPPED_EGGS_DIR, file.filename),
+  }));
+  const manifest: Manifest = {
+    formatVersion: 1,
+    target: plan.target,
+    tag: plan.tag,
+    created: plan.created,
+    buildout: plan.buildout,
+    archive: { sha256: archive.sha256, size: archive.size },
+    eggs: eggs.map(({ changed: _changed, file: _file, ...egg }) => egg),
+    pins: plan.pins,
+    settings: plan.settings,
+  };
+  writeFileAtomic(join(workDir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
 
-    rmSync(finalDir, { recursive: true, force: true });
-    renameSync(workDir, finalDir);
-    fsyncDirectory(releasesDir);
+  rmSync(finalDir, { recursive: true, force: true });
+  renameSync(workDir, finalDir);
+  fsyncDirectory(releasesDir);
 
-    recordMintedVersions(inputs, built, plan.created);
-    return {
-      tag: plan.tag,
-      releaseDir: finalDir,
-      buildout: plan.buildout,
-      archive: { file: join(finalDir, archiveName), ...archive },
-      versionsFile: join(finalDir, plan.versionsFileName),
-      eggs,
-      manifest,
-      warnings,
-    };
-  } finally {
-    // renamed to its final name when it succeeded; a failed release leaves no .partial folder behind
-    rmSync(workDir, { recursive: true, force: true });
-  }
+  recordMintedVersions(inputs, built, plan.created);
+  return {
+    tag: plan.tag,
+    releaseDir: finalDir,
+    buildout: plan.buildout,
+    archive: { file: join(finalDir, archiveName), ...archive },
+    versionsFile: join(finalDir, plan.versionsFileName),
+    eggs,
+    manifest,
+    warnings,
+  };
 }
 
 async function eggFor(egg: PlannedEgg, inputs: ReleaseInputs, eggCache: string, warnings: string[]): Promise<BuiltEgg> {
@@ -130,6 +136,10 @@ function linkOrCopy(from: string, to: string): void {
   } catch {
     copyFileSync(from, to);
   }
+}
+
+function partialDir(releasesDir: string, tag: string): string {
+  return join(releasesDir, `.${tag}.partial`);
 }
 
 /** `.<tag>.partial` folders that runs killed before they finished left behind; the caller holds the work folder lock. */
