@@ -41,14 +41,17 @@ interface ErrnoLike {
 
 interface Explanation {
   reason: string;
-  hint: (place: string) => string;
+  hint: (place: string, syscall: string | undefined) => string;
   exitCode: number;
 }
 
 const EXPLANATIONS: Record<string, Explanation> = {
   EACCES: {
     reason: 'permission denied',
-    hint: (place) => `the user running this (uid ${process.getuid?.()}) may not write there: check the owner and mode of ${parentOf(place)} (ls -ld), run as its owner, or choose another path`,
+    hint: (place, syscall) =>
+      syscall === 'listen' || syscall === 'bind'
+        ? 'ports below 1024 need root or CAP_NET_BIND_SERVICE: give the agent a port above 1024 (hostout-agent init --path PATH --listen HOST:PORT, and agent-port in the target)'
+        : `the user running this (uid ${process.getuid?.()}) may not write there: check the owner and mode of ${parentOf(place)} (ls -ld), run as its owner, or choose another path`,
     exitCode: EXIT.noPermission,
   },
   EPERM: {
@@ -117,7 +120,7 @@ export function explainSystemError(error: unknown): SystemError | undefined {
   const action = ACTIONS[error.syscall ?? ''] ?? (error.syscall ? `${error.syscall} failed for` : 'failed:');
   const message = place ? `${action} ${place}: ${explanation.reason} (${error.code})` : `${explanation.reason} (${error.code}, ${error.syscall ?? 'system call'})`;
   // the message names the place already, so no `where` to repeat it
-  return new SystemError(message, error.code, { hint: explanation.hint(place), cause: error, exitCode: explanation.exitCode });
+  return new SystemError(message, error.code, { hint: explanation.hint(place, error.syscall), cause: error, exitCode: explanation.exitCode });
 }
 
 /** `error` itself when it is already typed, its explanation when it is a known system error, else `error` unchanged. */

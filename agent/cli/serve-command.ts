@@ -47,6 +47,6 @@ export function registerServeCommand(program: Command): void {
 
 /** grpc-js reports a failed bind as "No address added ... [listen EADDRINUSE: ...]": read the errno back out of it. */
 function listenFailure(error: unknown, listen: { host: string; port: number }): unknown {
-  const code = /\blisten (E[A-Z]+)\b/.exec((error as Error)?.message ?? '')?.[1];
+  const code = /\b(?:listen|bind) (E[A-Z]+)\b/.exec((error as Error)?.message ?? '')?.[1];
   return code ? typedError(Object.assign(new Error((error as Error).message), { code, syscall: 'listen', address: listen.host, port: listen.port })) : error;
 }
