@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
-import type { PhaseEvent } from '../deploy/deploy-progress.ts';
-import type { RemoteProgress } from '../deploy/interruption.ts';
 import type { AgentConnection } from '../agent-client/agent-client.ts';
 import { formatStatus, type AgentStatus } from '../../shared/agent-status.ts';
 import { defaultConfigDir, loadOrCreateControllerKey } from '../../shared/trust/controller-key.ts';
@@ -13,7 +11,6 @@ import type { Target } from '../target/target.ts';
 
 // gRPC and the deploy pipeline load only when a command needs them: `ctl plan` starts faster.
 const deployPipeline = () => import('../deploy/run-deploy.ts');
-const deployProgress = () => import('../deploy/deploy-progress.ts');
 
 async function withTargetAgent<T>(configFile: string, target: string | undefined, work: (connection: AgentConnection) => Promise<T>): Promise<T> {
   const { withAgent } = await import('../agent-client/with-agent.ts');
@@ -61,30 +58,10 @@ export function registerAgentCommands(program: Command): void {
     .option('--with-db', 'also restore the database as it was while that release ran')
     .option('--skip-stop', 'do not run the current release\'s stop command: you stopped its services by hand (e.g. because that command hangs)')
     .action(async (target: string | undefined, options: { config: string; to?: string; withDb?: boolean; skipStop?: boolean }) => {
-      const { DeployProgress } = await deployProgress();
-      const { AgentCallError } = await import('../agent-client/agent-client.ts');
-      const { connectionLost, explainInterruption } = await import('../deploy/interruption.ts');
-      const remote: RemoteProgress = { operation: 'rollback', requested: false };
-      const stopExplaining = explainInterruption(remote);
-      try {
-        await withTargetAgent(options.config, target, async (connection) => {
-          const progress = new DeployProgress((t) => void process.stdout.write(t), false);
-          let last: PhaseEvent | undefined;
-          remote.requested = true;
-          for await (const event of connection.stream<PhaseEvent>('Rollback', { to: options.to ?? '', withDb: Boolean(options.withDb), skipStop: Boolean(options.skipStop) })) {
-            progress.event(event);
-            last = event;
-            remote.tag = event.tag || remote.tag;
-            if (event.state === 'started') remote.phase = event.phase;
-          }
-          progress.finish();
-          process.stdout.write(`Rolled back to version ${last?.number}\n`);
-        });
-      } catch (error) {
-        throw error instanceof AgentCallError && error.connectionLost ? connectionLost(error, remote) : error;
-      } finally {
-        stopExplaining();
-      }
+      const { runRollback } = await import('../deploy/run-rollback.ts');
+      const request = { to: options.to, withDb: Boolean(options.withDb), skipStop: Boolean(options.skipStop) };
+      const number = await runRollback(loadTargetConfig(resolve(options.config), target).target, request, (text) => void process.stdout.write(text));
+      process.stdout.write(`Rolled back to version ${number}\n`);
     });
 
   program
