@@ -5,7 +5,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { AGENT, CTL, ctl, runCommand } from './support/ctl.ts';
@@ -86,7 +87,11 @@ test('one deploy at a time: a second is told who holds the lock; a controller th
   const firstExited = new Promise((r) => first.once('exit', r));
   await waitForJournal(agent.path, 'build', 0);
 
-  const second = await ctl(['deploy'], { cwd: site.dir, env });
+  // another laptop's checkout: two runs in one checkout wait for each other before reaching the agent (.hostout/lock)
+  const otherLaptop = mkdtempSync(join(tmpdir(), 'hostout-other-laptop-'));
+  t.after(() => rmSync(otherLaptop, { recursive: true, force: true }));
+  cpSync(site.dir, otherLaptop, { recursive: true, filter: (src) => !src.includes('/.hostout') });
+  const second = await ctl(['deploy'], { cwd: otherLaptop, env });
   assert.notEqual(second.code, 0);
   assert.match(second.stderr, /locked by [0-9a-f]{16} since \d{4}-\d\d-\d\dT[\d:.]+Z \(\d{8}-[0-9a-f]{8}\)/);
 
