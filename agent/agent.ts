@@ -7,7 +7,7 @@ import { readAgentConfig, type AgentConfig } from './config/agent-config.ts';
 import { BlobStore } from './state/blob-store.ts';
 import { ReleaseStore } from './state/release-store.ts';
 import { appendAudit, readAudit, type AuditRecord } from './state/audit-log.ts';
-import { readDeployLock } from './state/deploy-lock.ts';
+import { isStaleLock, readDeployLock } from './state/deploy-lock.ts';
 import { loadAuthorizedKeys, authorizedKeysPath, type AuthorizedKeys } from '../shared/trust/authorized-keys.ts';
 import { NonceStore } from '../shared/trust/nonce-store.ts';
 import { loadTlsIdentity } from '../shared/trust/tls-identity.ts';
@@ -108,7 +108,7 @@ export class Agent {
         hasBackup: existsSync(join(this.layout.backupsDir, r.tag)),
       })),
       backups: releases.filter((r) => existsSync(join(this.layout.backupsDir, r.tag))).map((r) => r.tag),
-      lock: lock ? { holder: lock.holder, since: lock.since, tag: lock.tag } : undefined,
+      lock: lock ? { holder: lock.holder, since: lock.since, tag: lock.tag, pid: lock.pid, stale: isStaleLock(lock) } : undefined,
       state: this.activity,
     };
   }

@@ -19,7 +19,8 @@ export interface AgentStatus {
     hasBackup: boolean;
   }[];
   backups: string[];
-  lock?: { holder: string; since: string; tag: string };
+  /** stale: its process died (an agent killed mid-deploy); it blocks nothing and the next deploy or agent start clears it */
+  lock?: { holder: string; since: string; tag: string; pid?: number; stale?: boolean };
   /** idle, deploying TAG, rolling back to TAG */
   state: string;
 }
@@ -30,7 +31,7 @@ export function formatStatus(status: AgentStatus): string {
     `Path      ${status.path} (${status.hostname})`,
     `Service   ${status.serviceName} (systemctl status ${status.serviceName}, where ctl bootstrap installed it under systemd)`,
     `Current   ${status.currentTag ? `version ${status.currentNumber} (${status.currentTag})` : 'nothing deployed yet'}`,
-    `Lock      ${status.lock ? `held by ${status.lock.holder} since ${status.lock.since} (${status.lock.tag})` : 'free'}`,
+    `Lock      ${describeLock(status.lock)}`,
     'Releases',
     ...(status.releases.length === 0 ? ['  (none)'] : []),
     ...[...status.releases].reverse().map((r) => {
@@ -40,4 +41,10 @@ export function formatStatus(status: AgentStatus): string {
     }),
   ];
   return lines.join('\n') + '\n';
+}
+
+function describeLock(lock: AgentStatus['lock']): string {
+  if (!lock) return 'free';
+  if (lock.stale) return `free: left by process ${lock.pid} (${lock.holder}, ${lock.tag}), which died; the next deploy or agent start clears it`;
+  return `held by ${lock.holder} since ${lock.since} (${lock.tag})`;
 }

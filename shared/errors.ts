@@ -11,6 +11,8 @@ export interface ErrorDetails {
   cause?: unknown;
   /** the kind of failure when it is not this class's name: an agent's error reaches ctl as its kind */
   kind?: string;
+  /** the exit code of the program that ends with this error, when not its kind's (system errors use sysexits.h, see system-error.ts) */
+  exitCode?: number;
 }
 
 export class HostoutError extends Error {
@@ -18,6 +20,8 @@ export class HostoutError extends Error {
   readonly hint?: string;
   /** which failure this is (the class name, or the agent's for its errors): picks the exit code */
   readonly kind: string;
+  /** an exit code of its own, overriding the kind's (shared/cli/exit-codes.ts) */
+  readonly exitCode?: number;
 
   constructor(message: string, details: ErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -25,6 +29,7 @@ export class HostoutError extends Error {
     this.where = details.where;
     this.hint = details.hint;
     this.kind = details.kind ?? new.target.name;
+    this.exitCode = details.exitCode;
   }
 
   /** The text shown to a person: "where: message" and the hint on its own line. */

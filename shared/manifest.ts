@@ -48,6 +48,8 @@ export interface DeploySettings {
     stop?: string;
     status?: string;
     names: string[];
+    /** how long stopping may take before the stop command's process group is killed (absent in older manifests: 120 s) */
+    stopTimeoutSeconds?: number;
   };
   db: {
     kind: 'files' | 'postgresql' | 'command' | 'none';

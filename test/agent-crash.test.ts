@@ -5,7 +5,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { AGENT, CTL, ctl, runCommand } from './support/ctl.ts';
@@ -80,19 +81,25 @@ test('SIGTERM during a deploy lets the deploy finish, then the agent exits', asy
 });
 
 test('one deploy at a time: a second is told who holds the lock; a controller that vanishes does not stop the first', async (t) => {
-  const { agent, site, env: pairedEnv } = await deployableSite(t, { env: { HOSTOUT_PAUSE_IN_PHASE: 'build:3000' } });
+  // the first deploy waits 15 s in build: time for another laptop's run to release and reach the agent
+  const { agent, site, env: pairedEnv } = await deployableSite(t, { env: { HOSTOUT_PAUSE_IN_PHASE: 'build:15000' } });
   const env = { ...process.env, ...pairedEnv };
   const first = spawn(process.execPath, [CTL, 'deploy'], { cwd: site.dir, env, stdio: 'ignore' });
   const firstExited = new Promise((r) => first.once('exit', r));
   await waitForJournal(agent.path, 'build', 0);
 
-  const second = await ctl(['deploy'], { cwd: site.dir, env });
+  // another laptop's checkout: two runs in one checkout wait for each other before reaching the agent (.hostout/lock)
+  const otherLaptop = mkdtempSync(join(tmpdir(), 'hostout-other-laptop-'));
+  t.after(() => rmSync(otherLaptop, { recursive: true, force: true }));
+  // with its built eggs, so that it reaches the agent while the first deploy still builds; not with the first run's lock
+  cpSync(site.dir, otherLaptop, { recursive: true, filter: (src) => !src.endsWith('/.hostout/lock') });
+  const second = await ctl(['deploy'], { cwd: otherLaptop, env });
   assert.notEqual(second.code, 0);
   assert.match(second.stderr, /locked by [0-9a-f]{16} since \d{4}-\d\d-\d\dT[\d:.]+Z \(\d{8}-[0-9a-f]{8}\)/);
 
   first.kill('SIGKILL'); // the laptop closes its lid mid-deploy
   await firstExited;
-  for (let i = 0; i < 200 && (await servedVersion(site.url)) !== '1.0'; i++) await new Promise((r) => setTimeout(r, 100));
+  for (let i = 0; i < 900 && (await servedVersion(site.url)) !== '1.0'; i++) await new Promise((r) => setTimeout(r, 100));
   assert.equal(await servedVersion(site.url), '1.0', 'the agent finished the deploy on its own');
   const status = JSON.parse((await ctl(['status', '--json'], { cwd: site.dir, env })).stdout);
   assert.equal(status.currentNumber, 1);

@@ -31,9 +31,10 @@ export function registerHostCommands(program: Command): void {
     .requiredOption('--path <dir>', 'state directory')
     .option('--to <tag|number>', 'the release to go back to (default: the one before the current)')
     .option('--with-db', 'also restore the database as it was while that release ran')
-    .action(async (options: { path: string; to?: string; withDb?: boolean }) => {
+    .option('--skip-stop', 'do not run the current release\'s stop command: you stopped its services by hand (e.g. because that command hangs)')
+    .action(async (options: { path: string; to?: string; withDb?: boolean; skipStop?: boolean }) => {
       const agent = openAsStateOwner(options.path);
-      const result = await rollbackRelease(agent, { to: options.to, withDb: Boolean(options.withDb), holder: `host:${userInfo().username}` }, (event) => {
+      const result = await rollbackRelease(agent, { to: options.to, withDb: Boolean(options.withDb), skipStop: Boolean(options.skipStop), holder: `host:${userInfo().username}` }, (event) => {
         const line = formatDeployEvent(event);
         if (line) process.stdout.write(line + '\n');
       });

@@ -4,6 +4,7 @@ import { startAgentServer } from '../rpc/agent-server.ts';
 import { recoverUnfinished } from '../deploy/recover-unfinished.ts';
 import { SystemdNotifier } from '../daemon/systemd-notify.ts';
 import { HOSTOUT_VERSION } from '../../shared/hostout-version.ts';
+import { typedError } from '../../shared/system-error.ts';
 
 export function registerServeCommand(program: Command): void {
   program
@@ -17,7 +18,9 @@ export function registerServeCommand(program: Command): void {
       await notifier.status('recovering');
       const recovered = await recoverUnfinished(agent, (event) => log.info({ tag: event.tag, phase: event.phase, state: event.state }, event.message));
       if (recovered) log.warn({ phase: 'recover' }, recovered);
-      const server = await startAgentServer(agent, agent.config.listen);
+      const server = await startAgentServer(agent, agent.config.listen).catch((error: unknown) => {
+        throw listenFailure(error, agent.config.listen);
+      });
       const address = `${agent.config.listen.host}:${server.port}`;
       log.info({ phase: 'serve', address, fingerprint: agent.fingerprint, version: HOSTOUT_VERSION }, `hostout-agent listening on ${address}`);
       await notifier.ready(`serving on ${address}`);
@@ -40,4 +43,10 @@ export function registerServeCommand(program: Command): void {
       process.on('SIGTERM', () => void stop('SIGTERM'));
       process.on('SIGINT', () => void stop('SIGINT'));
     });
+}
+
+/** grpc-js reports a failed bind as "No address added ... [listen EADDRINUSE: ...]": read the errno back out of it. */
+function listenFailure(error: unknown, listen: { host: string; port: number }): unknown {
+  const code = /\b(?:listen|bind) (E[A-Z]+)\b/.exec((error as Error)?.message ?? '')?.[1];
+  return code ? typedError(Object.assign(new Error((error as Error).message), { code, syscall: 'listen', address: listen.host, port: listen.port })) : error;
 }

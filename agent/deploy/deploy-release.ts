@@ -15,6 +15,8 @@ import { DeployContext } from './deploy-steps.ts';
 import { runBuildout } from './run-buildout.ts';
 import { runMigration } from './run-migration.ts';
 import { undoFailedDeploy } from './undo-failed-deploy.ts';
+import { chooseStopCommand } from './stop-command-choice.ts';
+import { StopFailedError, stopRunningRelease } from './stop-running-release.ts';
 import type { EmitDeployEvent } from './deploy-event.ts';
 
 export interface DeployOutcome {
@@ -35,7 +37,7 @@ export class DeployFailedError extends HostoutError {}
 export async function deployRelease(
   agent: Agent,
   signed: SignedManifest,
-  options: { force: boolean; holder: string; prepareOnly?: boolean },
+  options: { force: boolean; skipStop?: boolean; holder: string; prepareOnly?: boolean },
   emit: EmitDeployEvent,
 ): Promise<DeployOutcome> {
   const manifest = signed.manifest;
@@ -76,9 +78,16 @@ export async function deployRelease(
     }
 
     try {
-      await goLive(context, manifest);
+      await goLive(context, manifest, Boolean(options.skipStop));
     } catch (error) {
       await undoFailedDeploy(context, error as Error);
+      if (error instanceof StopFailedError) {
+        throw new DeployFailedError(`deploy of version ${number} stopped before the switch: ${error.message}\n  version ${current ? agent.releases.findRelease(current)?.number : '-'} is still current; the staged release was dropped`, {
+          where: error.where,
+          hint: error.hint,
+          cause: error,
+        });
+      }
       const back = context.previous ? `rolled back to version ${agent.releases.findRelease(context.previous)?.number}` : 'nothing to roll back to: no release is live';
       throw new DeployFailedError(`deploy of version ${number} failed: ${(error as Error).message}\n  ${back}`, {
         where: `${agent.layout.root} (release ${manifest.tag})`,
@@ -132,12 +141,12 @@ async function prepareRelease(context: DeployContext, signed: SignedManifest, al
 }
 
 /** stop → backup → switch → (migrate) → start → health: the only moments production notices. */
-async function goLive(context: DeployContext, manifest: Manifest): Promise<void> {
+async function goLive(context: DeployContext, manifest: Manifest, skipStop: boolean): Promise<void> {
   const { previous, tag } = context;
   if (previous) {
-    await context.phase('stop', `stopping version ${context.agent.releases.findRelease(previous)?.number}`, () =>
-      context.services(previous, 'stop').stop(context.releaseDir(previous)),
-    );
+    const running = { tag: previous, number: context.agent.releases.findRelease(previous)?.number ?? 0 };
+    const choice = chooseStopCommand({ ...running, services: context.settingsOf(previous)?.services }, { tag, number: context.number, services: manifest.settings.services });
+    await stopRunningRelease(context, running, choice, skipStop);
   } else context.journal('stop', 'done', 'no release was live');
   await context.phase('backup', `backing up the database (${manifest.settings.db.kind}) as backups/${tag}`, () => context.database(tag, 'backup').backup(context.backupDir(tag)), (info) =>
     `${info.files} files, ${info.bytes} bytes`,

@@ -1,5 +1,6 @@
 import type { Agent } from '../agent.ts';
 import type { DeploySettings } from '../../shared/manifest.ts';
+import { typedError } from '../../shared/system-error.ts';
 import { serviceControl, type ServiceControl } from '../services/service-control.ts';
 import { databaseBackup, type DatabaseBackup } from '../backup/database-backup.ts';
 import { backupDir, releaseDir } from '../state/agent-layout.ts';
@@ -48,7 +49,8 @@ export class DeployContext {
       this.emit(phase, 'done', doneMessage ? doneMessage(result) : 'done');
       return result;
     } catch (error) {
-      const message = (error as Error).message;
+      // a system error (ENOSPC...) is journaled and shown as what it means, not as Node's errno text
+      const message = (typedError(error) as Error).message;
       this.journal(phase, 'failed', message);
       this.emit(phase, 'failed', message);
       throw error;

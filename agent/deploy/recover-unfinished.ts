@@ -1,5 +1,5 @@
 import { readJournal, lastUnfinishedDeploy } from '../state/journal.ts';
-import { acquireDeployLock } from '../state/deploy-lock.ts';
+import { acquireDeployLock, releaseStaleDeployLock } from '../state/deploy-lock.ts';
 import type { Agent } from '../agent.ts';
 import { DeployContext } from './deploy-steps.ts';
 import { undoFailedDeploy } from './undo-failed-deploy.ts';
@@ -12,6 +12,8 @@ import type { EmitDeployEvent } from './deploy-event.ts';
  * between, the deploy is undone; an interrupted rollback is carried out again.
  */
 export async function recoverUnfinished(agent: Agent, emit: EmitDeployEvent): Promise<string | undefined> {
+  const dead = releaseStaleDeployLock(agent.layout.lockFile);
+  if (dead) agent.log.warn({ tag: dead.tag, phase: 'recover' }, `cleared the deploy lock of process ${dead.pid} (${dead.holder}), which died`);
   const unfinished = lastUnfinishedDeploy(readJournal(agent.layout.journalFile));
   if (!unfinished) return undefined;
   const { last, entries } = unfinished;

@@ -6,6 +6,8 @@ import { checkHealth } from '../health/health-check.ts';
 import type { Agent } from '../agent.ts';
 import type { ReleaseInfo } from '../state/release-store.ts';
 import { DeployContext } from './deploy-steps.ts';
+import { chooseStopCommand } from './stop-command-choice.ts';
+import { stopRunningRelease } from './stop-running-release.ts';
 import type { EmitDeployEvent } from './deploy-event.ts';
 
 export class NotFoundError extends StateError {}
@@ -15,7 +17,7 @@ export class NotFoundError extends StateError {}
  * no network. With `withDb`, also restores the database as it was while that
  * release ran (the backup taken right before the release after it went live).
  */
-export async function rollbackRelease(agent: Agent, request: { to?: string; withDb: boolean; holder: string }, emit: EmitDeployEvent): Promise<{ tag: string; number: number }> {
+export async function rollbackRelease(agent: Agent, request: { to?: string; withDb: boolean; skipStop?: boolean; holder: string }, emit: EmitDeployEvent): Promise<{ tag: string; number: number }> {
   const current = agent.releases.currentRelease();
   const releases = agent.releases.list().filter((r) => r.built);
   const currentInfo = releases.find((r) => r.tag === current);
@@ -28,7 +30,8 @@ export async function rollbackRelease(agent: Agent, request: { to?: string; with
     context.journal('rollback', 'started', `to version ${target.number}${request.withDb ? ' with its database' : ''}`);
     context.emit('rollback', 'started', `rolling back from version ${currentInfo?.number ?? '-'} to version ${target.number}`);
     if (current) {
-      await context.phase('stop', `stopping version ${currentInfo?.number}`, () => context.services(current, 'stop').stop(context.releaseDir(current)));
+      const running = { tag: current, number: currentInfo?.number ?? 0 };
+      await stopRunningRelease(context, running, chooseStopCommand({ ...running, services: context.settingsOf(current)?.services }), Boolean(request.skipStop));
     }
     if (request.withDb) {
       const backup = backupWhileRunning(agent, releases, target);

@@ -65,13 +65,13 @@ export async function startAgentServer(agent: Agent, listen: { host: string; por
     ),
     Deploy: serverStreamHandler(auth, method('Deploy'), digestOf, async (req: DeployRequest, caller, emit: (e: DeployEvent) => void) => {
       const signed: SignedManifest = { manifest: JSON.parse(Buffer.from(req.manifest).toString('utf8')), keyId: req.manifestKeyId, signature: Buffer.from(req.manifestSignature).toString('utf8') };
-      const flags = `${req.force ? ' (force)' : ''}${req.prepareOnly ? ' (prepare only)' : ''}`;
+      const flags = `${req.force ? ' (force)' : ''}${req.skipStop ? ' (skip-stop)' : ''}${req.prepareOnly ? ' (prepare only)' : ''}`;
       await audited(caller, 'Deploy', `${signed.manifest?.tag}${flags}`, () =>
-        deployRelease(agent, signed, { force: req.force, prepareOnly: req.prepareOnly, holder: caller.keyId }, emit),
+        deployRelease(agent, signed, { force: req.force, skipStop: req.skipStop, prepareOnly: req.prepareOnly, holder: caller.keyId }, emit),
       );
     }),
-    Rollback: serverStreamHandler(auth, method('Rollback'), digestOf, async (req: { to: string; withDb: boolean }, caller, emit: (e: DeployEvent) => void) => {
-      await audited(caller, 'Rollback', `to ${req.to || 'previous'}${req.withDb ? ' with db' : ''}`, () => rollbackRelease(agent, { to: req.to || undefined, withDb: req.withDb, holder: caller.keyId }, emit));
+    Rollback: serverStreamHandler(auth, method('Rollback'), digestOf, async (req: { to: string; withDb: boolean; skipStop: boolean }, caller, emit: (e: DeployEvent) => void) => {
+      await audited(caller, 'Rollback', `to ${req.to || 'previous'}${req.withDb ? ' with db' : ''}${req.skipStop ? ' (skip-stop)' : ''}`, () => rollbackRelease(agent, { to: req.to || undefined, withDb: req.withDb, skipStop: req.skipStop, holder: caller.keyId }, emit));
     }),
     History: unaryHandler(auth, method('History'), digestOf, async (req: { limit: number }) => ({ entries: agent.history(req.limit || 50) })),
   });
@@ -105,6 +105,7 @@ interface DeployRequest {
   manifestKeyId: string;
   manifestSignature: Buffer;
   force: boolean;
+  skipStop: boolean;
   prepareOnly: boolean;
 }
 

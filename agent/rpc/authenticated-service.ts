@@ -1,6 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { HostoutError, TrustError } from '../../shared/errors.ts';
 import { ERROR_KIND_METADATA } from '../../shared/rpc/agent-service.ts';
+import { typedError } from '../../shared/system-error.ts';
 import { readRequestSignature, requestDigest, verifyRequest } from '../../shared/trust/request-signature.ts';
 import type { NonceStore } from '../../shared/trust/nonce-store.ts';
 import type { AuthorizedKeys } from '../../shared/trust/authorized-keys.ts';
@@ -66,7 +67,8 @@ export function authenticate(
 }
 
 /** A gRPC status for an error: refusals are UNAUTHENTICATED, errors users can act on keep their text and kind. */
-export function toServiceError(error: unknown): Partial<grpc.ServiceError> {
+export function toServiceError(raw: unknown): Partial<grpc.ServiceError> {
+  const error = typedError(raw);
   if (!(error instanceof HostoutError)) {
     return { code: grpc.status.INTERNAL, details: `internal agent error: ${(error as Error)?.message ?? error}` };
   }

@@ -5,14 +5,14 @@
 import { ServiceError } from "../../shared/errors.ts";
 import { formatSeconds, runCommand, shellCommand, succeeded, type CommandOutcome } from "./run-command.ts";
 import { serviceFailure } from "./service-failure.ts";
-import type { ServiceControl, ServiceSettings } from "./service-control.ts";
+import type { ServiceControl, ServiceSettings, ServiceTimeouts } from "./service-control.ts";
 
-export function commandServices(settings: ServiceSettings, timeoutMs: number, log: (line: string) => void): ServiceControl {
+export function commandServices(settings: ServiceSettings, timeouts: ServiceTimeouts, log: (line: string) => void): ServiceControl {
   const start = requireCommand(settings.start, "start");
   const stop = requireCommand(settings.stop, "stop");
-  const run = (line: string, releaseDir: string) => runCommand({ argv: shellCommand(line), cwd: releaseDir, timeoutMs, log });
+  const run = (line: string, releaseDir: string, timeoutMs = timeouts.commandMs) => runCommand({ argv: shellCommand(line), cwd: releaseDir, timeoutMs, log });
   const runOrThrow = async (option: "start" | "stop", line: string, releaseDir: string) => {
-    const outcome = await run(line, releaseDir);
+    const outcome = await run(line, releaseDir, option === "stop" ? timeouts.stopMs : timeouts.commandMs);
     if (!succeeded(outcome)) throw serviceFailure(`${option} command`, outcome, releaseDir, failureHint(option, outcome));
   };
   return {
@@ -43,7 +43,7 @@ function failureHint(option: "start" | "stop" | "status", outcome: CommandOutcom
   if (outcome.timedOut) {
     return option === "start"
       ? `a start command must return once the application is launched: start it in the background with its output redirected (… > var/log/app.log 2>&1 &), or raise the services timeout above ${formatSeconds(outcome.timeoutMs)}`
-      : `the ${option} command must finish within ${formatSeconds(outcome.timeoutMs)}; run it by hand in the release directory to see where it waits`;
+      : `the ${option} command must finish within ${formatSeconds(outcome.timeoutMs)}${option === "stop" ? " (stop-timeout)" : ""}; run it by hand in the release directory to see where it waits`;
   }
   return `run \`${outcome.display}\` by hand in the release directory to see why it fails`;
 }

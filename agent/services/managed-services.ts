@@ -5,7 +5,7 @@
 import { ServiceError } from "../../shared/errors.ts";
 import { runCommand, succeeded, type CommandOutcome } from "./run-command.ts";
 import { serviceFailure } from "./service-failure.ts";
-import type { ServiceControl } from "./service-control.ts";
+import type { ServiceControl, ServiceTimeouts } from "./service-control.ts";
 
 /** The command lines that drive one service manager, and how to read its status answer. */
 export interface ManagerCommands {
@@ -20,15 +20,15 @@ export interface ManagerCommands {
   hint(argv: readonly string[]): string;
 }
 
-export function managedServices(commands: ManagerCommands, timeoutMs: number, log: (line: string) => void): ServiceControl {
-  const run = (argv: readonly string[], releaseDir: string) => runCommand({ argv, cwd: releaseDir, timeoutMs, log });
-  const runOrThrow = async (action: string, argv: readonly string[], releaseDir: string) => {
-    const outcome = await run(argv, releaseDir);
+export function managedServices(commands: ManagerCommands, timeouts: ServiceTimeouts, log: (line: string) => void): ServiceControl {
+  const run = (argv: readonly string[], releaseDir: string, timeoutMs = timeouts.commandMs) => runCommand({ argv, cwd: releaseDir, timeoutMs, log });
+  const runOrThrow = async (action: string, argv: readonly string[], releaseDir: string, timeoutMs?: number) => {
+    const outcome = await run(argv, releaseDir, timeoutMs);
     if (!succeeded(outcome)) throw serviceFailure(`${action} ${commands.what}`, outcome, releaseDir, commands.hint(argv));
   };
   return {
     start: (releaseDir) => runOrThrow("starting", commands.start, releaseDir),
-    stop: (releaseDir) => runOrThrow("stopping", commands.stop, releaseDir),
+    stop: (releaseDir) => runOrThrow("stopping", commands.stop, releaseDir, timeouts.stopMs),
     isRunning: async (releaseDir) => {
       const outcome = await run(commands.status, releaseDir);
       const running = outcome.timedOut || outcome.startProblem ? undefined : commands.readRunning(outcome);

@@ -19,6 +19,8 @@ export interface ServiceSettings {
   supervisorConfig?: string;
   /** how long one start, stop or status command may run before its process group is killed */
   timeoutSeconds?: number;
+  /** how long stopping may take (the target's stop-timeout); default: timeoutSeconds */
+  stopTimeoutSeconds?: number;
 }
 
 export interface ServiceControl {
@@ -29,16 +31,23 @@ export interface ServiceControl {
 
 export const DEFAULT_SERVICE_TIMEOUT_SECONDS = 120;
 
+/** How long a start or status command, and a stop command, may run before its process group is killed. */
+export interface ServiceTimeouts {
+  commandMs: number;
+  stopMs: number;
+}
+
 /** Throws ServiceError when the settings lack what their kind needs (commands, names). */
 export function serviceControl(settings: ServiceSettings, log: (line: string) => void): ServiceControl {
-  const timeoutMs = (settings.timeoutSeconds ?? DEFAULT_SERVICE_TIMEOUT_SECONDS) * 1000;
+  const commandSeconds = settings.timeoutSeconds ?? DEFAULT_SERVICE_TIMEOUT_SECONDS;
+  const timeouts: ServiceTimeouts = { commandMs: commandSeconds * 1000, stopMs: (settings.stopTimeoutSeconds ?? commandSeconds) * 1000 };
   switch (settings.kind) {
     case "command":
-      return commandServices(settings, timeoutMs, log);
+      return commandServices(settings, timeouts, log);
     case "systemd":
-      return managedServices(systemdCommands(settings.names), timeoutMs, log);
+      return managedServices(systemdCommands(settings.names), timeouts, log);
     case "supervisor":
-      return managedServices(supervisorCommands(settings.names, settings.supervisorConfig), timeoutMs, log);
+      return managedServices(supervisorCommands(settings.names, settings.supervisorConfig), timeouts, log);
     case "none":
       return unmanagedServices;
   }

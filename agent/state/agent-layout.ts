@@ -2,7 +2,8 @@
  * Where the agent keeps its state under the host's root directory (design.md, "Agent state
  * on a host"). Every other state module takes its paths from here, so the layout is one map.
  */
-import { chmodSync, mkdirSync } from "node:fs";
+import { chmodSync } from "node:fs";
+import { makeDirectories } from "../../shared/fs/make-directories.ts";
 import { join, resolve } from "node:path";
 import { StateError } from "../../shared/errors.ts";
 
@@ -98,5 +99,5 @@ export function checkReleaseTag(tag: string): string {
 
 // mkdir's mode passes through the umask; an explicit chmod gives the mode we mean. Existing dirs are left as the operator set them.
 function ensureDirectory(dir: string, mode: number): void {
-  if (mkdirSync(dir, { recursive: true, mode }) !== undefined) chmodSync(dir, mode);
+  if (makeDirectories(dir, mode) !== undefined) chmodSync(dir, mode);
 }

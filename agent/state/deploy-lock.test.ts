@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, test } from "node:test";
 import { LockError } from "../../shared/errors.ts";
-import { acquireDeployLock, readDeployLock, type DeployLockInfo } from "./deploy-lock.ts";
+import { acquireDeployLock, readDeployLock, releaseStaleDeployLock, type DeployLockInfo } from "./deploy-lock.ts";
 import { NodeScript, runNodeScript, stateModule } from "./test-support/node-script.ts";
 
 /** A script that takes the lock for `holder`, says "locked", and holds it until killed; or prints the refusal. */
@@ -84,6 +84,17 @@ describe("deploy lock", () => {
     assert.equal(lock.tookOverFrom?.pid, holder.pid);
     assert.deepEqual(readDeployLock(file), lock.info);
     lock.release();
+  });
+
+  test("a restarted agent clears a lock its killed predecessor held, and leaves a live holder's lock alone", async () => {
+    const live = new NodeScript(lockHolderScript(file, "key:alice", "t1"));
+    await live.waitForLine((line) => line.startsWith("locked"));
+    assert.equal(releaseStaleDeployLock(file), undefined);
+    assert.equal(readDeployLock(file)?.holder, "key:alice", "a live holder keeps its lock");
+    await live.kill();
+    assert.equal(releaseStaleDeployLock(file)?.pid, live.pid);
+    assert.equal(readDeployLock(file), undefined);
+    assert.equal(releaseStaleDeployLock(file), undefined, "nothing left to clear");
   });
 
   test("a lock whose pid now belongs to another process is stale", () => {

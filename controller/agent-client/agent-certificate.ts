@@ -32,18 +32,28 @@ export function fetchPinnedCertificate(host: string, port: number, fingerprint: 
       }
       resolve(pem);
     });
-    socket.once('error', (error) => {
+    socket.once('error', (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);
-      reject(unreachable(host, port, error.message));
+      reject(String(error.code).startsWith('ERR_SSL_') ? notAnAgent(host, port, error) : unreachable(host, port, error.message));
     });
   });
 }
 
 export class AgentUnreachableError extends HostoutError {}
 
+/** Something answers at the address, but not with TLS: another service, not a hostout agent. */
+export class NotAnAgentError extends HostoutError {}
+
 function unreachable(host: string, port: number, reason: string): AgentUnreachableError {
   return new AgentUnreachableError(`no agent answers at ${host}:${port} (${reason})`, {
     where: `${host}:${port}`,
     hint: 'is hostout-agent running there? check agent-port, or run `ctl bootstrap` for a new host',
+  });
+}
+
+function notAnAgent(host: string, port: number, error: NodeJS.ErrnoException): NotAnAgentError {
+  return new NotAnAgentError(`${host}:${port} is not a hostout agent: it answers, but not with TLS (${error.code})`, {
+    where: `${host}:${port}`,
+    hint: `another service listens on port ${port}: set agent-port in the target to the port hostout-agent listens on (its log says "listening on HOST:PORT"; hostout-agent init printed it)`,
   });
 }

@@ -19,6 +19,11 @@ export class AgentCallError extends HostoutError {
     super(message, { where, kind });
     this.code = code;
   }
+
+  /** the connection broke (agent killed or restarted, network gone): the agent may still be at work */
+  get connectionLost(): boolean {
+    return this.code === grpc.status.UNAVAILABLE;
+  }
 }
 
 /**

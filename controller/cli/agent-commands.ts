@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
-import type { PhaseEvent } from '../deploy/deploy-progress.ts';
 import type { AgentConnection } from '../agent-client/agent-client.ts';
 import { formatStatus, type AgentStatus } from '../../shared/agent-status.ts';
 import { defaultConfigDir, loadOrCreateControllerKey } from '../../shared/trust/controller-key.ts';
-import { loadTargetConfig } from '../release/release-inputs.ts';
+import { loadTargetConfig, stateDirOf } from '../release/release-inputs.ts';
+import { withWorkFolderLock } from '../release/work-folder-lock.ts';
 import { bootstrapTarget, withRootCredentialOptions, type BootstrapCliOptions } from './bootstrap-commands.ts';
 import { lookupKnownAgent } from '../agent-client/known-agents.ts';
 import type { Target } from '../target/target.ts';
@@ -14,7 +14,6 @@ import { deployFleet, fleetHostsOf, historyOfFleet, isFleet, rollbackFleet, stat
 
 // gRPC and the deploy pipeline load only when a command needs them: `ctl plan` starts faster.
 const deployPipeline = () => import('../deploy/run-deploy.ts');
-const deployProgress = () => import('../deploy/deploy-progress.ts');
 
 async function withTargetAgent<T>(target: Target, work: (connection: AgentConnection) => Promise<T>): Promise<T> {
   const { withAgent } = await import('../agent-client/with-agent.ts');
@@ -31,10 +30,11 @@ export function registerAgentCommands(program: Command): void {
     .argument('[target]', 'deployment target section (optional when the buildout has one)')
     .option(...configOption)
     .option('--force', 'deploy even when the host already runs this release (restarts it)')
+    .option('--skip-stop', 'do not run the running release\'s stop command: you stopped its services by hand (e.g. because that command hangs)')
     .option('-v, --verbose', 'show buildout\'s and the services\' output')
     .option('--json', 'print one JSON object at the end (version, tag, phase timings, bytes sent, downtime); progress goes to stderr')
     .option(...hostsOption))
-    .action(async (target: string | undefined, options: BootstrapCliOptions & { force?: boolean; verbose?: boolean; json?: boolean; hosts?: string }) => {
+    .action(async (target: string | undefined, options: BootstrapCliOptions & { force?: boolean; skipStop?: boolean; verbose?: boolean; json?: boolean; hosts?: string }) => {
       // with --json, stdout carries only the final object
       const write = (text: string) => void (options.json ? process.stderr : process.stdout).write(text);
       const loaded = loadTargetConfig(resolve(options.config), target, 'deploy');
@@ -46,12 +46,15 @@ export function registerAgentCommands(program: Command): void {
         write(`Connecting to ${loaded.target.options.get('host')}.\nNo agent is paired with this host yet\n`);
         await bootstrapTarget('deploy', target, options, write);
       }
-      const report = await runDeploy(loaded, {
-        force: Boolean(options.force),
-        verbose: Boolean(options.verbose),
-        progressBar: Boolean(process.stderr.isTTY),
-        write,
-      });
+      const report = await withWorkFolderLock(stateDirOf(loaded.config), `ctl deploy ${loaded.target.name}`, () =>
+        runDeploy(loaded, {
+          force: Boolean(options.force),
+          skipStop: Boolean(options.skipStop),
+          verbose: Boolean(options.verbose),
+          progressBar: Boolean(process.stderr.isTTY),
+          write,
+        }),
+      );
       write(report.outcome === 'already' ? `Already at version ${report.number}\n` : `Deployment complete at version ${report.number}\n`);
       if (options.json) process.stdout.write(JSON.stringify(deployJson(report), null, 2) + '\n');
     });
@@ -63,30 +66,19 @@ export function registerAgentCommands(program: Command): void {
     .option(...configOption)
     .option('--to <tag|number>', 'the release to go back to (default: the one before the current)')
     .option('--with-db', 'also restore the database as it was while that release ran')
+    .option('--skip-stop', 'do not run the current release\'s stop command: you stopped its services by hand (e.g. because that command hangs)')
     .option('--json', 'print one JSON object at the end (version, phase timings, downtime); progress goes to stderr')
     .option(...hostsOption)
-    .action(async (target: string | undefined, options: { config: string; to?: string; withDb?: boolean; json?: boolean; hosts?: string }) => {
+    .action(async (target: string | undefined, options: { config: string; to?: string; withDb?: boolean; skipStop?: boolean; json?: boolean; hosts?: string }) => {
       const out = options.json ? process.stderr : process.stdout;
       const loaded = loadTargetConfig(resolve(options.config), target, 'rollback');
       if (isFleet(loaded.target)) return rollbackFleet(loaded.target, options, (t) => void out.write(t));
       fleetHostsOf(loaded.target, options.hosts);
-      const { DeployProgress } = await deployProgress();
-      const { PhaseTimeline } = await import('../deploy/phase-timeline.ts');
-      await withTargetAgent(loaded.target, async (connection) => {
-        const progress = new DeployProgress((t) => void out.write(t), false);
-        const timeline = new PhaseTimeline();
-        let last: PhaseEvent | undefined;
-        for await (const event of connection.stream<PhaseEvent>('Rollback', { to: options.to ?? '', withDb: Boolean(options.withDb) })) {
-          progress.event(event);
-          timeline.record(event);
-          last = event;
-        }
-        progress.finish();
-        out.write(`Rolled back to version ${last?.number}\n`);
-        if (options.json) {
-          process.stdout.write(JSON.stringify({ version: last?.number, phases: timeline.phases(), downtimeMs: timeline.downtimeMs() }, null, 2) + '\n');
-        }
-      });
+      const { runRollback } = await import('../deploy/run-rollback.ts');
+      const request = { to: options.to, withDb: Boolean(options.withDb), skipStop: Boolean(options.skipStop) };
+      const outcome = await runRollback(loaded.target, request, (text) => void out.write(text));
+      out.write(`Rolled back to version ${outcome.version}\n`);
+      if (options.json) process.stdout.write(JSON.stringify(outcome, null, 2) + '\n');
     });
 
   program

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
-import { loadTargetConfig } from '../release/release-inputs.ts';
+import { loadTargetConfig, stateDirOf } from '../release/release-inputs.ts';
+import { withWorkFolderLock } from '../release/work-folder-lock.ts';
 import { planTargetRelease, releaseTarget } from '../release/release-pipeline.ts';
 import { planJson, planSummary, releaseJson, releaseSummary } from './release-report.ts';
 import { targetOptionsTable } from '../target/options-table.ts';
@@ -18,7 +19,8 @@ export function registerReleaseCommands(program: Command): void {
     .option('-c, --config <file>', 'the development buildout config', 'buildout.cfg')
     .option('--json', 'print one JSON object instead of a summary')
     .action(async (target: string | undefined, options: ReleaseOptions) => {
-      const { plan } = await planTargetRelease(loadTargetConfig(resolve(options.config), target, 'plan'));
+      const loaded = loadTargetConfig(resolve(options.config), target, 'plan');
+      const { plan } = await withWorkFolderLock(stateDirOf(loaded.config), `ctl plan ${loaded.target.name}`, () => planTargetRelease(loaded));
       process.stdout.write(options.json ? JSON.stringify(planJson(plan), null, 2) + '\n' : planSummary(plan));
     });
 
@@ -29,7 +31,8 @@ export function registerReleaseCommands(program: Command): void {
     .option('-c, --config <file>', 'the development buildout config', 'buildout.cfg')
     .option('--json', 'print one JSON object instead of a summary')
     .action(async (target: string | undefined, options: ReleaseOptions) => {
-      const { plan, result } = await releaseTarget(loadTargetConfig(resolve(options.config), target, 'release'));
+      const loaded = loadTargetConfig(resolve(options.config), target, 'release');
+      const { plan, result } = await withWorkFolderLock(stateDirOf(loaded.config), `ctl release ${loaded.target.name}`, () => releaseTarget(loaded));
       for (const warning of result.warnings) process.stderr.write(`warning: ${warning}\n`);
       process.stdout.write(options.json ? JSON.stringify(releaseJson(result), null, 2) + '\n' : releaseSummary(plan, result));
     });

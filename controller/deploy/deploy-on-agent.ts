@@ -17,13 +17,14 @@ export function releaseBlobs(result: ReleaseResult): BlobToSend[] {
 export function deployEvents(
   connection: AgentConnection,
   release: { manifest: ReleaseResult['manifest']; signature: ManifestSignature },
-  flags: { force: boolean; prepareOnly?: boolean },
+  flags: { force: boolean; skipStop?: boolean; prepareOnly?: boolean },
 ): AsyncGenerator<PhaseEvent> {
   return connection.stream<PhaseEvent>('Deploy', {
     manifest: Buffer.from(canonicalJson(release.manifest)),
     manifestKeyId: release.signature.keyId,
     manifestSignature: Buffer.from(release.signature.signature),
     force: flags.force,
+    skipStop: Boolean(flags.skipStop),
     prepareOnly: Boolean(flags.prepareOnly),
   });
 }

@@ -7,6 +7,7 @@ export interface PhaseEvent {
   state: string;
   message: string;
   number: number;
+  tag?: string;
 }
 
 const LABELS: Record<string, string> = {

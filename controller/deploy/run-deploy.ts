@@ -3,13 +3,14 @@ import type { Target } from '../target/target.ts';
 import { defaultConfigDir, loadOrCreateControllerKey } from '../../shared/trust/controller-key.ts';
 import { signManifest } from '../../shared/trust/manifest-signature.ts';
 import { deployEvents, releaseBlobs } from './deploy-on-agent.ts';
-import { AgentConnection } from '../agent-client/agent-client.ts';
+import { AgentCallError, AgentConnection } from '../agent-client/agent-client.ts';
 import { agentAddressOf } from '../agent-client/agent-address.ts';
 import { releaseTarget } from '../release/release-pipeline.ts';
 import type { LedgerEntry } from '../release/ledger.ts';
 import { uploadMissingBlobs, type UploadSummary } from './upload-blobs.ts';
 import { DeployProgress, type PhaseEvent } from './deploy-progress.ts';
 import { PhaseTimeline, type PhaseTiming } from './phase-timeline.ts';
+import { connectionLost, explainInterruption, type RemoteProgress } from './interruption.ts';
 
 export interface DeployReport {
   outcome: 'deployed' | 'already';
@@ -29,22 +30,26 @@ export interface DeployReport {
  */
 export async function runDeploy(
   loaded: { config: BuildoutConfig; target: Target },
-  options: { force: boolean; verbose: boolean; progressBar: boolean; write: (text: string) => void; configDir?: string },
+  options: { force: boolean; skipStop?: boolean; verbose: boolean; progressBar: boolean; write: (text: string) => void; configDir?: string },
 ): Promise<DeployReport> {
   const began = performance.now();
   const configDir = options.configDir ?? defaultConfigDir();
   const key = loadOrCreateControllerKey(configDir);
   if (key.created) options.write(`Created your controller key ${key.keyId} (${configDir}/controller.key)\n`);
   const address = agentAddressOf(loaded.target, configDir);
+  const remote: RemoteProgress = { operation: 'deploy', requested: false };
+  const stopExplaining = explainInterruption(remote);
   options.write(`Connecting to ${address.host}:${address.port}...`);
-  const connection = await AgentConnection.open(address, key);
+  let connection: AgentConnection | undefined;
   try {
+    connection = await AgentConnection.open(address, key);
     const hello = await connection.unary<{ agentVersion: string; hostname: string }>('Hello', {});
     options.write(`done (${hello.hostname}, agent ${hello.agentVersion})\n`);
 
     options.write('Pinning egg versions...');
     const known = await connection.unary<{ versions: LedgerEntry[] }>('KnownVersions', { names: [] });
     const { result } = await releaseTarget(loaded, known.versions);
+    remote.tag = result.tag;
     const released = result.eggs.filter((e) => e.changed).map((e) => `${e.name} ${e.version}`);
     options.write(`done (${result.eggs.length} eggs${released.length ? `; released ${released.join(', ')}` : ''})\n`);
     for (const warning of result.warnings) options.write(`warning: ${warning}\n`);
@@ -59,10 +64,12 @@ export async function runDeploy(
     let final: PhaseEvent | undefined;
     let failure: Error | undefined;
     try {
-      for await (const event of deployEvents(connection, { manifest: result.manifest, signature }, { force: options.force })) {
+      remote.requested = true;
+      for await (const event of deployEvents(connection, { manifest: result.manifest, signature }, { force: options.force, skipStop: Boolean(options.skipStop) })) {
         progress.event(event);
         timeline.record(event);
         final = event;
+        if (event.state === 'started') remote.phase = event.phase;
       }
     } catch (error) {
       failure = error as Error;
@@ -79,7 +86,10 @@ export async function runDeploy(
       downtimeMs: timeline.downtimeMs(),
       totalMs: Math.round(performance.now() - began),
     };
+  } catch (error) {
+    throw error instanceof AgentCallError && error.connectionLost ? connectionLost(error, remote) : error;
   } finally {
-    connection.close();
+    stopExplaining();
+    connection?.close();
   }
 }

@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, linkSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Manifest, ManifestEgg } from '../../shared/manifest.ts';
 import { writeDeterministicTarGz } from '../../shared/archive/deterministic-tar.ts';
@@ -33,6 +33,17 @@ export interface ReleaseResult {
  * .hostout/releases/<tag>/, and only then records the new versions in the ledger.
  */
 export async function applyRelease(inputs: ReleaseInputs, plan: ReleasePlan): Promise<ReleaseResult> {
+  const releasesDir = join(inputs.stateDir, 'releases');
+  removeLeftoverPartials(releasesDir);
+  try {
+    return await writeRelease(inputs, plan);
+  } finally {
+    // renamed to its final name when the release succeeded; a failed one leaves no .partial folder behind
+    rmSync(partialDir(releasesDir, plan.tag), { recursive: true, force: true });
+  }
+}
+
+async function writeRelease(inputs: ReleaseInputs, plan: ReleasePlan): Promise<ReleaseResult> {
   const eggCache = join(inputs.stateDir, 'eggs');
   const warnings: string[] = [];
   const built: { egg: PlannedEgg; file: BuiltEgg }[] = [];
@@ -40,7 +51,7 @@ export async function applyRelease(inputs: ReleaseInputs, plan: ReleasePlan): Pr
 
   const releasesDir = join(inputs.stateDir, 'releases');
   const finalDir = join(releasesDir, plan.tag);
-  const workDir = join(releasesDir, `.${plan.tag}.partial`);
+  const workDir = partialDir(releasesDir, plan.tag);
   rmSync(workDir, { recursive: true, force: true });
   let written: { archiveName: string; archive: { sha256: string; size: number }; eggs: ReleasedEgg[]; manifest: Manifest };
   try {
@@ -136,5 +147,16 @@ function linkOrCopy(from: string, to: string): void {
     linkSync(from, to);
   } catch {
     copyFileSync(from, to);
+  }
+}
+
+function partialDir(releasesDir: string, tag: string): string {
+  return join(releasesDir, `.${tag}.partial`);
+}
+
+/** `.<tag>.partial` folders that runs killed before they finished left behind; the caller holds the work folder lock. */
+function removeLeftoverPartials(releasesDir: string): void {
+  for (const name of existsSync(releasesDir) ? readdirSync(releasesDir) : []) {
+    if (name.startsWith('.') && name.endsWith('.partial')) rmSync(join(releasesDir, name), { recursive: true, force: true });
   }
 }

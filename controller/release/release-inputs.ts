@@ -47,6 +47,11 @@ function readOptions(buildoutDirectory: string): LoadOptions {
   return { hostoutExtendsCache: join(buildoutDirectory, STATE_DIR_NAME, 'extends-cache'), refreshedUrls: refreshedThisCommand };
 }
 
+/** `<buildout directory>/.hostout`: Hostout's caches and release outputs for this buildout. */
+export function stateDirOf(config: BuildoutConfig): string {
+  return join(config.get('buildout', 'directory')!, STATE_DIR_NAME);
+}
+
 /** The developer's buildout and the deployment target in it. */
 export function loadTargetConfig(configFile: string, targetName: string | undefined, command?: string): { config: BuildoutConfig; target: Target } {
   const config = loadBuildoutConfig(configFile, [], readOptions(dirname(resolve(configFile))));
@@ -65,7 +70,7 @@ export async function gatherReleaseInputs({ config, target }: { config: Buildout
   const extendsPins = production.files.includes(versionsPath);
   const teamVersions = extendsPins && existsSync(versionsPath) ? readTeamVersionsFile(versionsPath, readFileSync(versionsPath, 'utf8'), versionsSection) : undefined;
 
-  const stateDir = join(directory, STATE_DIR_NAME);
+  const stateDir = stateDirOf(config);
   const develop = config.option('buildout', 'develop');
   const developWhere = develop ? `${develop.file}:${develop.line}` : undefined;
   const developDirs = expandDevelopEntries(splitList(develop?.value ?? ''), directory, developWhere);

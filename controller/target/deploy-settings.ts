@@ -20,7 +20,7 @@ export function deploySettingsFromTarget(target: Target): DeploySettings {
     throw new TargetError(`[${target.name}] db = command needs db-backup-command and db-restore-command`, { where: `[${target.name}]` });
   }
   return {
-    services: { kind: services, start: o.get('start'), stop: o.get('stop'), status: o.get('status'), names: splitList(o.get('service-names') ?? '') },
+    services: { kind: services, start: o.get('start'), stop: o.get('stop'), status: o.get('status'), names: splitList(o.get('service-names') ?? ''), stopTimeoutSeconds: Number(o.get('stop-timeout')) },
     db: {
       kind: db,
       paths: splitList(o.get('db-paths') ?? ''),

@@ -42,6 +42,7 @@ export const TARGET_OPTIONS: readonly TargetOptionSpec[] = [
   { key: 'start', kind: 'string', description: 'services = command: shell command run in the release directory to start the application' },
   { key: 'stop', kind: 'string', description: 'services = command: shell command to stop it' },
   { key: 'status', kind: 'string', description: 'services = command: shell command that exits 0 while it runs' },
+  { key: 'stop-timeout', kind: 'integer', default: '120', description: 'seconds the stop command (or systemctl / supervisorctl stop) may run; when it passes, the command is killed with its process group and the deploy stops before the switch, the running release left as it was' },
   { key: 'service-names', kind: 'list', default: '', description: 'services = systemd or supervisor: the unit or program names to stop and start' },
   { key: 'migrate', kind: 'string', description: 'shell command run in the new release directory after the switch and before start, with the services stopped and the database backed up (schema migrations, Plone upgrade steps); if it fails, the deploy is rolled back, database included' },
   { key: 'migrate-timeout', kind: 'integer', default: '600', description: 'seconds the migrate command may run before it is stopped and the deploy rolled back' },

@@ -29,6 +29,7 @@ const BY_KIND: Record<string, number> = {
   ConfigError: ExitCode.config,
   TargetError: ExitCode.config,
   AgentUnreachableError: ExitCode.unreachable,
+  NotAnAgentError: ExitCode.unreachable,
   TrustError: ExitCode.unreachable,
   BootstrapError: ExitCode.unreachable,
   LockError: ExitCode.locked,

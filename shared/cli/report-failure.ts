@@ -1,15 +1,18 @@
 import { HostoutError } from '../errors.ts';
+import { typedError } from '../system-error.ts';
 import { ExitCode, exitCodeForKind } from './exit-codes.ts';
 
 /**
  * How both programs end on an error: one clear message on stderr, or with
  * `--json` one JSON object on stdout (the stream a script parses), and an exit
- * code by kind (shared/exit-codes.ts). The stack only for bugs.
+ * code by kind (shared/cli/exit-codes.ts), or the error's own (system errors:
+ * sysexits.h, shared/system-error.ts). The stack only for bugs.
  */
-export function reportFailure(error: unknown, options: { json: boolean }): number {
+export function reportFailure(failure: unknown, options: { json: boolean }): number {
+  const error = typedError(failure);
   const known = error instanceof HostoutError ? error : undefined;
   const kind = known?.kind ?? 'InternalError';
-  const exitCode = known ? exitCodeForKind(kind) : ExitCode.internal;
+  const exitCode = known ? (known.exitCode ?? exitCodeForKind(kind)) : ExitCode.internal;
   if (options.json) {
     const described = known
       ? { kind, message: known.message, where: known.where, hint: known.hint }

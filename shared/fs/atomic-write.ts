@@ -5,9 +5,10 @@
  * through here.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, constants, copyFileSync, fchmodSync, fsyncSync, linkSync, mkdirSync, openSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, constants, copyFileSync, fchmodSync, fsyncSync, linkSync, openSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { makeDirectories } from './make-directories.ts';
 
 export interface AtomicWriteOptions {
   /** permission bits of the new file (default 0o644); the umask does not change them */
@@ -25,7 +26,7 @@ export interface FileDigest {
 /** Returns false when `noClobber` is set and the file already existed (it is left untouched). */
 export function writeFileAtomic(path: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): boolean {
   const mode = options.mode ?? 0o644;
-  mkdirSync(dirname(path), { recursive: true });
+  makeDirectories(dirname(path));
   const temp = tempNameBeside(path);
   const fd = openSync(temp, 'wx', mode);
   try {
@@ -45,7 +46,7 @@ export function writeFileAtomic(path: string, data: string | Uint8Array, options
 
 /** Copies `source` to `path` the same way (temp name, fsync, rename or, with `noClobber`, link). */
 export function copyFileAtomic(source: string, path: string, options: AtomicWriteOptions = {}): boolean {
-  mkdirSync(dirname(path), { recursive: true });
+  makeDirectories(dirname(path));
   const temp = tempNameBeside(path);
   try {
     copyFileSync(source, temp, constants.COPYFILE_EXCL);

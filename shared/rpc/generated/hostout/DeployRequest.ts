@@ -6,6 +6,7 @@ export interface DeployRequest {
   'manifestKeyId'?: (string);
   'manifestSignature'?: (Buffer | Uint8Array | string);
   'force'?: (boolean);
+  'skipStop'?: (boolean);
   'prepareOnly'?: (boolean);
 }
 
@@ -14,5 +15,6 @@ export interface DeployRequest__Output {
   'manifestKeyId': (string);
   'manifestSignature': (Buffer);
   'force': (boolean);
+  'skipStop': (boolean);
   'prepareOnly': (boolean);
 }

@@ -4,9 +4,11 @@
 export interface RollbackRequest {
   'to'?: (string);
   'withDb'?: (boolean);
+  'skipStop'?: (boolean);
 }
 
 export interface RollbackRequest__Output {
   'to': (string);
   'withDb': (boolean);
+  'skipStop': (boolean);
 }
