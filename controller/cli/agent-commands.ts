@@ -43,7 +43,7 @@ export function registerAgentCommands(program: Command): void {
         progressBar: Boolean(process.stderr.isTTY),
         write,
       });
-      write(report.outcome === 'already' ? `Already at version ${report.number}\n` : `Deployment complete at version ${report.number}\n`);
+      write(report.outcome === 'already' ? `Already at version ${report.version}\n` : `Deployment complete at version ${report.version}\n`);
     });
 
   program
@@ -51,7 +51,7 @@ export function registerAgentCommands(program: Command): void {
     .description('switch the host back to an earlier built release (no rebuild)')
     .argument('[target]', 'deployment target section')
     .option(...configOption)
-    .option('--to <tag|number>', 'the release to go back to (default: the one before the current)')
+    .option('--to <tag|version>', 'the release to go back to, e.g. 0.1 or its tag (default: the one before the current)')
     .option('--with-db', 'also restore the database as it was while that release ran')
     .action(async (target: string | undefined, options: { config: string; to?: string; withDb?: boolean }) => {
       const { DeployProgress } = await deployProgress();
@@ -63,7 +63,7 @@ export function registerAgentCommands(program: Command): void {
           last = event;
         }
         progress.finish();
-        process.stdout.write(`Rolled back to version ${last?.number}\n`);
+        process.stdout.write(`Rolled back to version ${last?.version}\n`);
       });
     });
 

@@ -11,7 +11,8 @@ import { DeployProgress, type PhaseEvent } from './deploy-progress.ts';
 
 export interface DeployReport {
   outcome: 'deployed' | 'already';
-  number: number;
+  /** the deployment version the host now runs (0.1, 0.2, …) */
+  version: string;
   tag: string;
   upload: UploadSummary;
   released: string[];
@@ -69,7 +70,7 @@ export async function runDeploy(
     }
     progress.finish();
     if (failure) throw failure;
-    return { outcome: final?.phase === 'already' ? 'already' : 'deployed', number: final?.number ?? 0, tag: result.tag, upload, released };
+    return { outcome: final?.phase === 'already' ? 'already' : 'deployed', version: final?.version ?? '', tag: result.tag, upload, released };
   } finally {
     connection.close();
   }

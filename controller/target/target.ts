@@ -4,6 +4,7 @@ import { TargetError } from '../../shared/errors.ts';
 import type { BuildoutConfig } from '../config/buildout-config.ts';
 import { TARGET_OPTIONS, TARGET_RECIPE, RETIRED_OPTIONS, type TargetOptionSpec } from './target-options.ts';
 import { closestMatch } from './closest-match.ts';
+import { checkVersionSeries } from '../../shared/deployment-version.ts';
 
 /** A deployment target: a section of the developer's buildout with recipe = collective.recipe.hostout. */
 export interface Target {
@@ -107,6 +108,9 @@ function validateOption(spec: TargetOptionSpec, value: string, where: string): s
       break;
     case 'ip':
       if (!isIP(value)) throw fail('an IP address, such as 0.0.0.0 or 10.0.0.5');
+      break;
+    case 'version':
+      checkVersionSeries(value, where);
       break;
     case 'string':
       if (spec.key === 'recipe' && value !== TARGET_RECIPE) throw fail(TARGET_RECIPE);
