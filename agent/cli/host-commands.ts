@@ -37,7 +37,7 @@ export function registerHostCommands(program: Command): void {
         const line = formatDeployEvent(event);
         if (line) process.stdout.write(line + '\n');
       });
-      agent.audit({ keyId: `host:${userInfo().username}`, peer: 'local', action: 'Rollback', outcome: 'ok', detail: `to ${result.tag}` });
+      agent.audit({ keyId: `host:${userInfo().username}`, peer: 'local', action: 'Rollback', outcome: 'ok', detail: `to version ${result.version} (${result.tag})` });
       process.stdout.write(`Rolled back to version ${result.version} (${result.tag})\n`);
     });
 }

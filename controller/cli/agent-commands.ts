@@ -34,7 +34,7 @@ export function registerAgentCommands(program: Command): void {
       const loaded = loadTargetConfig(resolve(options.config), target);
       if (!agentIsPinned(loaded.target)) {
         // a brand-new host: prepare it once over SSH, then deploy as usual
-        write(`Connecting to ${loaded.target.options.get('host')}.\nNo agent is paired with this host yet\n`);
+        write(`Connecting to ${loaded.target.options.get('host')}.\nUser '${loaded.target.options.get('user')}' not found or unable to connect\n`);
         await bootstrapTarget(target, options, write);
       }
       const report = await runDeploy(loaded, {
