@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The main job, locally, on the embedded example: no root, no SSH. An agent on
 # 127.0.0.1 with its state in a scratch folder; the example's web service with
-# its SQLite database. Deploy (version 1), change a file, deploy (version 2,
-# only that egg travels), deploy unchanged, roll back (version 1 again).
+# its SQLite database. Deploy (version 0.1), change a file, deploy (version 0.2,
+# only that egg travels), deploy unchanged, roll back (version 0.1 again).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d /tmp/hostout-demo-XXXXXX)
@@ -43,7 +43,7 @@ echo "site: $(page "http://127.0.0.1:$app_port/")"
 
 step "ctl deploy (nothing changed)"; ctl deploy
 
-step "ctl rollback"; ctl rollback
+step "ctl rollback --to 0.1"; ctl rollback --to 0.1
 echo "site: $(page "http://127.0.0.1:$app_port/")"
 
 step "ctl status"; ctl status

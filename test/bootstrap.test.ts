@@ -15,6 +15,7 @@ import { freePort } from './support/ports.ts';
 import { servedVersion } from './support/local-agent.ts';
 import { startFreshHost, type FreshHost } from './support/fresh-host.ts';
 import { assertLinesInOrder } from './support/transcript.ts';
+import { ctlOnTerminal } from './support/terminal.ts';
 
 /** The example buildout aimed at `host` (SSH port, a free agent port, the site on a free port). */
 async function siteFor(host: FreshHost) {
@@ -57,18 +58,28 @@ function filesContaining(dir: string, secret: string): string[] {
   return found;
 }
 
-test('one ctl deploy prepares a brand-new host from root\'s password and deploys; later deploys need no credentials', async (t) => {
+test('one ctl deploy on a terminal asks for root\'s password, prepares a brand-new host and deploys; later deploys need no credentials', async (t) => {
   const { host, site } = await freshHostWithSite(t);
   const outputs: string[] = [];
 
-  const first = await ctl(['deploy', '--root-password-stdin'], { cwd: site.dir, env: site.env, input: `${host.rootPassword}\n` });
+  const first = await ctlOnTerminal(['deploy'], {
+    cwd: site.dir,
+    env: site.env,
+    answers: [
+      { prompt: 'user: ', answer: 'root' },
+      { prompt: 'password: ', answer: host.rootPassword },
+    ],
+  });
   outputs.push(first.stdout, first.stderr);
   assert.equal(first.code, 0, first.stdout + first.stderr);
-  // The design's transcript, in its order (the password came on stdin: no prompts, so no "please enter" line).
+  // The design's transcript, in its order; the password shows as stars.
   assertLinesInOrder(first.stdout, [
     /^Connecting to 127\.0\.0\.1\.$/m,
     /^User 'deploy' not found or unable to connect$/m,
+    /^If this is the first time running this script please enter your root credentials$/m,
     /^This will prepare your host to receive your buildout$/m,
+    /^user: root$/m,
+    /^password: \*+$/m,
     /^Creating user account 'deploy'$/m,
     /^Creating authorisation key pair$/m,
     /^Logging in as 'deploy'$/m,
@@ -82,7 +93,6 @@ test('one ctl deploy prepares a brand-new host from root\'s password and deploys
     /^Starting remote services\.\.\.done$/m,
     /Deployment complete at version 0\.1\n$/,
   ]);
-  assert.doesNotMatch(first.stdout, /please enter your root credentials/);
   assert.equal(await servedVersion(site.url), '1.0');
   assert.equal((await host.exec('id -un deploy')).stdout.trim(), 'deploy');
   assert.match((await host.exec('stat -c %U /srv/acme/current/')).stdout, /deploy/, 'the release belongs to the deploy user');

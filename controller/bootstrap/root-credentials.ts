@@ -48,7 +48,6 @@ function ask(question: string, hidden: boolean): Promise<string> {
     }
     rl.question(question, (answer) => {
       rl.close();
-      if (hidden) process.stdout.write('\n');
       resolve(answer);
     });
   });
