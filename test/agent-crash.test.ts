@@ -88,7 +88,7 @@ test('one deploy at a time: a second is told who holds the lock; a controller th
   await waitForJournal(agent.path, 'build', 0);
 
   const second = await ctl(['deploy'], { cwd: site.dir, env });
-  assert.notEqual(second.code, 0);
+  assert.notEqual(second.code, 0, second.stdout + second.stderr);
   assert.match(second.stderr, /locked by [0-9a-f]{16} since \d{4}-\d\d-\d\dT[\d:.]+Z \(\d{8}-[0-9a-f]{8}\)/);
 
   first.kill('SIGKILL'); // the laptop closes its lid mid-deploy
