@@ -14,7 +14,8 @@ import { loadTlsIdentity } from '../shared/trust/tls-identity.ts';
 import { StateError } from '../shared/errors.ts';
 import type { SignedManifest } from '../shared/manifest.ts';
 import { readKnownVersions, type KnownVersion } from './state/known-versions.ts';
-import { AGENT_VERSION } from './agent-version.ts';
+import { HOSTOUT_VERSION } from '../shared/hostout-version.ts';
+import { agentServiceName } from '../shared/agent-service-name.ts';
 import type { AgentStatus } from '../shared/agent-status.ts';
 
 export const MANIFEST_FILE = '.hostout-manifest.json';
@@ -89,10 +90,11 @@ export class Agent {
     const releases = this.releases.list();
     const lock = readDeployLock(this.layout.lockFile);
     return {
-      agentVersion: AGENT_VERSION,
+      agentVersion: HOSTOUT_VERSION,
       uptimeSeconds: this.uptimeSeconds(),
       path: this.layout.root,
       hostname: hostname(),
+      serviceName: agentServiceName(this.layout.root),
       currentTag: current ?? '',
       currentVersion: releases.find((r) => r.tag === current)?.version ?? '',
       releases: releases.map((r) => ({

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The main job, locally, on the embedded example: no root, no SSH. An agent on
 # 127.0.0.1 with its state in a scratch folder; the example's web service with
-# its SQLite database. Deploy (version 0.1), change a file, deploy (version 0.2,
-# only that egg travels), deploy unchanged, roll back (version 0.1 again).
+# its SQLite database. As the design's first example: ctl init adds the deploy
+# part, bin/buildout installs bin/deploy. Deploy (version 0.1), change a file,
+# deploy (version 0.2, only that egg travels), deploy unchanged, roll back
+# (version 0.1 again).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d /tmp/hostout-demo-XXXXXX)
@@ -22,8 +24,8 @@ step "hostout-agent init: state in $work/host, listening on 127.0.0.1:$agent_por
 agent init --path "$work/host" --listen "127.0.0.1:$agent_port" --authorize "$(ctl keys show 2>/dev/null)" --json > "$work/init.json"
 fingerprint=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["fingerprint"])' "$work/init.json")
 echo "agent fingerprint $fingerprint (pinned in the target below)"
-sed -i "s#^path = /srv/acme#path = $work/host#" "$work/buildout/buildout.cfg"
-printf 'agent-port = %s\nagent-fingerprint = %s\n' "$agent_port" "$fingerprint" >> "$work/buildout/buildout.cfg"
+# the team's buildout before Hostout: development only, no deployment target yet
+printf '# The developer'"'"'s buildout.\n[buildout]\nextends = dev.cfg\n' > "$work/buildout/buildout.cfg"
 node "$repo/bin/hostout-agent.js" serve --path "$work/host" > "$work/agent.log" 2>&1 &
 agent_pid=$!   # node itself (not a shell function's subshell), so the trap below stops it
 cleanup() {
@@ -34,17 +36,24 @@ trap cleanup EXIT
 for _ in $(seq 100); do grep -q 'listening on' "$work/agent.log" 2>/dev/null && break; sleep 0.1; done
 
 cd "$work/buildout"
-step "ctl deploy (first deploy)"; ctl deploy
+step "ctl init: the deploy part, its recipe (offline) and bin/buildout"
+ctl init --host 127.0.0.1 --path "$work/host" --agent-port "$agent_port" --agent-fingerprint "$fingerprint" \
+  --start 'bin/acme-ctl start' --stop 'bin/acme-ctl stop' --status 'bin/acme-ctl status' \
+  --health-url "http://127.0.0.1:$app_port/health" --db-paths acme.db --keep-releases 3
+# buildout's own lines about the parts (its index warnings come from the example's offline setup)
+step "bin/buildout"; bin/buildout 2>&1 | grep -E '^(Develop|Getting|Got|Installing|Updating|Uninstalling)'
+
+step "bin/deploy (first deploy)"; bin/deploy
 echo "site: $(page "http://127.0.0.1:$app_port/")"
 
 echo "# a change" >> src/acme.web/acme/web/server.py
-step "ctl deploy (after editing src/acme.web/acme/web/server.py)"; ctl deploy
+step "bin/deploy (after editing src/acme.web/acme/web/server.py)"; bin/deploy
 echo "site: $(page "http://127.0.0.1:$app_port/")"
 
-step "ctl deploy (nothing changed)"; ctl deploy
+step "bin/deploy (nothing changed)"; bin/deploy
 
-step "ctl rollback --to 0.1"; ctl rollback --to 0.1
+step "bin/deploy rollback --to 0.1"; bin/deploy rollback --to 0.1
 echo "site: $(page "http://127.0.0.1:$app_port/")"
 
-step "ctl status"; ctl status
+step "bin/deploy status"; bin/deploy status
 step "done: everything is in $work (agent log: $work/agent.log)"

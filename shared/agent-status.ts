@@ -4,6 +4,8 @@ export interface AgentStatus {
   uptimeSeconds: number;
   path: string;
   hostname: string;
+  /** the name ctl bootstrap gives the agent's service (systemd unit or supervised process) */
+  serviceName: string;
   currentTag: string;
   /** the deployment version of the current release (0.3; a whole number on releases made before versions), '' before the first deploy */
   currentVersion: string;
@@ -27,6 +29,7 @@ export interface AgentStatus {
 export function formatStatus(status: AgentStatus): string {
   const lines = [
     `Path      ${status.path} (${status.hostname})`,
+    `Service   ${status.serviceName} (systemctl status ${status.serviceName}, where ctl bootstrap installed it under systemd)`,
     `Current   ${status.currentTag ? `version ${status.currentVersion} (${status.currentTag})` : 'nothing deployed yet'}`,
     `Lock      ${status.lock ? `held by ${status.lock.holder} since ${status.lock.since} (${status.lock.tag})` : 'free'}`,
     'Releases',

@@ -9,17 +9,22 @@ export interface ErrorDetails {
   /** the next step for the user */
   hint?: string;
   cause?: unknown;
+  /** the kind of failure when it is not this class's name: an agent's error reaches ctl as its kind */
+  kind?: string;
 }
 
 export class HostoutError extends Error {
   readonly where?: string;
   readonly hint?: string;
+  /** which failure this is (the class name, or the agent's for its errors): picks the exit code */
+  readonly kind: string;
 
   constructor(message: string, details: ErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
     this.name = new.target.name;
     this.where = details.where;
     this.hint = details.hint;
+    this.kind = details.kind ?? new.target.name;
   }
 
   /** The text shown to a person: "where: message" and the hint on its own line. */
@@ -58,3 +63,9 @@ export class BackupError extends HostoutError {}
 
 /** A new host that cannot be reached, logged into or prepared over SSH. */
 export class BootstrapError extends HostoutError {}
+
+/** A command line that is wrong: an unknown option, a missing argument, a value out of range. */
+export class UsageError extends HostoutError {}
+
+/** The user interrupted the command (Ctrl-C). */
+export class InterruptedError extends HostoutError {}

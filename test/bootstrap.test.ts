@@ -89,10 +89,10 @@ test('one ctl deploy on a terminal asks for root\'s password, prepares a brand-n
     /^Deploying eggs to host\.\.\.done/m,
     /^Deploying buildout to host\.\.\.done$/m,
     /^Running remote buildout\.\.\.done$/m,
-    /^Stopping remote services\.\.\.done/m,
     /^Starting remote services\.\.\.done$/m,
     /Deployment complete at version 0\.1\n$/,
   ]);
+  assert.doesNotMatch(first.stdout, /Stopping remote services/, 'nothing ran yet: there is nothing to stop');
   assert.equal(await servedVersion(site.url), '1.0');
   assert.equal((await host.exec('id -un deploy')).stdout.trim(), 'deploy');
   assert.match((await host.exec('stat -c %U /srv/acme/current/')).stdout, /deploy/, 'the release belongs to the deploy user');
@@ -103,7 +103,13 @@ test('one ctl deploy on a terminal asks for root\'s password, prepares a brand-n
   outputs.push(second.stdout, second.stderr);
   assert.equal(second.code, 0, second.stdout + second.stderr);
   assert.doesNotMatch(second.stdout, /root credentials|Creating user/);
-  assert.match(second.stdout, /Deployment complete at version 0\.2/);
+  assertLinesInOrder(second.stdout, [
+    /^Deploying buildout to host\.\.\.done$/m,
+    /^Running remote buildout\.\.\.done$/m,
+    /^Stopping remote services\.\.\.done$/m,
+    /^Starting remote services\.\.\.done$/m,
+    /Deployment complete at version 0\.2\n$/,
+  ]);
   assert.equal(await servedVersion(site.url), '1.0.post1');
 
   const rollback = await ctl(['rollback'], { cwd: site.dir, env: site.env });

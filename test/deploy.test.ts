@@ -56,7 +56,7 @@ test('deploy, change one egg, deploy, deploy unchanged, roll back from the contr
   const hostStatus = await runCommand(process.execPath, [AGENT, 'status', '--path', agent.path]);
   assert.match(hostStatus.stdout, /Current\s+version 0\.2/);
 
-  // --with-db: the database as version 0\.1 left it, before version 0.2 went live
+  // --with-db: the database as version 0.1 left it, before version 0.2 went live
   const visitsNow = Number(/visit (\d+)/.exec(await fetch(site.url).then((r) => r.text()))![1]);
   const withDb = await runCommand(process.execPath, [AGENT, 'rollback', '--path', agent.path, '--to', '0.1', '--with-db']);
   assert.equal(withDb.code, 0, withDb.stderr);

@@ -21,20 +21,21 @@ test('versions 0.1, 0.2; a failed deploy keeps its version (a retry gets it back
 
   const first = await deploy();
   assert.equal(first.code, 0, first.stdout + first.stderr);
+  assert.match(first.stdout, /Deployment complete at version 0\.1\n$/);
+
+  change(site.dir);
+  const second = await deploy();
+  assert.equal(second.code, 0, second.stdout + second.stderr);
   // A host that has an agent: the design's deploy lines, in its order (building before stopping).
-  assertLinesInOrder(first.stdout, [
+  assertLinesInOrder(second.stdout, [
     /^Pinning egg versions\.\.\.done/m,
     /^Deploying eggs to host\.\.\.done/m,
     /^Deploying buildout to host\.\.\.done$/m,
     /^Running remote buildout\.\.\.done$/m,
-    /^Stopping remote services\.\.\.done/m,
+    /^Stopping remote services\.\.\.done$/m,
     /^Starting remote services\.\.\.done$/m,
-    /Deployment complete at version 0\.1\n$/,
+    /Deployment complete at version 0\.2\n$/,
   ]);
-
-  change(site.dir);
-  const second = await deploy();
-  assert.match(second.stdout, /Deployment complete at version 0\.2\n$/, second.stdout + second.stderr);
 
   // A release that fails its health check gets 0.3 and is rolled back; 0.3 stays its version.
   const server = join(site.dir, 'src/acme.web/acme/web/server.py');

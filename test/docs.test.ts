@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { REPO_ROOT } from './support/ctl.ts';
 import { targetOptionsTable } from '../controller/target/options-table.ts';
-import { AGENT_VERSION } from '../agent/agent-version.ts';
+import { HOSTOUT_VERSION } from '../shared/hostout-version.ts';
 
 const readme = readFileSync(`${REPO_ROOT}README.md`, 'utf8');
 
@@ -21,5 +21,5 @@ test("the README's first screen gives the main job and the tests, and .ci/run ru
 });
 
 test('the agent reports the version package.json declares', () => {
-  assert.equal(AGENT_VERSION, JSON.parse(readFileSync(`${REPO_ROOT}package.json`, 'utf8')).version);
+  assert.equal(HOSTOUT_VERSION, JSON.parse(readFileSync(`${REPO_ROOT}package.json`, 'utf8')).version);
 });

@@ -5,21 +5,15 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ctl, ctlJson, runCommand } from './support/ctl.ts';
 import { copyExampleBuildout, removeDir, runBuildout } from './support/example-buildout.ts';
 import { freePort, httpGet } from './support/ports.ts';
+import { unpackOnCleanHost, type ReleaseJson } from './support/clean-host-build.ts';
 
-interface ReleaseJson {
-  tag: string;
-  buildout: string;
-  archive: { file: string; sha256: string; size: number };
-  versionsFile: string;
-  eggs: { name: string; version: string; develop: boolean; changed: boolean; file: string; sha256: string }[];
-}
 
 const versionsOf = (r: ReleaseJson) => Object.fromEntries(r.eggs.map((e) => [e.name, e.version]));
 const changedOf = (r: ReleaseJson) => r.eggs.filter((e) => e.changed).map((e) => e.name);
@@ -44,17 +38,8 @@ test('a first release pins every egg and its archive builds offline on a clean h
   assert.ok(existsSync(join(dir, 'hostout-ledger.txt')), 'the ledger is written beside buildout.cfg');
 
   // The clean host: the archive, the listed eggs, and nothing else: no src/, no index.
-  const host = mkdtempSync(join(tmpdir(), 'hostout-host-'));
-  // after-hooks run in the order they were added: stop the service, then remove its files
-  t.after(async () => {
-    if (existsSync(join(host, 'bin/acme-ctl'))) await runCommand(join(host, 'bin/acme-ctl'), ['stop'], { cwd: host });
-    removeDir(host);
-  });
-  const untar = await runCommand('tar', ['-xzf', release.archive.file, '-C', host]);
-  assert.equal(untar.code, 0, untar.stderr);
-  assert.deepEqual(readdirSync(host).sort(), ['base.cfg', 'hostout.cfg', 'prod.cfg', 'versions.cfg']);
-  mkdirSync(join(host, 'dist'));
-  for (const egg of release.eggs) copyFileSync(egg.file, join(host, 'dist', egg.file.split('/').at(-1)!));
+  const host = await unpackOnCleanHost(t, release);
+  assert.deepEqual(readdirSync(host).sort(), ['base.cfg', 'dist', 'hostout.cfg', 'prod.cfg', 'versions.cfg']);
   const port = await freePort();
   await runBuildout(host, ['-c', release.buildout, `settings:port=${port}`]);
 
@@ -180,6 +165,13 @@ test('a failing setup.py or a package without a version is named, and the ledger
   let result = await ctl(['release'], { cwd: dir });
   assert.notEqual(result.code, 0);
   assert.match(result.stderr, /acme\.web\/setup\.py:1: setup\.py failed: ModuleNotFoundError/);
+
+  // an author who stops setup.py with a message of their own: that message is the report
+  writeFileSync(setupPy, original.replace('from setuptools', 'raise SystemExit("acme.web needs the acme-native library; see INSTALL.txt")\nfrom setuptools'));
+  result = await ctl(['release'], { cwd: dir });
+  assert.notEqual(result.code, 0);
+  assert.match(result.stderr, /acme\.web\/setup\.py:1: setup\.py stopped with its own message: acme\.web needs the acme-native library; see INSTALL\.txt/);
+  assert.doesNotMatch(result.stderr, /did not call setup/);
 
   writeFileSync(setupPy, original.replace('version="1.0",', ''));
   result = await ctl(['release'], { cwd: dir });

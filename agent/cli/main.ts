@@ -1,19 +1,12 @@
-import { Command } from 'commander';
-import { reportFailure } from '../../shared/report-failure.ts';
+import { commandLineProgram, runCommandLine } from '../../shared/cli/command-line-program.ts';
 import { registerInitCommands } from './init-commands.ts';
 import { registerServeCommand } from './serve-command.ts';
 import { registerHostCommands } from './host-commands.ts';
 
-const program = new Command('hostout-agent')
-  .description('Hostout agent: stores releases, builds them, swaps them with a short stop and rolls back, on this host')
-  .showHelpAfterError();
+const program = commandLineProgram('hostout-agent', 'Hostout agent: stores releases, builds them, swaps them with a short stop and rolls back, on this host');
 
 registerInitCommands(program);
 registerServeCommand(program);
 registerHostCommands(program);
 
-try {
-  await program.parseAsync(process.argv);
-} catch (error) {
-  process.exitCode = reportFailure(error);
-}
+await runCommandLine(program);

@@ -3,7 +3,7 @@ import { Agent } from '../agent.ts';
 import { startAgentServer } from '../rpc/agent-server.ts';
 import { recoverUnfinished } from '../deploy/recover-unfinished.ts';
 import { SystemdNotifier } from '../daemon/systemd-notify.ts';
-import { AGENT_VERSION } from '../agent-version.ts';
+import { HOSTOUT_VERSION } from '../../shared/hostout-version.ts';
 
 export function registerServeCommand(program: Command): void {
   program
@@ -19,7 +19,7 @@ export function registerServeCommand(program: Command): void {
       if (recovered) log.warn({ phase: 'recover' }, recovered);
       const server = await startAgentServer(agent, agent.config.listen);
       const address = `${agent.config.listen.host}:${server.port}`;
-      log.info({ phase: 'serve', address, fingerprint: agent.fingerprint, version: AGENT_VERSION }, `hostout-agent listening on ${address}`);
+      log.info({ phase: 'serve', address, fingerprint: agent.fingerprint, version: HOSTOUT_VERSION }, `hostout-agent listening on ${address}`);
       await notifier.ready(`serving on ${address}`);
 
       // SIGTERM: accept no new calls; a deploy under way finishes (or rolls back) first.

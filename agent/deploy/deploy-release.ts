@@ -130,7 +130,7 @@ async function goLive(context: DeployContext, manifest: Manifest): Promise<void>
     await context.phase('stop', `stopping version ${context.agent.releases.findRelease(previous)?.version}`, () =>
       context.services(previous, 'stop').stop(context.releaseDir(previous)),
     );
-  } else await context.phase('stop', 'no release is live yet', async () => undefined, () => 'nothing was running');
+  } else context.journal('stop', 'done', 'no release was live');
   await context.phase('backup', `backing up the database (${manifest.settings.db.kind}) as backups/${tag}`, () => context.database(tag, 'backup').backup(context.backupDir(tag)), (info) =>
     `${info.files} files, ${info.bytes} bytes`,
   );

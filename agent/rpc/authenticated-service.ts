@@ -1,5 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import { HostoutError, TrustError } from '../../shared/errors.ts';
+import { ERROR_KIND_METADATA } from '../../shared/rpc/agent-service.ts';
 import { readRequestSignature, requestDigest, verifyRequest } from '../../shared/trust/request-signature.ts';
 import type { NonceStore } from '../../shared/trust/nonce-store.ts';
 import type { AuthorizedKeys } from '../../shared/trust/authorized-keys.ts';
@@ -64,11 +65,18 @@ export function authenticate(
   }
 }
 
-/** A gRPC status for an error: refusals are UNAUTHENTICATED, errors users can act on keep their text. */
+/** A gRPC status for an error: refusals are UNAUTHENTICATED, errors users can act on keep their text and kind. */
 export function toServiceError(error: unknown): Partial<grpc.ServiceError> {
-  if (error instanceof TrustError) return { code: grpc.status.UNAUTHENTICATED, details: error.describe() };
-  if (error instanceof HostoutError) return { code: codeFor(error), details: error.describe() };
-  return { code: grpc.status.INTERNAL, details: `internal agent error: ${(error as Error)?.message ?? error}` };
+  if (!(error instanceof HostoutError)) {
+    return { code: grpc.status.INTERNAL, details: `internal agent error: ${(error as Error)?.message ?? error}` };
+  }
+  const metadata = new grpc.Metadata();
+  metadata.set(ERROR_KIND_METADATA, error.kind);
+  if (error instanceof TrustError) {
+    // where a refusal happened inside the agent (method path, fingerprint) is for the audit log, not the caller
+    return { code: grpc.status.UNAUTHENTICATED, details: new TrustError(error.message, { hint: error.hint }).describe(), metadata };
+  }
+  return { code: codeFor(error), details: error.describe(), metadata };
 }
 
 function codeFor(error: HostoutError): grpc.status {
@@ -109,7 +117,10 @@ export function serverStreamHandler<Req extends object, Ev>(
       .then(
         () => call.end(),
         // grpc-js sends an 'error' event's status as the call's final status (destroy would not)
-        (error) => call.emit('error', Object.assign(new Error(String(toServiceError(error).details)), toServiceError(error))),
+        (error) => {
+          const serviceError = toServiceError(error);
+          call.emit('error', Object.assign(new Error(String(serviceError.details)), serviceError));
+        },
       );
   };
 }

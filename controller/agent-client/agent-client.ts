@@ -1,6 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import { HostoutError, TrustError } from '../../shared/errors.ts';
-import { AgentClientConstructor, methodPath, serializeRequest, signedMethodName, type AgentClient, type AgentMethodName } from '../../shared/rpc/agent-service.ts';
+import { AgentClientConstructor, ERROR_KIND_METADATA, methodPath, serializeRequest, signedMethodName, type AgentClient, type AgentMethodName } from '../../shared/rpc/agent-service.ts';
 import { putRequestSignature, requestDigest, signRequest } from '../../shared/trust/request-signature.ts';
 import type { ControllerKey } from '../../shared/trust/controller-key.ts';
 import { pinnedChannelCredentials, PINNED_TLS_CHANNEL_OPTIONS } from '../../shared/trust/tls-identity.ts';
@@ -15,8 +15,8 @@ export interface AgentAddress {
 /** An error the agent reported, with the agent's own explanation. */
 export class AgentCallError extends HostoutError {
   readonly code: grpc.status;
-  constructor(message: string, code: grpc.status, where: string) {
-    super(message, { where });
+  constructor(message: string, code: grpc.status, where: string, kind?: string) {
+    super(message, { where, kind });
     this.code = code;
   }
 }
@@ -98,8 +98,9 @@ export class AgentConnection {
     if (error instanceof HostoutError) return error;
     if (error.code === grpc.status.UNAUTHENTICATED) return new TrustError(`the agent refused the request: ${error.details}`, { where });
     if (error.code === grpc.status.UNAVAILABLE) {
-      return new AgentCallError(`lost the connection to the agent during ${method}: ${error.details}`, error.code, where);
+      return new AgentCallError(`lost the connection to the agent during ${method}: ${error.details}`, error.code, where, 'AgentUnreachableError');
     }
-    return new AgentCallError(error.details || error.message, error.code, where);
+    const kind = error.metadata?.get(ERROR_KIND_METADATA)[0]?.toString();
+    return new AgentCallError(error.details || error.message, error.code, where, kind);
   }
 }

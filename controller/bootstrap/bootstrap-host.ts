@@ -8,7 +8,8 @@ import type { Target } from '../target/target.ts';
 import { buildAgentBundle } from './agent-bundle.ts';
 import { shellQuote } from './shell-quote.ts';
 import { SshSession, type RootCredentials } from './ssh-session.ts';
-import { agentServiceName, deployFile, renderAgentUnit, renderSudoers } from './host-setup-files.ts';
+import { agentServiceName } from '../../shared/agent-service-name.ts';
+import { deployFile, renderAgentUnit, renderSudoers } from './host-setup-files.ts';
 
 const PREFIX = '/opt/hostout';
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { createHash } from 'node:crypto';
+import { agentServiceName } from '../../shared/agent-service-name.ts';
 import type { Target } from '../target/target.ts';
 import { splitList } from '../target/target.ts';
 
@@ -11,14 +11,10 @@ export function deployFile(name: string): string {
   return readFileSync(`${DEPLOY_DIR}${name}`, 'utf8');
 }
 
-/** The service name of a target's agent: one per path, so several targets can share a host. */
-export function agentServiceName(path: string): string {
-  return `hostout-agent-${createHash('sha256').update(path).digest('hex').slice(0, 8)}`;
-}
-
 /** The systemd unit for a target's agent, from deploy/hostout-agent.service. */
 export function renderAgentUnit(options: { user: string; path: string; exec: string; servicesNeedRoot: boolean }): string {
   const unit = deployFile('hostout-agent.service')
+    .replaceAll('@NAME@', agentServiceName(options.path))
     .replaceAll('@USER@', options.user)
     .replaceAll('@PATH@', options.path)
     .replaceAll('@EXEC@', options.exec);

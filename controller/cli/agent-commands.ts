@@ -8,14 +8,16 @@ import { loadTargetConfig } from '../release/release-inputs.ts';
 import { bootstrapTarget, withRootCredentialOptions, type BootstrapCliOptions } from './bootstrap-commands.ts';
 import { lookupKnownAgent } from '../agent-client/known-agents.ts';
 import type { Target } from '../target/target.ts';
+import type { DeployReport } from '../deploy/run-deploy.ts';
+import { positiveWholeNumber } from '../../shared/cli/option-values.ts';
 
 // gRPC and the deploy pipeline load only when a command needs them: `ctl plan` starts faster.
 const deployPipeline = () => import('../deploy/run-deploy.ts');
 const deployProgress = () => import('../deploy/deploy-progress.ts');
 
-async function withTargetAgent<T>(configFile: string, target: string | undefined, work: (connection: AgentConnection) => Promise<T>): Promise<T> {
+async function withTargetAgent<T>(command: string, configFile: string, target: string | undefined, work: (connection: AgentConnection) => Promise<T>): Promise<T> {
   const { withAgent } = await import('../agent-client/with-agent.ts');
-  return withAgent(loadTargetConfig(resolve(configFile), target).target, work);
+  return withAgent(loadTargetConfig(resolve(configFile), target, command).target, work);
 }
 
 const configOption = ['-c, --config <file>', 'the development buildout config', 'buildout.cfg'] as const;
@@ -27,15 +29,17 @@ export function registerAgentCommands(program: Command): void {
     .argument('[target]', 'deployment target section (optional when the buildout has one)')
     .option(...configOption)
     .option('--force', 'deploy even when the host already runs this release (restarts it)')
-    .option('-v, --verbose', 'show buildout\'s and the services\' output'))
-    .action(async (target: string | undefined, options: BootstrapCliOptions & { force?: boolean; verbose?: boolean }) => {
-      const write = (text: string) => void process.stdout.write(text);
+    .option('-v, --verbose', 'show buildout\'s and the services\' output')
+    .option('--json', 'print one JSON object at the end (version, tag, phase timings, bytes sent, downtime); progress goes to stderr'))
+    .action(async (target: string | undefined, options: BootstrapCliOptions & { force?: boolean; verbose?: boolean; json?: boolean }) => {
+      // with --json, stdout carries only the final object
+      const write = (text: string) => void (options.json ? process.stderr : process.stdout).write(text);
       const { runDeploy } = await deployPipeline();
-      const loaded = loadTargetConfig(resolve(options.config), target);
+      const loaded = loadTargetConfig(resolve(options.config), target, 'deploy');
       if (!agentIsPinned(loaded.target)) {
         // a brand-new host: prepare it once over SSH, then deploy as usual
         write(`Connecting to ${loaded.target.options.get('host')}.\nUser '${loaded.target.options.get('user')}' not found or unable to connect\n`);
-        await bootstrapTarget(target, options, write);
+        await bootstrapTarget('deploy', target, options, write);
       }
       const report = await runDeploy(loaded, {
         force: Boolean(options.force),
@@ -44,6 +48,7 @@ export function registerAgentCommands(program: Command): void {
         write,
       });
       write(report.outcome === 'already' ? `Already at version ${report.version}\n` : `Deployment complete at version ${report.version}\n`);
+      if (options.json) process.stdout.write(JSON.stringify(deployJson(report), null, 2) + '\n');
     });
 
   program
@@ -53,17 +58,25 @@ export function registerAgentCommands(program: Command): void {
     .option(...configOption)
     .option('--to <tag|version>', 'the release to go back to, e.g. 0.1 or its tag (default: the one before the current)')
     .option('--with-db', 'also restore the database as it was while that release ran')
-    .action(async (target: string | undefined, options: { config: string; to?: string; withDb?: boolean }) => {
+    .option('--json', 'print one JSON object at the end (version, phase timings, downtime); progress goes to stderr')
+    .action(async (target: string | undefined, options: { config: string; to?: string; withDb?: boolean; json?: boolean }) => {
       const { DeployProgress } = await deployProgress();
-      await withTargetAgent(options.config, target, async (connection) => {
-        const progress = new DeployProgress((t) => void process.stdout.write(t), false);
+      const { PhaseTimeline } = await import('../deploy/phase-timeline.ts');
+      const out = options.json ? process.stderr : process.stdout;
+      await withTargetAgent('rollback', options.config, target, async (connection) => {
+        const progress = new DeployProgress((t) => void out.write(t), false);
+        const timeline = new PhaseTimeline();
         let last: PhaseEvent | undefined;
         for await (const event of connection.stream<PhaseEvent>('Rollback', { to: options.to ?? '', withDb: Boolean(options.withDb) })) {
           progress.event(event);
+          timeline.record(event);
           last = event;
         }
         progress.finish();
-        process.stdout.write(`Rolled back to version ${last?.version}\n`);
+        out.write(`Rolled back to version ${last?.version}\n`);
+        if (options.json) {
+          process.stdout.write(JSON.stringify({ version: last?.version, phases: timeline.phases(), downtimeMs: timeline.downtimeMs() }, null, 2) + '\n');
+        }
       });
     });
 
@@ -74,7 +87,7 @@ export function registerAgentCommands(program: Command): void {
     .option(...configOption)
     .option('--json', 'print one JSON object')
     .action(async (target: string | undefined, options: { config: string; json?: boolean }) => {
-      await withTargetAgent(options.config, target, async (connection) => {
+      await withTargetAgent('status', options.config, target, async (connection) => {
         const status = await connection.unary<AgentStatus>('Status', {});
         if (options.json) return void process.stdout.write(JSON.stringify(status, null, 2) + '\n');
         process.stdout.write(`Agent     ${status.agentVersion}, up ${Math.round(status.uptimeSeconds)} s, ${status.state}\n` + formatStatus(status));
@@ -86,10 +99,12 @@ export function registerAgentCommands(program: Command): void {
     .description('the agent\'s audit log: who did what, when, with what outcome')
     .argument('[target]', 'deployment target section')
     .option(...configOption)
-    .option('-n, --limit <n>', 'entries to show', '30')
-    .action(async (target: string | undefined, options: { config: string; limit: string }) => {
-      await withTargetAgent(options.config, target, async (connection) => {
-        const { entries } = await connection.unary<{ entries: { time: string; keyId: string; peer: string; action: string; outcome: string; detail: string }[] }>('History', { limit: Number(options.limit) });
+    .option('-n, --limit <n>', 'entries to show (the newest)', positiveWholeNumber, 30)
+    .option('--json', 'print the entries as one JSON object')
+    .action(async (target: string | undefined, options: { config: string; limit: number; json?: boolean }) => {
+      await withTargetAgent('history', options.config, target, async (connection) => {
+        const { entries } = await connection.unary<{ entries: { time: string; keyId: string; peer: string; action: string; outcome: string; detail: string }[] }>('History', { limit: options.limit });
+        if (options.json) return void process.stdout.write(JSON.stringify({ entries }, null, 2) + '\n');
         for (const e of entries) process.stdout.write(`${e.time}  ${e.outcome.padEnd(7)} ${e.action.padEnd(12)} ${e.keyId}  ${e.detail}\n`);
       });
     });
@@ -98,8 +113,10 @@ export function registerAgentCommands(program: Command): void {
   keys
     .command('show')
     .description('print your public key (created on first use), to authorize it on an agent')
-    .action(() => {
+    .option('--json', 'print key id and public key as one JSON object')
+    .action((options: { json?: boolean }) => {
       const key = loadOrCreateControllerKey(defaultConfigDir());
+      if (options.json) return void process.stdout.write(JSON.stringify({ keyId: key.keyId, publicKey: key.publicKey, created: key.created }, null, 2) + '\n');
       process.stdout.write(`${key.publicKey}\n`);
       process.stderr.write(`key id ${key.keyId}${key.created ? ', just created' : ''}; authorize it on a host with: hostout-agent authorize --path PATH ${key.publicKey}\n`);
     });
@@ -107,4 +124,19 @@ export function registerAgentCommands(program: Command): void {
 
 function agentIsPinned(target: Target): boolean {
   return Boolean(target.options.get('agent-fingerprint') ?? lookupKnownAgent(defaultConfigDir(), target.options.get('host')!, Number(target.options.get('agent-port'))));
+}
+
+/** `ctl deploy --json`: what a script wants to know about the deploy that just ended. */
+function deployJson(report: DeployReport) {
+  return {
+    outcome: report.outcome,
+    version: report.version,
+    tag: report.tag,
+    released: report.released,
+    bytesSent: report.upload.bytes,
+    filesSent: report.upload.blobs,
+    downtimeMs: report.downtimeMs ?? null,
+    totalMs: report.totalMs,
+    phases: report.phases,
+  };
 }

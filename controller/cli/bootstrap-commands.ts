@@ -11,10 +11,10 @@ export interface BootstrapCliOptions {
 }
 
 /** Prepares the target's host over SSH (root credentials asked for, never kept). */
-export async function bootstrapTarget(targetName: string | undefined, options: BootstrapCliOptions, write: (text: string) => void) {
+export async function bootstrapTarget(command: string, targetName: string | undefined, options: BootstrapCliOptions, write: (text: string) => void) {
   const { bootstrapHost } = await import('../bootstrap/bootstrap-host.ts');
   const { rootCredentials } = await import('../bootstrap/root-credentials.ts');
-  const { target } = loadTargetConfig(resolve(options.config), targetName);
+  const { target } = loadTargetConfig(resolve(options.config), targetName, command);
   const { user, credentials } = await rootCredentials(options, write);
   return bootstrapHost(target, { rootUser: user, credentials, configDir: defaultConfigDir(), write });
 }
@@ -35,7 +35,7 @@ export function registerBootstrapCommands(program: Command): void {
       .option('-c, --config <file>', 'the development buildout config', 'buildout.cfg'),
   ).action(async (target: string | undefined, options: BootstrapCliOptions) => {
     const write = (text: string) => void process.stdout.write(text);
-    const result = await bootstrapTarget(target, options, write);
+    const result = await bootstrapTarget('bootstrap', target, options, write);
     write(`Host ready (${result.facts})\n`);
   });
 
@@ -47,7 +47,7 @@ export function registerBootstrapCommands(program: Command): void {
       .option('-c, --config <file>', 'the development buildout config', 'buildout.cfg'),
   ).action(async (target: string | undefined, options: BootstrapCliOptions) => {
     const write = (text: string) => void process.stdout.write(text);
-    await bootstrapTarget(target, options, write);
+    await bootstrapTarget('upgrade-agent', target, options, write);
     write('Agent upgraded and restarted\n');
   });
 }

@@ -1,22 +1,14 @@
-import { Command } from 'commander';
-import { reportFailure } from '../../shared/report-failure.ts';
+import { commandLineProgram, runCommandLine } from '../../shared/cli/command-line-program.ts';
 import { registerReleaseCommands } from './release-commands.ts';
 import { registerAgentCommands } from './agent-commands.ts';
 import { registerBootstrapCommands } from './bootstrap-commands.ts';
+import { registerInitCommand } from './init-command.ts';
 
-const program = new Command('ctl')
-  .description('Hostout controller: release a development buildout and deploy it to hosts running hostout-agent')
-  .showHelpAfterError()
-  .configureHelp({ sortSubcommands: false });
+const program = commandLineProgram('ctl', 'Hostout controller: release a development buildout and deploy it to hosts running hostout-agent');
 
+registerInitCommand(program);
 registerReleaseCommands(program);
 registerAgentCommands(program);
 registerBootstrapCommands(program);
 
-
-try {
-  await program.parseAsync(process.argv);
-} catch (error) {
-  process.exitCode = reportFailure(error);
-}
-
+await runCommandLine(program);

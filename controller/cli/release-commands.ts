@@ -18,7 +18,7 @@ export function registerReleaseCommands(program: Command): void {
     .option('-c, --config <file>', 'the development buildout config', 'buildout.cfg')
     .option('--json', 'print one JSON object instead of a summary')
     .action(async (target: string | undefined, options: ReleaseOptions) => {
-      const { plan } = await planTargetRelease(loadTargetConfig(resolve(options.config), target));
+      const { plan } = await planTargetRelease(loadTargetConfig(resolve(options.config), target, 'plan'));
       process.stdout.write(options.json ? JSON.stringify(planJson(plan), null, 2) + '\n' : planSummary(plan));
     });
 
@@ -29,7 +29,7 @@ export function registerReleaseCommands(program: Command): void {
     .option('-c, --config <file>', 'the development buildout config', 'buildout.cfg')
     .option('--json', 'print one JSON object instead of a summary')
     .action(async (target: string | undefined, options: ReleaseOptions) => {
-      const { plan, result } = await releaseTarget(loadTargetConfig(resolve(options.config), target));
+      const { plan, result } = await releaseTarget(loadTargetConfig(resolve(options.config), target, 'release'));
       for (const warning of result.warnings) process.stderr.write(`warning: ${warning}\n`);
       process.stdout.write(options.json ? JSON.stringify(releaseJson(result), null, 2) + '\n' : releaseSummary(plan, result));
     });

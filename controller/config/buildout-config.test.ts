@@ -2,10 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ConfigError } from '../../shared/errors.ts';
 import { DEFAULT_VALUE, loadBuildoutConfig } from './buildout-config.ts';
-import { runBuildoutOracle } from './fixtures/buildout-oracle.ts';
+import { assertSameAsBuildout } from './fixtures/assert-same-as-buildout.ts';
 
 const oracle = {};
 
@@ -17,25 +17,6 @@ function writeBuildout(files: Record<string, string>): string {
     writeFileSync(join(dir, name), text);
   }
   return dir;
-}
-
-/**
- * Every section and substituted value must equal what zc.buildout computes. With
- * `sources`, each value must also come from the file buildout's annotate names.
- */
-function assertSameAsBuildout(topFile: string, overrides: string[] = [], { sources = true } = {}): void {
-  const expected = runBuildoutOracle(topFile, overrides);
-  if ('error' in expected) assert.fail(`buildout failed: ${expected.message}`);
-  const config = loadBuildoutConfig(topFile, overrides);
-  const values = Object.fromEntries(config.sectionNames().map((name) => [name, Object.fromEntries(config.section(name) ?? [])]));
-  assert.deepEqual(values, expected.values);
-  if (!sources) return;
-  for (const [section, options] of Object.entries(expected.sources)) {
-    for (const [option, source] of Object.entries(options)) {
-      const file = config.option(section, option)?.file;
-      assert.equal(file, source.startsWith('/') ? resolve(source) : source, `source of ${section}:${option}`);
-    }
-  }
 }
 
 function assertConfigError(run: () => unknown, where: string, message: RegExp): void {
@@ -169,16 +150,6 @@ test('an extends cycle names every file in the cycle', () => {
   });
   const [a, b] = [join(dir, 'a.cfg'), join(dir, 'b.cfg')];
   assertConfigError(() => loadBuildoutConfig(join(dir, 'buildout.cfg')), `${b}:2`, new RegExp(`cycle: ${a} -> ${b} -> ${a}$`));
-});
-
-test('extending a URL is refused with a hint', () => {
-  const dir = writeBuildout({ 'buildout.cfg': '[buildout]\nextends = https://example.com/versions.cfg\n' });
-  assert.throws(() => loadBuildoutConfig(join(dir, 'buildout.cfg')), (error: unknown) => {
-    assert.ok(error instanceof ConfigError);
-    assert.match(error.message, /URL/);
-    assert.match(error.hint ?? '', /local copy/);
-    return true;
-  });
 });
 
 test('an undefined reference names the line of the option that holds it', () => {

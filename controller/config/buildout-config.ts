@@ -6,21 +6,27 @@
  */
 import type { RawBuildoutFile } from './buildout-file.ts';
 import { buildoutDefaults, withDefaultVersions } from './buildout-defaults.ts';
-import { absolutizeCacheDirectories, finishStandardDirectories, joinStandardDirectories } from './buildout-directories.ts';
-import { readExtendsChain } from './buildout-extends.ts';
+import { absolutizeCacheDirectories, finishStandardDirectories, joinStandardDirectories, tagEggsDirectoryWithAbi } from './buildout-directories.ts';
+import { locateTopConfigFile, readExtendsChain, type RemoteConfigFile } from './buildout-extends.ts';
 import { checkBuildoutSection } from './buildout-section-checks.ts';
 import { parseCommandLineOverrides } from './command-line-overrides.ts';
 import { resolveSections } from './resolved-sections.ts';
 import { layerConfig, type ConfigValue } from './section-merge.ts';
 
 export type { ConfigValue } from './section-merge.ts';
+export type { RemoteConfigFile } from './buildout-extends.ts';
 export { COMMAND_LINE_VALUE, COMPUTED_VALUE, DEFAULT_VALUE } from './section-merge.ts';
 
 export interface BuildoutConfig {
   topFile: string;
-  /** Every file read, absolute: the top file first, then depth-first in `extends` order. */
+  /** Every local file read, absolute: the top file first, then depth-first in `extends` order. */
   files: string[];
+  /** Every file read, remote ones included (their path is their URL). */
   rawFiles: RawBuildoutFile[];
+  /** The files read from URLs, with the bytes that were read. */
+  remoteFiles: RemoteConfigFile[];
+  /** The extends cache the remote files were read through, when there are some. */
+  extendsCache?: string;
   /** Substituted value. Throws ConfigError if the section holds a bad reference. */
   get(section: string, option: string): string | undefined;
   /** `file` is a path, or DEFAULT_VALUE, COMPUTED_VALUE or COMMAND_LINE_VALUE with line 0. */
@@ -29,13 +35,36 @@ export interface BuildoutConfig {
   section(name: string): Map<string, string> | undefined;
 }
 
-/** `overrides` are buildout's command-line assignments: `section:option=value` or `option=value`. */
-export function loadBuildoutConfig(topFile: string, overrides: string[] = []): BuildoutConfig {
-  const { files, rawFiles, sections: fromFiles } = readExtendsChain(topFile);
-  const top = files[0] as string;
+export interface LoadOptions {
+  /**
+   * Where remote `extends` are kept when the configuration names no extends-cache
+   * (buildout would then download them on every run and keep nothing).
+   */
+  hostoutExtendsCache?: string;
+  /**
+   * Shared by the reads of one command, so a URL is asked for a fresh copy once per
+   * command (as buildout asks once per run) and later reads take the cached copy.
+   */
+  refreshedUrls?: Set<string>;
+  /** absolute paths of extended files that may be missing and then read as empty (the pins file a release writes) */
+  notYetWritten?: ReadonlySet<string>;
+}
 
-  let definitions = layerConfig(buildoutDefaults(top), fromFiles);
-  definitions = layerConfig(definitions, parseCommandLineOverrides(overrides));
+/** `overrides` are buildout's command-line assignments: `section:option=value` or `option=value`. */
+export function loadBuildoutConfig(topFile: string, overrides: string[] = [], options: LoadOptions = {}): BuildoutConfig {
+  const top = locateTopConfigFile(topFile);
+  const defaults = buildoutDefaults(top);
+  const commandLine = parseCommandLineOverrides(overrides);
+  const { files, rawFiles, remoteFiles, extendsCache, sections: fromFiles } = readExtendsChain(top, {
+    defaults: defaults.get('buildout') ?? new Map(),
+    overrides: commandLine.get('buildout') ?? new Map(),
+    hostoutExtendsCache: options.hostoutExtendsCache,
+    refreshedUrls: options.refreshedUrls,
+    notYetWritten: options.notYetWritten,
+  });
+
+  let definitions = layerConfig(defaults, fromFiles);
+  definitions = layerConfig(definitions, commandLine);
   definitions = withDefaultVersions(definitions);
   definitions = absolutizeCacheDirectories(definitions);
   definitions = joinStandardDirectories(definitions);
@@ -45,6 +74,7 @@ export function loadBuildoutConfig(topFile: string, overrides: string[] = []): B
   const sections = resolveSections(definitions);
   finishStandardDirectories(sections);
   checkBuildoutSection(sections.section('buildout') ?? new Map());
+  tagEggsDirectoryWithAbi(sections);
   const versionsName = sections.section('buildout')?.get('versions')?.value;
   if (versionsName) sections.section(versionsName);
 
@@ -53,6 +83,8 @@ export function loadBuildoutConfig(topFile: string, overrides: string[] = []): B
     topFile: top,
     files,
     rawFiles,
+    remoteFiles,
+    extendsCache,
     get: (section, name) => option(section, name)?.value,
     option,
     sectionNames: () => sections.names(),

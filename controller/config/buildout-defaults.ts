@@ -6,15 +6,17 @@ import { dirname } from 'node:path';
 import { ConfigError } from '../../shared/errors.ts';
 import { COMPUTED_VALUE, DEFAULT_VALUE, type ConfigDefinitions, type ConfigValue } from './section-merge.ts';
 
-// zc.buildout.buildout._buildout_default_options; `executable` is the interpreter buildout
-// runs under, which in this project is always /usr/bin/python3 (see shared/python).
+/** The interpreter buildout runs under, which in this project is always Debian's (see shared/python). */
+export const BUILDOUT_PYTHON = '/usr/bin/python3';
+
+// zc.buildout.buildout._buildout_default_options; `executable` is BUILDOUT_PYTHON.
 const DEFAULT_OPTIONS: Record<string, string> = {
   'allow-hosts': '*',
   'allow-picked-versions': 'true',
   'bin-directory': 'bin',
   'develop-eggs-directory': 'develop-eggs',
   'eggs-directory': 'eggs',
-  executable: '/usr/bin/python3',
+  executable: BUILDOUT_PYTHON,
   'find-links': '',
   'install-from-cache': 'false',
   installed: '.installed.cfg',

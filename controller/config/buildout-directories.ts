@@ -4,6 +4,10 @@
  */
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, resolve } from 'node:path';
+import { ConfigError } from '../../shared/errors.ts';
+import { BUILDOUT_PYTHON } from './buildout-defaults.ts';
+import { isConfigUrl } from './buildout-extends.ts';
+import { pythonAbiTag } from './python-abi-tag.ts';
 import type { ResolvedSections } from './resolved-sections.ts';
 import {
   COMMAND_LINE_VALUE, COMPUTED_VALUE, DEFAULT_VALUE, type ConfigDefinitions, type ConfigValue,
@@ -22,6 +26,12 @@ export function absolutizeCacheDirectories(definitions: ConfigDefinitions): Conf
   for (const name of CACHE_DIRECTORIES) {
     const option = buildout.get(name);
     if (!option || option.value.includes('${') || isAbsolute(option.value)) continue;
+    if (isConfigUrl(option.file)) {
+      throw new ConfigError(`buildout:${name} is set to the relative "${option.value}" in a remote file, which buildout refuses as ambiguous`, {
+        where: `${option.file}:${option.line}`,
+        hint: `set ${name} to an absolute path, or set it in a local file`,
+      });
+    }
     const base = NOT_FROM_A_FILE.includes(option.file)
       ? buildout.get('directory')?.value ?? process.cwd()
       : dirname(option.file);
@@ -55,6 +65,19 @@ export function finishStandardDirectories(sections: ResolvedSections): void {
   }
   const installed = buildout.get('installed')?.value;
   if (installed) sections.replace('buildout', 'installed', joinLikePython(directory, installed));
+}
+
+/**
+ * Last, with `abi-tag-eggs = true`, buildout puts eggs in a subdirectory named after the
+ * ABI of the Python running it (`eggs/cp311`), so eggs built for another Python are not mixed in.
+ * That Python is BUILDOUT_PYTHON, the one buildout runs under here.
+ */
+export function tagEggsDirectoryWithAbi(sections: ResolvedSections): void {
+  const buildout = sections.section('buildout');
+  const abiTagEggs = buildout?.get('abi-tag-eggs');
+  if (abiTagEggs?.value !== 'true') return;
+  const tag = pythonAbiTag(BUILDOUT_PYTHON, `${abiTagEggs.file}:${abiTagEggs.line}`);
+  sections.replace('buildout', 'eggs-directory', joinLikePython(buildout?.get('eggs-directory')?.value ?? '', tag));
 }
 
 /** Values that still hold a `${` are left alone: buildout cannot know where they point. */

@@ -24,11 +24,6 @@ export function checkBuildoutSection(buildout: Map<string, ConfigValue>): void {
   if (fromCache?.value === 'true' && offline) {
     throw refused(fromCache, "install-from-cache can't be used with offline mode", 'turn one of them off');
   }
-  // The tag depends on the Python ABI of the machine that runs buildout, which we cannot see.
-  const abiTag = buildout.get('abi-tag-eggs');
-  if (abiTag?.value === 'true') {
-    throw refused(abiTag, 'abi-tag-eggs is not supported', 'remove abi-tag-eggs or set it to false');
-  }
 }
 
 function refused(option: ConfigValue, message: string, hint: string): ConfigError {

@@ -8,6 +8,7 @@ import { releaseTarget } from '../release/release-pipeline.ts';
 import type { LedgerEntry } from '../release/ledger.ts';
 import { uploadMissingBlobs, type UploadSummary } from './upload-blobs.ts';
 import { DeployProgress, type PhaseEvent } from './deploy-progress.ts';
+import { PhaseTimeline, type PhaseTiming } from './phase-timeline.ts';
 
 export interface DeployReport {
   outcome: 'deployed' | 'already';
@@ -16,6 +17,10 @@ export interface DeployReport {
   tag: string;
   upload: UploadSummary;
   released: string[];
+  /** the host's phases as ctl saw them, and the time from stop to healthy */
+  phases: PhaseTiming[];
+  downtimeMs?: number;
+  totalMs: number;
 }
 
 /**
@@ -26,6 +31,7 @@ export async function runDeploy(
   loaded: { config: BuildoutConfig; target: Target },
   options: { force: boolean; verbose: boolean; progressBar: boolean; write: (text: string) => void; configDir?: string },
 ): Promise<DeployReport> {
+  const began = performance.now();
   const configDir = options.configDir ?? defaultConfigDir();
   const key = loadOrCreateControllerKey(configDir);
   if (key.created) options.write(`Created your controller key ${key.keyId} (${configDir}/controller.key)\n`);
@@ -53,6 +59,7 @@ export async function runDeploy(
 
     const signature = signManifest(key, result.manifest);
     const progress = new DeployProgress(options.write, options.verbose);
+    const timeline = new PhaseTimeline();
     let final: PhaseEvent | undefined;
     let failure: Error | undefined;
     try {
@@ -63,6 +70,7 @@ export async function runDeploy(
         force: options.force,
       })) {
         progress.event(event);
+        timeline.record(event);
         final = event;
       }
     } catch (error) {
@@ -70,7 +78,16 @@ export async function runDeploy(
     }
     progress.finish();
     if (failure) throw failure;
-    return { outcome: final?.phase === 'already' ? 'already' : 'deployed', version: final?.version ?? '', tag: result.tag, upload, released };
+    return {
+      outcome: final?.phase === 'already' ? 'already' : 'deployed',
+      version: final?.version ?? '',
+      tag: result.tag,
+      upload,
+      released,
+      phases: timeline.phases(),
+      downtimeMs: timeline.downtimeMs(),
+      totalMs: Math.round(performance.now() - began),
+    };
   } finally {
     connection.close();
   }

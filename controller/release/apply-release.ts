@@ -1,5 +1,5 @@
 import { copyFileSync, existsSync, linkSync, mkdirSync, renameSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Manifest, ManifestEgg } from '../../shared/manifest.ts';
 import { writeDeterministicTarGz } from '../../shared/archive/deterministic-tar.ts';
 import { writeFileAtomic, fsyncDirectory } from '../../shared/fs/atomic-write.ts';
@@ -42,8 +42,35 @@ export async function applyRelease(inputs: ReleaseInputs, plan: ReleasePlan): Pr
   const finalDir = join(releasesDir, plan.tag);
   const workDir = join(releasesDir, `.${plan.tag}.partial`);
   rmSync(workDir, { recursive: true, force: true });
-  mkdirSync(join(workDir, SHIPPED_EGGS_DIR), { recursive: true });
+  let written: { archiveName: string; archive: { sha256: string; size: number }; eggs: ReleasedEgg[]; manifest: Manifest };
+  try {
+    written = await writeReleaseDir(inputs, plan, built, workDir, finalDir);
+    rmSync(finalDir, { recursive: true, force: true });
+    renameSync(workDir, finalDir);
+  } finally {
+    // a failed release leaves nothing half-written behind
+    rmSync(workDir, { recursive: true, force: true });
+  }
+  fsyncDirectory(releasesDir);
+  const { archiveName, archive, eggs, manifest } = written;
 
+  recordMintedVersions(inputs, built, plan.created);
+  return {
+    tag: plan.tag,
+    releaseDir: finalDir,
+    buildout: plan.buildout,
+    archive: { file: join(finalDir, archiveName), ...archive },
+    versionsFile: join(finalDir, plan.versionsFileName),
+    eggs,
+    manifest,
+    warnings,
+  };
+}
+
+/** Everything a release is, in `workDir`: the pins, hostout.cfg, the archive, the eggs, the manifest. */
+async function writeReleaseDir(inputs: ReleaseInputs, plan: ReleasePlan, built: readonly { egg: PlannedEgg; file: BuiltEgg }[], workDir: string, finalDir: string) {
+  mkdirSync(join(workDir, SHIPPED_EGGS_DIR), { recursive: true });
+  mkdirSync(dirname(join(workDir, plan.versionsFileName)), { recursive: true });
   writeFileAtomic(join(workDir, plan.versionsFileName), plan.versionsFileText);
   writeFileAtomic(join(workDir, HOST_BUILDOUT_FILE), plan.hostBuildoutText);
   const archiveName = `buildout-${plan.tag}.tar.gz`;
@@ -80,22 +107,7 @@ export async function applyRelease(inputs: ReleaseInputs, plan: ReleasePlan): Pr
     settings: plan.settings,
   };
   writeFileAtomic(join(workDir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
-
-  rmSync(finalDir, { recursive: true, force: true });
-  renameSync(workDir, finalDir);
-  fsyncDirectory(releasesDir);
-
-  recordMintedVersions(inputs, built, plan.created);
-  return {
-    tag: plan.tag,
-    releaseDir: finalDir,
-    buildout: plan.buildout,
-    archive: { file: join(finalDir, archiveName), ...archive },
-    versionsFile: join(finalDir, plan.versionsFileName),
-    eggs,
-    manifest,
-    warnings,
-  };
+  return { archiveName, archive: { sha256: archive.sha256, size: archive.size }, eggs, manifest };
 }
 
 async function eggFor(egg: PlannedEgg, inputs: ReleaseInputs, eggCache: string, warnings: string[]): Promise<BuiltEgg> {

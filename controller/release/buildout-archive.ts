@@ -3,6 +3,7 @@ import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { ReleaseError } from '../../shared/errors.ts';
 import type { BuildoutConfig } from '../config/buildout-config.ts';
 import type { Target } from '../target/target.ts';
+import { remoteExtendsEntries } from './extends-cache-entries.ts';
 
 export interface ArchiveEntry {
   /** POSIX path inside the archive */
@@ -33,21 +34,24 @@ export function refuseDevelopInProduction(production: BuildoutConfig): void {
 
 /**
  * What goes into the buildout archive: the production config and its extends
- * chain, the files the target's `include` names, and the generated files, at
- * their paths relative to the buildout directory.
+ * chain (remote files as an extends cache) and the files the target's `include`
+ * names, at their paths relative to the buildout directory. `written` are the
+ * archive paths the release writes itself (the pins file, hostout.cfg): a chain
+ * file there is left out, as the release writes it anew.
  */
 export function composeArchiveEntries(
   target: Target,
   production: BuildoutConfig,
-  generated: readonly ArchiveEntry[],
+  written: readonly string[],
   developDirs: readonly string[],
 ): ArchiveEntry[] {
   const root = target.buildoutDirectory;
   const entries = new Map<string, ArchiveEntry>();
   for (const file of production.files) {
     const archivePath = insideBuildout(root, file, `the production config extends ${file}, which is outside the buildout directory ${root}`);
-    entries.set(archivePath, { archivePath, sourcePath: file });
+    if (!written.includes(archivePath)) entries.set(archivePath, { archivePath, sourcePath: file });
   }
+  for (const entry of remoteExtendsEntries(production)) entries.set(entry.archivePath, entry);
   for (const item of target.include) {
     const path = isAbsolute(item) ? item : resolve(root, item);
     const where = `[${target.name}] include`;
@@ -62,11 +66,21 @@ export function composeArchiveEntries(
     }
     for (const file of walkFiles(path)) {
       const archivePath = insideBuildout(root, file, '');
+      if (written.includes(archivePath)) {
+        throw new ReleaseError(`include names ${item}, which holds ${archivePath}: the release writes that file itself`, {
+          where,
+          hint: `leave ${archivePath} out of include (or set the target's versions-file to another name)`,
+        });
+      }
       entries.set(archivePath, { archivePath, sourcePath: file });
     }
   }
-  for (const entry of generated) entries.set(entry.archivePath, entry);
   return [...entries.values()].sort((a, b) => (a.archivePath < b.archivePath ? -1 : 1));
+}
+
+/** Where the pins file lies in the archive: the target's versions-file, inside the buildout directory. */
+export function versionsFileArchivePath(target: Target): string {
+  return insideBuildout(target.buildoutDirectory, resolve(target.buildoutDirectory, target.versionsFile), `versions-file names ${target.versionsFile}, which is outside the buildout directory`);
 }
 
 function insideBuildout(root: string, file: string, message: string): string {

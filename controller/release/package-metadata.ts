@@ -17,7 +17,7 @@ export async function readPackageMetadata(python: string, dirs: readonly string[
   const results = stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line) as MetadataLine);
   return results.map((r) => {
     if (r.error !== undefined) {
-      throw new ReleaseError(`setup.py failed: ${r.error}`, {
+      throw new ReleaseError(`setup.py ${r.error}`, {
         where: r.line ? `${r.dir}/setup.py:${r.line}` : `${r.dir}/setup.py`,
         hint: 'run `python3 setup.py --version` in that directory to see the whole error',
       });
@@ -36,6 +36,7 @@ interface MetadataLine {
   dir: string;
   name?: string;
   version?: string;
+  /** what went wrong, worded to follow "setup.py" */
   error?: string;
   line?: number | null;
 }

@@ -1,18 +1,20 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { ConfigError } from '../../shared/errors.ts';
-import { loadBuildoutConfig, type BuildoutConfig } from '../config/buildout-config.ts';
+import { loadBuildoutConfig, type BuildoutConfig, type LoadOptions } from '../config/buildout-config.ts';
 import { selectTarget, splitList, type Target } from '../target/target.ts';
 import { readLedger, type LedgerEntry } from './ledger.ts';
 import { readPackageMetadata } from './package-metadata.ts';
 import { resolveProductionEggs, type ResolvedDist } from './resolve-production-eggs.ts';
-import { composeArchiveEntries, refuseDevelopInProduction, type ArchiveEntry } from './buildout-archive.ts';
+import { composeArchiveEntries, refuseDevelopInProduction, versionsFileArchivePath, type ArchiveEntry } from './buildout-archive.ts';
+import { refuseTargetPartInProduction } from './production-parts.ts';
 import { StatCache } from './stat-cache.ts';
 import { expandDevelopEntries } from './develop-paths.ts';
 import { hashSourceTree } from './source-hash.ts';
 import type { DevelopPackage } from './release-plan.ts';
 import { writeFileAtomic } from '../../shared/fs/atomic-write.ts';
+import { HOST_BUILDOUT_FILE, readTeamVersionsFile, refuseOverruledTeamPins, type TeamVersionsFile } from './versions-file.ts';
 
 /** Everything a release plan is decided from, read from the developer's buildout. */
 export interface ReleaseInputs {
@@ -22,8 +24,12 @@ export interface ReleaseInputs {
   developPackages: DevelopPackage[];
   ledger: LedgerEntry[];
   resolved: ResolvedDist[];
-  /** the production config chain and included files, as they go into the archive */
+  /** the production config chain and included files, as they go into the archive (not the pins file) */
   productionEntries: ArchiveEntry[];
+  /** where the pins file goes in the archive (the target's versions-file) */
+  versionsFileName: string;
+  /** the team's pins file, when production extends the target's versions-file and it exists */
+  teamVersions?: TeamVersionsFile;
   productionFilesDigest: string;
   /** Hostout's caches and release outputs for this buildout */
   stateDir: string;
@@ -31,17 +37,34 @@ export interface ReleaseInputs {
 
 export const STATE_DIR_NAME = '.hostout';
 
+/**
+ * How a command reads configs: remote `extends` are kept in .hostout/extends-cache when
+ * the buildout names no extends-cache of its own, and a `ctl` process is one command, so
+ * the dev and production reads ask the server for a URL once between them.
+ */
+const refreshedThisCommand = new Set<string>();
+function readOptions(buildoutDirectory: string): LoadOptions {
+  return { hostoutExtendsCache: join(buildoutDirectory, STATE_DIR_NAME, 'extends-cache'), refreshedUrls: refreshedThisCommand };
+}
+
 /** The developer's buildout and the deployment target in it. */
-export function loadTargetConfig(configFile: string, targetName: string | undefined): { config: BuildoutConfig; target: Target } {
-  const config = loadBuildoutConfig(configFile);
-  return { config, target: selectTarget(config, targetName) };
+export function loadTargetConfig(configFile: string, targetName: string | undefined, command?: string): { config: BuildoutConfig; target: Target } {
+  const config = loadBuildoutConfig(configFile, [], readOptions(dirname(resolve(configFile))));
+  return { config, target: selectTarget(config, targetName, command) };
 }
 
 export async function gatherReleaseInputs({ config, target }: { config: BuildoutConfig; target: Target }): Promise<ReleaseInputs> {
-  const production = loadBuildoutConfig(target.buildoutFile);
-  refuseDevelopInProduction(production);
-
   const directory = config.get('buildout', 'directory')!;
+  // The pins file production may extend is what the release writes: missing is fine.
+  const versionsFileName = versionsFileArchivePath(target);
+  const versionsPath = join(target.buildoutDirectory, versionsFileName);
+  const production = loadBuildoutConfig(target.buildoutFile, [], { ...readOptions(directory), notYetWritten: new Set([versionsPath]) });
+  refuseDevelopInProduction(production);
+  refuseTargetPartInProduction(production);
+  const versionsSection = production.get('buildout', 'versions') || 'versions';
+  const extendsPins = production.files.includes(versionsPath);
+  const teamVersions = extendsPins && existsSync(versionsPath) ? readTeamVersionsFile(versionsPath, readFileSync(versionsPath, 'utf8'), versionsSection) : undefined;
+
   const stateDir = join(directory, STATE_DIR_NAME);
   const develop = config.option('buildout', 'develop');
   const developWhere = develop ? `${develop.file}:${develop.line}` : undefined;
@@ -51,16 +74,28 @@ export async function gatherReleaseInputs({ config, target }: { config: Buildout
   const resolved = await resolveProductionEggs({
     python: target.python,
     productionConfig: target.buildoutFile,
-    configFiles: [...new Set([...config.files, ...production.files])],
+    configFiles: [...new Set([...config.files, ...production.files, ...cachedRemoteFiles(production)])],
+    extendsCache: production.extendsCache,
     developDirs,
+    developNames: developPackages.map((p) => p.name),
     // buildout reads relative find-links against its directory; the resolving run has another one
     findLinks: splitList(config.get('buildout', 'find-links') ?? '').map((link) => (/^[a-z+]+:\/\//.test(link) || isAbsolute(link) ? link : resolve(directory, link))),
     index: config.get('buildout', 'index') || undefined,
     eggsDirectory: config.get('buildout', 'eggs-directory')!,
     workDir: join(stateDir, 'resolve'),
+    versionsSection,
+    notYetWritten: extendsPins && !teamVersions ? [versionsPath] : [],
   });
+  if (teamVersions) {
+    const developNames = new Set(developPackages.map((p) => p.name.toLowerCase()));
+    refuseOverruledTeamPins(teamVersions, resolved, developNames, (name) => {
+      const pin = production.option(versionsSection, name);
+      return pin && { value: pin.value, where: `${pin.file}:${pin.line}` };
+    });
+  }
 
-  const productionEntries = composeArchiveEntries(target, production, [], developDirs);
+  // The pins file is written by the release; the team's copy reaches the archive through it.
+  const productionEntries = composeArchiveEntries(target, production, [versionsFileName, HOST_BUILDOUT_FILE], developDirs);
   return {
     config,
     production,
@@ -69,9 +104,16 @@ export async function gatherReleaseInputs({ config, target }: { config: Buildout
     ledger: readLedger(target.ledgerFile),
     resolved,
     productionEntries,
+    versionsFileName,
+    ...(teamVersions ? { teamVersions } : {}),
     productionFilesDigest: digestEntries(productionEntries),
     stateDir,
   };
+}
+
+/** The cache copies real buildout reads remote extends from, offline, when it resolves the eggs. */
+function cachedRemoteFiles(production: BuildoutConfig): string[] {
+  return production.remoteFiles.flatMap((file) => (file.cachedPath ? [file.cachedPath] : []));
 }
 
 /** Hashes each develop package (stat cache) and reads its metadata (cached by that hash). */

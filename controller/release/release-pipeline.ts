@@ -14,6 +14,7 @@ export async function planTargetRelease(loaded: { config: BuildoutConfig; target
     ...inputs,
     knownElsewhere,
     productionConfigPath: inputs.target.buildoutFile,
+    shipsRemoteExtends: inputs.production.remoteFiles.length > 0,
     settings: deploySettingsFromTarget(inputs.target),
     now: new Date(),
   });

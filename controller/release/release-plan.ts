@@ -5,8 +5,9 @@ import type { LedgerEntry } from './ledger.ts';
 import { pickVersion, type VersionDecision } from './next-version.ts';
 import type { ResolvedDist } from './resolve-production-eggs.ts';
 import { isBuildoutRuntime } from './third-party-egg.ts';
-import { renderHostBuildout, renderVersionsFile, HOST_BUILDOUT_FILE } from './versions-file.ts';
+import { renderHostBuildout, renderVersionsFile, HOST_BUILDOUT_FILE, type TeamVersionsFile } from './versions-file.ts';
 import { releaseTag } from './release-tag.ts';
+import { HOST_EXTENDS_CACHE_DIR } from './extends-cache-entries.ts';
 
 export interface DevelopPackage {
   name: string;
@@ -37,6 +38,12 @@ export interface PlanInputs {
   /** digest of the archive's files that do not depend on the plan */
   productionFilesDigest: string;
   productionConfigPath: string;
+  /** where the pins file goes in the archive */
+  versionsFileName: string;
+  /** the team's own pins file, which the generated one keeps and adds to */
+  teamVersions?: TeamVersionsFile;
+  /** the production chain extends URLs: their copies travel as an extends cache */
+  shipsRemoteExtends?: boolean;
   settings: DeploySettings;
   now: Date;
 }
@@ -80,15 +87,15 @@ export function planRelease(inputs: PlanInputs): ReleasePlan {
   }
   eggs.sort((a, b) => a.name.localeCompare(b.name));
   const pins = Object.fromEntries(eggs.map((e) => [e.name, e.version]));
-  const versionsFileText = renderVersionsFile(pins);
-  const hostBuildoutText = renderHostBuildout(relativeProductionConfig(inputs), inputs.target.versionsFile);
+  const versionsFileText = renderVersionsFile(pins, inputs.teamVersions);
+  const hostBuildoutText = renderHostBuildout(relativeProductionConfig(inputs), inputs.versionsFileName, inputs.shipsRemoteExtends ? HOST_EXTENDS_CACHE_DIR : undefined);
   const contentDigest = `${inputs.productionFilesDigest}\n${versionsFileText}\n${hostBuildoutText}\n${canonicalJson(inputs.settings)}`;
   return {
     target: inputs.target.name,
     tag: releaseTag(inputs.now, contentDigest, pins),
     created: inputs.now.toISOString(),
     buildout: HOST_BUILDOUT_FILE,
-    versionsFileName: inputs.target.versionsFile,
+    versionsFileName: inputs.versionsFileName,
     eggs,
     pins,
     versionsFileText,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 import { ReleaseError } from '../../shared/errors.ts';
 import { writeFileAtomic } from '../../shared/fs/atomic-write.ts';
 import { runPythonHelper } from './python-script.ts';
@@ -20,12 +20,23 @@ export interface ResolveInputs {
   configFiles: readonly string[];
   /** absolute develop package directories, standing in for the eggs they become */
   developDirs: readonly string[];
+  /** their project names */
+  developNames: readonly string[];
   /** where the development buildout finds and keeps third-party eggs */
   findLinks: readonly string[];
   index: string | undefined;
   eggsDirectory: string;
+  /** the extends cache holding the production config's remote files, when it has some */
+  extendsCache?: string;
   /** scratch directory for the resolving buildout run */
   workDir: string;
+  /** the section production reads its pins from (buildout's `versions` option) */
+  versionsSection: string;
+  /**
+   * Config files the production chain extends that the release itself writes
+   * (the pins file): while resolving they do not exist yet and read as empty.
+   */
+  notYetWritten: readonly string[];
 }
 
 /**
@@ -45,10 +56,10 @@ export async function resolveProductionEggs(inputs: ResolveInputs): Promise<Reso
   rmSync(runDir, { recursive: true, force: true });
   mkdirSync(runDir, { recursive: true });
   const recordFile = join(runDir, 'dists.jsonl');
-  writeFileAtomic(join(runDir, 'resolve.cfg'), resolveConfig(inputs));
+  writeFileAtomic(join(runDir, 'resolve.cfg'), resolveConfig(inputs, runDir));
   await runPythonHelper(inputs.python, 'record_dists.py', ['-c', 'resolve.cfg', 'buildout:directory=' + runDir], {
     cwd: runDir,
-    env: { HOSTOUT_RECORD_DISTS: recordFile },
+    env: { HOSTOUT_RECORD_DISTS: recordFile, HOSTOUT_NOT_YET_WRITTEN: JSON.stringify(inputs.notYetWritten) },
     what: `buildout of ${inputs.productionConfig} (resolving the eggs production needs)`,
     where: inputs.productionConfig,
   });
@@ -57,15 +68,27 @@ export async function resolveProductionEggs(inputs: ResolveInputs): Promise<Reso
   return dists;
 }
 
-function resolveConfig(inputs: ResolveInputs): string {
+/**
+ * Paths are written relative to the run directory: buildout splits `extends`,
+ * `develop` and `find-links` on whitespace, so an absolute path under a
+ * directory whose name holds a space would fall apart.
+ */
+function resolveConfig(inputs: ResolveInputs, runDir: string): string {
   const lines = (values: readonly string[]) => values.map((v) => `\n    ${v}`).join('');
+  const path = (p: string) => pathForBuildout(runDir, p);
+  const link = (l: string) => (/^[a-z+]+:\/\//.test(l) || !isAbsolute(l) ? l : path(l));
+  // A pin on a develop package (a team pinning its last released version) would
+  // send buildout looking for that egg; the release decides those versions.
+  const unpinned = inputs.developNames.map((name) => `${name} =\n`).join('');
   return `# Written by Hostout to ask buildout which eggs production needs.
 [buildout]
-extends = ${inputs.productionConfig}
-develop =${lines(inputs.developDirs)}
-find-links =${lines(inputs.findLinks)}
-${inputs.index ? `index = ${inputs.index}\n` : ''}eggs-directory = ${inputs.eggsDirectory}
-develop-eggs-directory = develop-eggs
+extends = ${path(inputs.productionConfig)}
+develop =${lines(inputs.developDirs.map(path))}
+find-links =${lines(inputs.findLinks.map(link))}
+${inputs.index ? `index = ${inputs.index}\n` : ''}eggs-directory = ${path(inputs.eggsDirectory)}
+# already the development buildout's eggs directory, ABI tag included
+abi-tag-eggs = false
+${inputs.extendsCache ? `# remote extends were just read into this cache; newest = false makes buildout read them there\nextends-cache = ${path(inputs.extendsCache)}\n` : ''}develop-eggs-directory = develop-eggs
 bin-directory = bin
 parts-directory = parts
 installed = .installed.cfg
@@ -73,13 +96,26 @@ newest = false
 allow-picked-versions = true
 show-picked-versions = false
 update-versions-file =
-`;
+
+[${inputs.versionsSection}]
+${unpinned}`;
+}
+
+function pathForBuildout(runDir: string, path: string): string {
+  const rel = relative(runDir, path) || '.';
+  if (/\s/.test(rel)) {
+    throw new ReleaseError(`buildout cannot use the path ${path}: it splits paths on whitespace`, {
+      where: path,
+      hint: 'rename the file or directory so that its name has no space',
+    });
+  }
+  return rel;
 }
 
 function resolveKey(inputs: ResolveInputs): string {
   const hash = createHash('sha256');
   hash.update(JSON.stringify({ ...inputs, workDir: undefined }));
-  for (const file of inputs.configFiles) hash.update(file).update(readFileSync(file));
+  for (const file of inputs.configFiles) hash.update(file).update(existsSync(file) ? readFileSync(file) : '\0absent');
   for (const dir of inputs.developDirs) {
     for (const name of ['setup.py', 'setup.cfg', 'pyproject.toml']) {
       const file = join(dir, name);

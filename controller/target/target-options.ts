@@ -19,7 +19,7 @@ export const TARGET_OPTIONS: readonly TargetOptionSpec[] = [
   { key: 'recipe', kind: 'string', description: `must be ${TARGET_RECIPE}: marks the section as a deployment target` },
   { key: 'buildout', kind: 'path', default: 'prod.cfg', description: 'the production config, relative to the buildout directory; it and its extends chain go into the archive and must not use `develop`' },
   { key: 'include', kind: 'list', default: '', description: 'more files or directories (relative to the buildout directory) to pack into the buildout archive, e.g. templates the production config reads' },
-  { key: 'versions-file', kind: 'string', default: 'versions.cfg', description: 'name of the generated pins file inside the archive' },
+  { key: 'versions-file', kind: 'string', default: 'versions.cfg', description: "the pins file, relative to the buildout directory: written into the archive with every egg pinned; when the production config extends it, a missing one is what the release writes and an existing one (the team's pins) is kept and added to" },
   { key: 'ledger', kind: 'path', default: 'hostout-ledger.txt', description: 'the release ledger (package, version, source hash, egg hash); commit it' },
   { key: 'python', kind: 'path', default: '/usr/bin/python3', description: 'the Python that builds eggs and runs buildout on this machine (Debian\'s, with python3-zc.buildout)' },
   { key: 'host', kind: 'string', default: '127.0.0.1', description: 'the host to deploy to' },

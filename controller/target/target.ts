@@ -24,8 +24,8 @@ export function targetSectionNames(config: BuildoutConfig): string[] {
   return config.sectionNames().filter((name) => config.get(name, 'recipe')?.trim() === TARGET_RECIPE);
 }
 
-/** Finds the target to use: the named one, or the only one. */
-export function selectTarget(config: BuildoutConfig, requested: string | undefined): Target {
+/** Finds the target to use: the named one, or the only one. `command` is the ctl command, for the hint. */
+export function selectTarget(config: BuildoutConfig, requested: string | undefined, command = 'deploy'): Target {
   const names = targetSectionNames(config);
   if (requested) {
     if (names.includes(requested)) return readTarget(config, requested);
@@ -39,7 +39,7 @@ export function selectTarget(config: BuildoutConfig, requested: string | undefin
   }
   if (names.length === 1) return readTarget(config, names[0]!);
   if (names.length === 0) throw new TargetError('no deployment target in this buildout', { where: config.topFile, hint: addTargetHint() });
-  throw new TargetError(`several deployment targets: ${names.join(', ')}; name one`, { where: config.topFile, hint: `e.g. ctl plan ${names[0]}` });
+  throw new TargetError(`several deployment targets: ${names.join(', ')}; name one`, { where: config.topFile, hint: `e.g. ctl ${command} ${names[0]}` });
 }
 
 function addTargetHint(): string {
@@ -50,10 +50,7 @@ export function readTarget(config: BuildoutConfig, name: string): Target {
   const section = config.section(name)!;
   const options = new Map<string, string>();
   for (const [key, value] of section) {
-    const where = describeWhere(config, name, key);
-    const spec = TARGET_OPTIONS.find((o) => o.key === key);
-    if (!spec) throw unknownOption(name, key, where);
-    options.set(key, validateOption(spec, value.trim(), where));
+    options.set(key, checkTargetOption(name, key, value, describeWhere(config, name, key)));
   }
   for (const spec of TARGET_OPTIONS) {
     if (!options.has(spec.key) && spec.default !== undefined) options.set(spec.key, spec.default);
@@ -70,6 +67,13 @@ export function readTarget(config: BuildoutConfig, name: string): Target {
     python: options.get('python')!,
     options,
   };
+}
+
+/** One option of target [section] checked as readTarget checks it; `where` names its line or flag. */
+export function checkTargetOption(section: string, key: string, value: string, where: string): string {
+  const spec = TARGET_OPTIONS.find((o) => o.key === key);
+  if (!spec) throw unknownOption(section, key, where);
+  return validateOption(spec, value.trim(), where);
 }
 
 export function splitList(value: string): string[] {

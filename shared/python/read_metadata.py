@@ -25,7 +25,10 @@ def run_setup_to_config(path):
         with open(path, "rb") as f:
             exec(compile(f.read(), path, "exec"), {"__file__": path, "__name__": "__main__"})
     except SystemExit:
-        pass
+        # Exiting after setup() is harmless; exiting before it is the author
+        # refusing to go on, and their message is the reason to report.
+        if distutils.core._setup_distribution is None:
+            raise
     finally:
         sys.argv = saved_argv
         distutils.core._setup_stop_after = None
@@ -34,10 +37,20 @@ def run_setup_to_config(path):
     return distutils.core._setup_distribution
 
 
+def describe(error):
+    """What went wrong, to follow the words "setup.py"."""
+    if isinstance(error, SystemExit):
+        code = error.code
+        if code is None or isinstance(code, int):
+            return "exited with status %s before calling setup()" % (code or 0)
+        return "stopped with its own message: %s" % (code,)
+    return "failed: %s: %s" % (type(error).__name__, error)
+
+
 def read(package_dir):
     setup_py = os.path.join(package_dir, "setup.py")
     if not os.path.exists(setup_py):
-        return {"dir": package_dir, "error": "no setup.py in %s" % package_dir}
+        return {"dir": package_dir, "error": "is missing: no setup.py in %s" % package_dir}
     cwd = os.getcwd()
     try:
         os.chdir(package_dir)
@@ -49,7 +62,7 @@ def read(package_dir):
         frames = traceback.extract_tb(error.__traceback__)
         in_setup = [f for f in frames if f.filename.endswith("setup.py")]
         line = in_setup[-1].lineno if in_setup else None
-        return {"dir": package_dir, "error": "%s: %s" % (type(error).__name__, error), "line": line}
+        return {"dir": package_dir, "error": describe(error), "line": line}
     finally:
         os.chdir(cwd)
 

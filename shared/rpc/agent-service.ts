@@ -44,3 +44,9 @@ export type * from './generated/hostout/Agent.ts';
 export function signedMethodName(path: string, agentFingerprint: string): string {
   return `${path}@${agentFingerprint}`;
 }
+
+/**
+ * Trailing metadata in which the agent names the kind of its error (LockError,
+ * DeployFailedError...), so ctl exits with the code it would for the same failure at home.
+ */
+export const ERROR_KIND_METADATA = 'hostout-error-kind';

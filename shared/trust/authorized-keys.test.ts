@@ -90,7 +90,7 @@ describe("authorized keys file", () => {
       (error: unknown) => {
         assert.ok(error instanceof TrustError);
         assert.equal(error.message, "controller key 0123456789abcdef is not authorized on this agent");
-        assert.match(error.hint ?? "", /hostout-agent authorize KEY/);
+        assert.match(error.hint ?? "", /hostout-agent authorize --path /);
         return true;
       },
     );

@@ -73,7 +73,7 @@ export function lookupAuthorizedKey(authorizedKeys: AuthorizedKeys, keyId: strin
   if (publicKey !== undefined) return publicKey;
   throw new TrustError(`controller key ${keyId} is not authorized on this agent`, {
     where,
-    hint: `if that controller is yours, run \`hostout-agent authorize KEY\` on the host with its public key (the "publicKey" in its controller.key, whose keyId is ${keyId})`,
+    hint: `if key ${keyId} is yours: \`ctl keys show\` prints its public key; authorize it on the host with \`hostout-agent authorize --path <the target's path> <public key>\``,
   });
 }
 

@@ -74,7 +74,7 @@ describe("signRequest / verifyRequest", () => {
       assert.ok(error instanceof TrustError);
       assert.equal(error.message, `controller key ${stranger.keyId} is not authorized on this agent`);
       assert.equal(error.where, DEPLOY);
-      assert.match(error.hint ?? "", /hostout-agent authorize KEY/);
+      assert.match(error.hint ?? "", /hostout-agent authorize --path /);
       return true;
     });
   });

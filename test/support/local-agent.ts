@@ -43,7 +43,7 @@ export async function startLocalAgent(options: { env?: NodeJS.ProcessEnv } = {})
       child = spawn(process.execPath, [AGENT, 'serve', '--path', path], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
       child.stdout!.on('data', (d) => (log += d));
       child.stderr!.on('data', (d) => (log += d));
-      const until = Date.now() + 20_000;
+      const until = Date.now() + 60_000; // generous: tsx compiles the agent on a loaded machine
       while (!log.slice(from).includes('listening on')) {
         if (child.exitCode !== null || Date.now() > until) throw new Error(`agent did not start:\n${log}`);
         await new Promise((r) => setTimeout(r, 50));
@@ -61,8 +61,8 @@ export async function startLocalAgent(options: { env?: NodeJS.ProcessEnv } = {})
 }
 
 /** The example buildout, its target paired with `agent` and its service on a free port. */
-export async function exampleBuildoutFor(agent: LocalAgent): Promise<{ dir: string; appPort: number; url: string }> {
-  const dir = copyExampleBuildout();
+export async function exampleBuildoutFor(agent: LocalAgent, buildoutPrefix?: string): Promise<{ dir: string; appPort: number; url: string }> {
+  const dir = copyExampleBuildout(buildoutPrefix);
   const appPort = await freePort();
   writeFileSync(join(dir, 'base.cfg'), readFileSync(join(dir, 'base.cfg'), 'utf8').replace('port = 8080', `port = ${appPort}`));
   const buildout = readFileSync(join(dir, 'buildout.cfg'), 'utf8').replace('path = /srv/acme', `path = ${agent.path}`);
@@ -91,9 +91,9 @@ export async function servedVersion(url: string): Promise<string> {
  * A paired agent and the example buildout targeting it, both removed (agent
  * and site stopped) when the test ends: the start of most deploy tests.
  */
-export async function deployableSite(t: { after(fn: () => Promise<void> | void): void }, options: { env?: NodeJS.ProcessEnv } = {}) {
+export async function deployableSite(t: { after(fn: () => Promise<void> | void): void }, options: { env?: NodeJS.ProcessEnv; buildoutPrefix?: string } = {}) {
   const agent = await startLocalAgent(options);
-  const site = await exampleBuildoutFor(agent);
+  const site = await exampleBuildoutFor(agent, options.buildoutPrefix);
   t.after(async () => {
     await stopAgentAndApp(agent);
     removeDir(site.dir);

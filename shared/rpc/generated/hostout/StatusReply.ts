@@ -14,6 +14,7 @@ export interface StatusReply {
   'state'?: (string);
   'hostname'?: (string);
   'currentVersion'?: (string);
+  'serviceName'?: (string);
 }
 
 export interface StatusReply__Output {
@@ -27,4 +28,5 @@ export interface StatusReply__Output {
   'state': (string);
   'hostname': (string);
   'currentVersion': (string);
+  'serviceName': (string);
 }

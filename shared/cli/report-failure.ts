@@ -1,0 +1,29 @@
+import { HostoutError } from '../errors.ts';
+import { ExitCode, exitCodeForKind } from './exit-codes.ts';
+
+/**
+ * How both programs end on an error: one clear message on stderr, or with
+ * `--json` one JSON object on stdout (the stream a script parses), and an exit
+ * code by kind (shared/exit-codes.ts). The stack only for bugs.
+ */
+export function reportFailure(error: unknown, options: { json: boolean }): number {
+  const known = error instanceof HostoutError ? error : undefined;
+  const kind = known?.kind ?? 'InternalError';
+  const exitCode = known ? exitCodeForKind(kind) : ExitCode.internal;
+  if (options.json) {
+    const described = known
+      ? { kind, message: known.message, where: known.where, hint: known.hint }
+      : { kind, message: `internal error (please report it): ${(error as Error)?.message ?? error}`, stack: (error as Error)?.stack };
+    process.stdout.write(JSON.stringify({ error: { ...described, exitCode } }, null, 2) + '\n');
+  } else if (known) {
+    process.stderr.write(`error: ${known.describe()}\n`);
+  } else {
+    process.stderr.write(`internal error (please report it): ${(error as Error)?.stack ?? error}\n`);
+  }
+  return exitCode;
+}
+
+/** Whether the command line asks for JSON output (every reporting command takes `--json`). */
+export function wantsJson(argv: readonly string[]): boolean {
+  return argv.includes('--json');
+}
