@@ -96,10 +96,10 @@ export class Agent {
       hostname: hostname(),
       serviceName: agentServiceName(this.layout.root),
       currentTag: current ?? '',
-      currentNumber: releases.find((r) => r.tag === current)?.number ?? 0,
+      currentVersion: releases.find((r) => r.tag === current)?.version ?? '',
       releases: releases.map((r) => ({
         tag: r.tag,
-        number: r.number,
+        version: r.version,
         created: r.created,
         deployed: r.deployed ?? '',
         current: r.tag === current,

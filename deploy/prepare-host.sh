@@ -4,7 +4,8 @@
 # a virtualenv, and creates the target's path. Safe to run again: what exists is kept.
 # Lines starting with @@ are read by ctl; everything else is shown on failure.
 # Inputs (environment): HOSTOUT_USER, HOSTOUT_PATH, HOSTOUT_PREFIX (default /opt/hostout),
-#   HOSTOUT_NEEDS_SUDO (1 when the target's services are controlled through sudo)
+#   HOSTOUT_NEEDS_SUDO (1 when the target's services are controlled through sudo),
+#   HOSTOUT_NEW_KEY (1 when ctl just created the key pair the deploy user's agent will trust)
 set -euo pipefail
 umask 022  # what root creates here (venv, wrapper) must be usable by the deploy user
 user=${HOSTOUT_USER:?} path=${HOSTOUT_PATH:?} prefix=${HOSTOUT_PREFIX:-/opt/hostout}
@@ -30,6 +31,9 @@ else
   getent group "$user" >/dev/null || groupadd --system "$user"
   useradd --system --gid "$user" --create-home --shell /bin/bash "$user"
 fi
+if [ "${HOSTOUT_NEW_KEY:-}" = 1 ]; then say "Creating authorisation key pair"; fi
+say "Logging in as '$user'"
+runuser -u "$user" -- true || { echo "@@error cannot log in as '$user' on this host (runuser failed): check its shell and home"; exit 3; }
 
 packages=(python3 python3-venv python3-setuptools python3-zc.buildout)
 [ "${HOSTOUT_NEEDS_SUDO:-}" = 1 ] && packages+=(sudo)

@@ -2,9 +2,9 @@
 # The main job, locally, on the embedded example: no root, no SSH. An agent on
 # 127.0.0.1 with its state in a scratch folder; the example's web service with
 # its SQLite database. As the design's first example: ctl init adds the deploy
-# part, bin/buildout installs bin/deploy. Deploy (version 1), change a file,
-# deploy (version 2, only that egg travels), deploy unchanged, roll back
-# (version 1 again).
+# part, bin/buildout installs bin/deploy. Deploy (version 0.1), change a file,
+# deploy (version 0.2, only that egg travels), deploy unchanged, roll back
+# (version 0.1 again).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d /tmp/hostout-demo-XXXXXX)
@@ -52,7 +52,7 @@ echo "site: $(page "http://127.0.0.1:$app_port/")"
 
 step "bin/deploy (nothing changed)"; bin/deploy
 
-step "bin/deploy rollback"; bin/deploy rollback
+step "bin/deploy rollback --to 0.1"; bin/deploy rollback --to 0.1
 echo "site: $(page "http://127.0.0.1:$app_port/")"
 
 step "bin/deploy status"; bin/deploy status

@@ -7,10 +7,11 @@ export interface AgentStatus {
   /** the name ctl bootstrap gives the agent's service (systemd unit or supervised process) */
   serviceName: string;
   currentTag: string;
-  currentNumber: number;
+  /** the deployment version of the current release (0.3; a whole number on releases made before versions), '' before the first deploy */
+  currentVersion: string;
   releases: {
     tag: string;
-    number: number;
+    version: string;
     created: string;
     deployed: string;
     current: boolean;
@@ -30,14 +31,14 @@ export function formatStatus(status: AgentStatus): string {
   const lines = [
     `Path      ${status.path} (${status.hostname})`,
     `Service   ${status.serviceName} (systemctl status ${status.serviceName}, where ctl bootstrap installed it under systemd)`,
-    `Current   ${status.currentTag ? `version ${status.currentNumber} (${status.currentTag})` : 'nothing deployed yet'}`,
+    `Current   ${status.currentTag ? `version ${status.currentVersion} (${status.currentTag})` : 'nothing deployed yet'}`,
     `Lock      ${describeLock(status.lock)}`,
     'Releases',
     ...(status.releases.length === 0 ? ['  (none)'] : []),
     ...[...status.releases].reverse().map((r) => {
       const marks = [r.current ? 'current' : '', r.hasBackup ? 'backup' : '', r.built ? '' : 'not built'].filter(Boolean).join(', ');
       const eggs = r.eggs.filter((e) => e.develop).map((e) => `${e.name} ${e.version}`).join(', ');
-      return `  ${String(r.number).padStart(3)}  ${r.tag}  ${r.deployed || r.created}${marks ? `  [${marks}]` : ''}\n       ${eggs}`;
+      return `  ${r.version.padStart(6)}  ${r.tag}  ${r.deployed || r.created}${marks ? `  [${marks}]` : ''}\n          ${eggs}`;
     }),
   ];
   return lines.join('\n') + '\n';

@@ -64,6 +64,12 @@ export interface DeploySettings {
   keepReleases: number;
   /** release directories that live in shared/ and outlive releases (var, ...) */
   sharedDirs: string[];
+  /**
+   * The target's `version`: where the host's deployment versions start (0.1), or a new
+   * series (2.0). The agent assigns the versions themselves (agent/state/deployment-versions.ts).
+   * Absent in manifests made before versions: 0.1.
+   */
+  versionSeries?: string;
 }
 
 /** A manifest as the agent receives it: the manifest and the controller's signature of it. */

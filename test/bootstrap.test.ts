@@ -14,6 +14,8 @@ import { copyExampleBuildout, removeDir } from './support/example-buildout.ts';
 import { freePort } from './support/ports.ts';
 import { servedVersion } from './support/local-agent.ts';
 import { startFreshHost, type FreshHost } from './support/fresh-host.ts';
+import { assertLinesInOrder } from './support/transcript.ts';
+import { ctlOnTerminal } from './support/terminal.ts';
 
 /** The example buildout aimed at `host` (SSH port, a free agent port, the site on a free port). */
 async function siteFor(host: FreshHost) {
@@ -56,24 +58,41 @@ function filesContaining(dir: string, secret: string): string[] {
   return found;
 }
 
-test('one ctl deploy prepares a brand-new host from root\'s password and deploys; later deploys need no credentials', async (t) => {
+test('one ctl deploy on a terminal asks for root\'s password, prepares a brand-new host and deploys; later deploys need no credentials', async (t) => {
   const { host, site } = await freshHostWithSite(t);
   const outputs: string[] = [];
 
-  const first = await ctl(['deploy', '--root-password-stdin'], { cwd: site.dir, env: site.env, input: `${host.rootPassword}\n` });
+  const first = await ctlOnTerminal(['deploy'], {
+    cwd: site.dir,
+    env: site.env,
+    answers: [
+      { prompt: 'user: ', answer: 'root' },
+      { prompt: 'password: ', answer: host.rootPassword },
+    ],
+  });
   outputs.push(first.stdout, first.stderr);
   assert.equal(first.code, 0, first.stdout + first.stderr);
-  for (const line of [
+  // The design's transcript, in its order; the password shows as stars.
+  assertLinesInOrder(first.stdout, [
     /^Connecting to 127\.0\.0\.1\.$/m,
-    /^Creating authorisation key pair$/m,
+    /^User 'deploy' not found or unable to connect$/m,
+    /^If this is the first time running this script please enter your root credentials$/m,
+    /^This will prepare your host to receive your buildout$/m,
+    /^user: root$/m,
+    /^password: \*+$/m,
     /^Creating user account 'deploy'$/m,
+    /^Creating authorisation key pair$/m,
+    /^Logging in as 'deploy'$/m,
     /^Installing python virtualenv$/m,
     /^Pinned the agent's identity sha256:[0-9a-f]{64}$/m,
+    /^Pinning egg versions\.\.\.done/m,
     /^Deploying eggs to host\.\.\.done/m,
+    /^Deploying buildout to host\.\.\.done$/m,
     /^Running remote buildout\.\.\.done$/m,
     /^Starting remote services\.\.\.done$/m,
-    /Deployment complete at version 1\n$/,
-  ]) assert.match(first.stdout, line);
+    /Deployment complete at version 0\.1\n$/,
+  ]);
+  assert.doesNotMatch(first.stdout, /Stopping remote services/, 'nothing ran yet: there is nothing to stop');
   assert.equal(await servedVersion(site.url), '1.0');
   assert.equal((await host.exec('id -un deploy')).stdout.trim(), 'deploy');
   assert.match((await host.exec('stat -c %U /srv/acme/current/')).stdout, /deploy/, 'the release belongs to the deploy user');
@@ -84,15 +103,21 @@ test('one ctl deploy prepares a brand-new host from root\'s password and deploys
   outputs.push(second.stdout, second.stderr);
   assert.equal(second.code, 0, second.stdout + second.stderr);
   assert.doesNotMatch(second.stdout, /root credentials|Creating user/);
-  assert.match(second.stdout, /Deployment complete at version 2/);
+  assertLinesInOrder(second.stdout, [
+    /^Deploying buildout to host\.\.\.done$/m,
+    /^Running remote buildout\.\.\.done$/m,
+    /^Stopping remote services\.\.\.done$/m,
+    /^Starting remote services\.\.\.done$/m,
+    /Deployment complete at version 0\.2\n$/,
+  ]);
   assert.equal(await servedVersion(site.url), '1.0.post1');
 
   const rollback = await ctl(['rollback'], { cwd: site.dir, env: site.env });
-  assert.match(rollback.stdout, /Rolled back to version 1/);
+  assert.match(rollback.stdout, /Rolled back to version 0\.1/);
   assert.equal(await servedVersion(site.url), '1.0');
 
   // The controller is gone: on the host, as root, roll forward again.
-  const onHost = await host.exec('hostout-agent rollback --path /srv/acme --to 2');
+  const onHost = await host.exec('hostout-agent rollback --path /srv/acme --to 0.2');
   assert.equal(onHost.code, 0, onHost.stderr);
   assert.equal(await servedVersion(site.url), '1.0.post1');
   assert.match((await host.exec('stat -c %U /srv/acme/current')).stdout, /deploy/, 'root acting on the host left nothing owned by root');
@@ -105,7 +130,7 @@ test('one ctl deploy prepares a brand-new host from root\'s password and deploys
     status = await ctl(['status', '--json'], { cwd: site.dir, env: site.env });
   }
   assert.equal(status.code, 0, status.stderr);
-  assert.equal(JSON.parse(status.stdout).currentNumber, 2);
+  assert.equal(JSON.parse(status.stdout).currentVersion, '0.2');
 
   // Bootstrapping again keeps everything: user, releases, the pinned identity.
   const pinned = readFileSync(join(site.configDir, 'known_agents'), 'utf8');
@@ -117,7 +142,7 @@ test('one ctl deploy prepares a brand-new host from root\'s password and deploys
   assert.equal(readFileSync(join(site.configDir, 'known_agents'), 'utf8'), pinned, 'same agent identity');
   assert.equal((await host.exec('grep -c "^deploy:" /etc/passwd')).stdout.trim(), '1');
   const afterUpgrade = await ctl(['status', '--json'], { cwd: site.dir, env: site.env });
-  assert.deepEqual(JSON.parse(afterUpgrade.stdout).releases.map((r: { number: number }) => r.number), [1, 2], 'releases kept');
+  assert.deepEqual(JSON.parse(afterUpgrade.stdout).releases.map((r: { version: string }) => r.version), ['0.1', '0.2'], 'releases kept');
 
   // The password is in no file on either side, and in nothing printed.
   assert.deepEqual(filesContaining(host.upperDir, host.rootPassword), []);
@@ -154,7 +179,7 @@ test('an account with sudo stands in for root: with its password, or with a key 
   const deployed = await ctl(['deploy', '--root-user', 'alice', '--root-password-stdin'], { cwd: site.dir, env: site.env, input: 'alice-pw-7\n' });
   assert.equal(deployed.code, 0, deployed.stdout + deployed.stderr);
   assert.match(deployed.stdout, /^Creating user account 'deploy'$/m);
-  assert.match(deployed.stdout, /Deployment complete at version 1\n$/);
+  assert.match(deployed.stdout, /Deployment complete at version 0\.1\n$/);
   assert.equal(await servedVersion(site.url), '1.0');
   assert.match((await host.exec('stat -c %U:%a /opt/hostout/hostout-agent.mjs')).stdout.trim(), /^root:755$/, 'installed by root, not left as alice');
   assert.equal((await host.exec('ls -A ~alice | grep -c hostout-upload')).stdout.trim(), '0', 'no upload left behind');
@@ -171,7 +196,7 @@ test('an account with sudo stands in for root: with its password, or with a key 
   assert.match(upgraded.stdout, /Agent upgraded and restarted/);
   const status = await ctl(['status', '--json'], { cwd: site.dir, env: site.env });
   assert.equal(status.code, 0, status.stderr);
-  assert.equal(JSON.parse(status.stdout).currentNumber, 1);
+  assert.equal(JSON.parse(status.stdout).currentVersion, '0.1');
   assert.match((await host.exec(`ss -ltnH 'sport = :${site.agentPort}'`)).stdout, new RegExp(`0\\.0\\.0\\.0:${site.agentPort}\\s`));
 
   // With a key but a sudo that wants a password, the refusal says what would work.

@@ -17,7 +17,7 @@ test('deploy, change one egg, deploy, deploy unchanged, roll back from the contr
 
   const first = await ctl(['deploy'], { cwd: site.dir, env });
   assert.equal(first.code, 0, first.stderr + first.stdout);
-  assert.match(first.stdout, /Deployment complete at version 1\n$/);
+  assert.match(first.stdout, /Deployment complete at version 0\.1\n$/);
   assert.equal(await servedVersion(site.url), '1.0');
 
   appendFileSync(join(site.dir, 'src/acme.web/acme/web/server.py'), '\n# a change\n');
@@ -25,43 +25,43 @@ test('deploy, change one egg, deploy, deploy unchanged, roll back from the contr
   assert.equal(second.code, 0, second.stderr + second.stdout);
   assert.match(second.stdout, /released acme\.web 1\.0\.post1/);
   assert.match(second.stdout, /Deploying eggs to host\.\.\.done \(2 file\(s\)/, 'only the changed egg and the new archive travel');
-  assert.match(second.stdout, /Deployment complete at version 2\n$/);
+  assert.match(second.stdout, /Deployment complete at version 0\.2\n$/);
   assert.equal(await servedVersion(site.url), '1.0.post1');
   const pid = pidOf(agent.path);
 
   const unchanged = await ctl(['deploy'], { cwd: site.dir, env });
   assert.equal(unchanged.code, 0, unchanged.stderr);
   assert.match(unchanged.stdout, /the host has them all/);
-  assert.match(unchanged.stdout, /Already at version 2\n$/);
+  assert.match(unchanged.stdout, /Already at version 0\.2\n$/);
   assert.equal(pidOf(agent.path), pid, 'no restart when nothing changed');
 
   const rollback = await ctl(['rollback'], { cwd: site.dir, env });
   assert.equal(rollback.code, 0, rollback.stderr);
-  assert.match(rollback.stdout, /Rolled back to version 1/);
+  assert.match(rollback.stdout, /Rolled back to version 0\.1/);
   assert.equal(await servedVersion(site.url), '1.0');
 
   const status = JSON.parse((await ctl(['status', '--json'], { cwd: site.dir, env })).stdout);
-  assert.equal(status.currentNumber, 1);
+  assert.equal(status.currentVersion, '0.1');
   assert.equal(status.agentVersion, '0.1.0');
   assert.ok(status.uptimeSeconds > 0);
-  assert.deepEqual(status.releases.map((r: { number: number }) => r.number), [1, 2]);
+  assert.deepEqual(status.releases.map((r: { version: string }) => r.version), ['0.1', '0.2']);
   assert.equal(status.backups.length, 2, 'each release went live after a backup');
 
   // The controller is gone: the host rolls forward again on its own, agent running or not.
   await agent.kill('SIGKILL');
-  const onHost = await runCommand(process.execPath, [AGENT, 'rollback', '--path', agent.path, '--to', '2']);
+  const onHost = await runCommand(process.execPath, [AGENT, 'rollback', '--path', agent.path, '--to', '0.2']);
   assert.equal(onHost.code, 0, onHost.stderr);
-  assert.match(onHost.stdout, /Rolled back to version 2/);
+  assert.match(onHost.stdout, /Rolled back to version 0\.2/);
   assert.equal(await servedVersion(site.url), '1.0.post1');
   const hostStatus = await runCommand(process.execPath, [AGENT, 'status', '--path', agent.path]);
-  assert.match(hostStatus.stdout, /Current\s+version 2/);
+  assert.match(hostStatus.stdout, /Current\s+version 0\.2/);
 
-  // --with-db: the database as version 1 left it, before version 2 went live
+  // --with-db: the database as version 0.1 left it, before version 0.2 went live
   const visitsNow = Number(/visit (\d+)/.exec(await fetch(site.url).then((r) => r.text()))![1]);
-  const withDb = await runCommand(process.execPath, [AGENT, 'rollback', '--path', agent.path, '--to', '1', '--with-db']);
+  const withDb = await runCommand(process.execPath, [AGENT, 'rollback', '--path', agent.path, '--to', '0.1', '--with-db']);
   assert.equal(withDb.code, 0, withDb.stderr);
   const visitsAfter = Number(/visit (\d+)/.exec(await fetch(site.url).then((r) => r.text()))![1]);
-  assert.ok(visitsAfter < visitsNow, `the visits made since version 2 went live are gone (${visitsNow} -> ${visitsAfter})`);
+  assert.ok(visitsAfter < visitsNow, `the visits made since version 0.2 went live are gone (${visitsNow} -> ${visitsAfter})`);
 
   await agent.start();
   const history = await ctl(['history'], { cwd: site.dir, env });
@@ -100,9 +100,9 @@ test('a release whose health check fails is rolled back automatically, database 
   assert.notEqual(failed.code, 0);
   assert.match(failed.stdout, /Checking health\.\.\.FAILED/);
   assert.match(failed.stdout, /Rolling back/);
-  assert.match(failed.stderr, /deploy of version 2 failed: health check failed.*500[\s\S]*rolled back to version 1/);
+  assert.match(failed.stderr, /deploy of version 0\.2 failed: health check failed.*500[\s\S]*rolled back to version 0\.1/);
   const page = await fetch(site.url).then((r) => r.text());
-  assert.match(page, /acme\.web 1\.0, visit 3\b/, 'version 1 serves, and what the failed release wrote was rolled back with its database');
+  assert.match(page, /acme\.web 1\.0, visit 3\b/, 'version 0.1 serves, and what the failed release wrote was rolled back with its database');
   assert.ok(!existsSync(join(agent.path, 'agent/lock')), 'the lock is released');
 });
 
@@ -127,7 +127,7 @@ test('migrate runs in the new release with the services stopped; a failing one i
   assert.match(failed.stdout, /Migrating the database\.\.\.FAILED/);
   assert.match(failed.stdout, /Rolling back/);
   assert.match(failed.stderr, /migrate failed: `.*half_migrated.*` exited with code 3/);
-  assert.match(failed.stderr, /rolled back to version 1/);
+  assert.match(failed.stderr, /rolled back to version 0\.1/);
   assert.equal(await servedVersion(site.url), '1.0');
   const tables = await runCommand('/usr/bin/python3', ['-c', "import sqlite3, sys; print([r[0] for r in sqlite3.connect(sys.argv[1]).execute(\"select name from sqlite_master where type = 'table'\")])", join(agent.path, 'shared/var/acme.db')]);
   assert.doesNotMatch(tables.stdout, /half_migrated/, 'the database is restored as it was before the migration');

@@ -18,7 +18,7 @@ const HOSTS = 12;
 interface FleetHost {
   host: string;
   result: string;
-  version?: number;
+  version?: string;
   tag?: string;
   phase?: string;
   error?: string;
@@ -80,13 +80,13 @@ test('twelve hosts: one release built everywhere, then live in batches; failures
   assert.match(first.stdout, /Going live, batch 1 of 5 \(canary, 1 host\)\.\.\.1\/1/);
   assert.match(first.stdout, /Going live, batch 5 of 5 \(2 hosts\)\.\.\.2\/2/);
   assert.match(first.stdout, /Deployment complete on 12 of 12 hosts at \d{8}-[0-9a-f]{8}/);
-  assert.equal(first.stdout.match(/127\.0\.0\.1:\d+\s+deployed\s+1\s/g)?.length, HOSTS, 'the table names every host');
+  assert.equal(first.stdout.match(/127\.0\.0\.1:\d+\s+deployed\s+0\.1\s/g)?.length, HOSTS, 'the table names every host');
 
   const status = JSON.parse((await run(['status', '--json'])).stdout).hosts;
   assert.equal(status.length, HOSTS);
   const tags = new Set(status.map((s: { tag: string }) => s.tag));
   assert.equal(tags.size, 1, 'one release on every host');
-  assert.ok(status.every((s: { version: number; agentUp: boolean }) => s.version === 1 && s.agentUp));
+  assert.ok(status.every((s: { version: string; agentUp: boolean }) => s.version === '0.1' && s.agentUp));
 
   // A change; host 3 (in the second batch) fails its health check; max-fail 0: the rollout stops after that batch.
   appendFileSync(join(dir, 'src/acme.web/acme/web/server.py'), '\n# change 1\n');
@@ -98,10 +98,10 @@ test('twelve hosts: one release built everywhere, then live in batches; failures
   assert.deepEqual(byResult(stoppedHosts), { deployed: 4, failed: 1, skipped: 7 }, JSON.stringify(stoppedHosts, null, 1));
   assert.equal(stoppedHosts[2]!.result, 'failed');
   assert.equal(stoppedHosts[2]!.phase, 'health');
-  assert.equal(stoppedHosts[2]!.version, 1, 'the failed host rolled itself back');
-  assert.ok(stoppedHosts.slice(5).every((h) => h.result === 'skipped' && h.version === 1), 'hosts not reached keep their release');
+  assert.equal(stoppedHosts[2]!.version, '0.1', 'the failed host rolled itself back');
+  assert.ok(stoppedHosts.slice(5).every((h) => h.result === 'skipped' && h.version === '0.1'), 'hosts not reached keep their release');
   const rows = JSON.parse((await run(['status', '--json'])).stdout).hosts;
-  assert.deepEqual(rows.map((r: { version: number }) => r.version), [2, 2, 1, 2, 2, 1, 1, 1, 1, 1, 1, 1]);
+  assert.deepEqual(rows.map((r: { version: string }) => r.version), ['0.2', '0.2', '0.1', '0.2', '0.2', '0.1', '0.1', '0.1', '0.1', '0.1', '0.1', '0.1']);
 
   // max-fail 1: the same failure is tolerated and every other host goes live
   setTarget(dir, 'canary = 1\nbatch-size = 4\nmax-fail = 1');
@@ -144,12 +144,12 @@ test('twelve hosts: one release built everywhere, then live in batches; failures
   setTarget(dir, 'batch-size = 6\nmax-fail = 1');
   const rollback = await run(['rollback', '--json']);
   const rolledBack = JSON.parse(rollback.stdout).hosts;
-  // host 3 never went past version 1: it has nothing earlier and says so; the others go back
+  // host 3 never went past version 0.1: it has nothing earlier and says so; the others go back
   assert.equal(rollback.code, 6, rollback.stderr);
   assert.deepEqual([rolledBack[2].host, rolledBack[2].result], [`127.0.0.1:${agents[2]!.port}`, 'failed']);
   assert.match(rolledBack[2].error, /no earlier release/);
   assert.deepEqual(rolledBack.filter((_: unknown, i: number) => i !== 2).map((h: { result: string }) => h.result), Array(HOSTS - 1).fill('rolled back'));
-  assert.equal(JSON.parse((await run(['status', '--json'])).stdout).hosts[11].version, 1, 'the host that was down is back at version 1');
+  assert.equal(JSON.parse((await run(['status', '--json'])).stdout).hosts[11].version, '0.1', 'the host that was down is back at version 0.1');
 });
 
 test('ctl pin records, lists and forgets agent fingerprints; wrong input is a clear error', async (t) => {

@@ -29,7 +29,7 @@ export function registerHostCommands(program: Command): void {
     .command('rollback')
     .description('switch back to an earlier built release and restart it; no rebuild, no network, no controller')
     .requiredOption('--path <dir>', 'state directory')
-    .option('--to <tag|number>', 'the release to go back to (default: the one before the current)')
+    .option('--to <tag|version>', 'the release to go back to, e.g. 0.1 or its tag (default: the one before the current)')
     .option('--with-db', 'also restore the database as it was while that release ran')
     .option('--skip-stop', 'do not run the current release\'s stop command: you stopped its services by hand (e.g. because that command hangs)')
     .action(async (options: { path: string; to?: string; withDb?: boolean; skipStop?: boolean }) => {
@@ -38,8 +38,8 @@ export function registerHostCommands(program: Command): void {
         const line = formatDeployEvent(event);
         if (line) process.stdout.write(line + '\n');
       });
-      agent.audit({ keyId: `host:${userInfo().username}`, peer: 'local', action: 'Rollback', outcome: 'ok', detail: `to ${result.tag}` });
-      process.stdout.write(`Rolled back to version ${result.number} (${result.tag})\n`);
+      agent.audit({ keyId: `host:${userInfo().username}`, peer: 'local', action: 'Rollback', outcome: 'ok', detail: `to version ${result.version} (${result.tag})` });
+      process.stdout.write(`Rolled back to version ${result.version} (${result.tag})\n`);
     });
 }
 

@@ -6,7 +6,8 @@ export interface DeployEvent {
   state: 'started' | 'done' | 'failed' | 'output' | 'info';
   message: string;
   tag: string;
-  number: number;
+  /** the deployment version the event is about (0.1, 0.2, …), '' when none */
+  version: string;
   timeMs: number;
 }
 

@@ -9,6 +9,8 @@ import { sha256File } from '../../shared/archive/sha256-file.ts';
 import { checkReleaseTag } from '../state/agent-layout.ts';
 import { acquireDeployLock } from '../state/deploy-lock.ts';
 import { recordKnownVersions } from '../state/known-versions.ts';
+import { versionForRelease } from '../state/deployment-versions.ts';
+import { FIRST_DEPLOYMENT_VERSION } from '../../shared/deployment-version.ts';
 import { checkHealth } from '../health/health-check.ts';
 import { MANIFEST_FILE, type Agent } from '../agent.ts';
 import { DeployContext } from './deploy-steps.ts';
@@ -21,7 +23,7 @@ import type { EmitDeployEvent } from './deploy-event.ts';
 
 export interface DeployOutcome {
   tag: string;
-  number: number;
+  version: string;
   outcome: 'deployed' | 'already' | 'prepared';
 }
 
@@ -44,18 +46,19 @@ export async function deployRelease(
   verifySignedManifest(agent, signed);
   checkReleaseTag(manifest.tag);
   const current = agent.releases.currentRelease();
-  const currentNumber = current ? agent.releases.findRelease(current)?.number ?? 0 : 0;
+  const currentVersion = current ? agent.releases.findRelease(current)?.version ?? '' : '';
   if (current && !options.force && sameContent(agent.manifestOf(current)?.manifest, manifest)) {
-    emit({ phase: 'already', state: 'info', message: `already at version ${currentNumber}`, tag: current, number: currentNumber, timeMs: Date.now() });
-    return { tag: current, number: currentNumber, outcome: 'already' };
+    emit({ phase: 'already', state: 'info', message: `already at version ${currentVersion}`, tag: current, version: currentVersion, timeMs: Date.now() });
+    return { tag: current, version: currentVersion, outcome: 'already' };
   }
 
   const lock = acquireDeployLock(agent.layout.lockFile, { holder: options.holder, tag: manifest.tag });
   agent.activity = `deploying ${manifest.tag}`;
   try {
     const existing = agent.releases.findRelease(manifest.tag);
-    const number = existing?.number ?? agent.releases.nextReleaseNumber();
-    const context = new DeployContext(agent, randomUUID(), manifest.tag, number, current === manifest.tag ? undefined : current, emit);
+    // Given out (and recorded) before anything can fail: see deployment-versions.ts for the rule.
+    const version = versionForRelease(agent.layout, manifest.tag, manifest.settings.versionSeries ?? FIRST_DEPLOYMENT_VERSION, agent.releases.list());
+    const context = new DeployContext(agent, randomUUID(), manifest.tag, version, current === manifest.tag ? undefined : current, emit);
     try {
       await prepareRelease(context, signed, existing?.built === true);
     } catch (error) {
@@ -74,7 +77,7 @@ export async function deployRelease(
       // built beside the live release; a later deploy of the same release finds it built and only goes live
       context.journal('prepared', 'done');
       context.emit('build', 'info', `release ${manifest.tag} is built and waits to go live`);
-      return { tag: manifest.tag, number, outcome: 'prepared' };
+      return { tag: manifest.tag, version, outcome: 'prepared' };
     }
 
     try {
@@ -82,14 +85,14 @@ export async function deployRelease(
     } catch (error) {
       await undoFailedDeploy(context, error as Error);
       if (error instanceof StopFailedError) {
-        throw new DeployFailedError(`deploy of version ${number} stopped before the switch: ${error.message}\n  version ${current ? agent.releases.findRelease(current)?.number : '-'} is still current; the staged release was dropped`, {
+        throw new DeployFailedError(`deploy of version ${version} stopped before the switch: ${error.message}\n  version ${current ? agent.releases.findRelease(current)?.version : '-'} is still current; the staged release was dropped`, {
           where: error.where,
           hint: error.hint,
           cause: error,
         });
       }
-      const back = context.previous ? `rolled back to version ${agent.releases.findRelease(context.previous)?.number}` : 'nothing to roll back to: no release is live';
-      throw new DeployFailedError(`deploy of version ${number} failed: ${(error as Error).message}\n  ${back}`, {
+      const back = context.previous ? `rolled back to version ${agent.releases.findRelease(context.previous)?.version}` : 'nothing to roll back to: no release is live';
+      throw new DeployFailedError(`deploy of version ${version} failed: ${(error as Error).message}\n  ${back}`, {
         where: `${agent.layout.root} (release ${manifest.tag})`,
         hint: 'the host serves the previous release; see `ctl status` and the agent log',
         cause: error,
@@ -99,11 +102,11 @@ export async function deployRelease(
     const info = agent.releases.findRelease(manifest.tag)!;
     agent.releases.writeReleaseInfo({ ...info, deployed: new Date().toISOString() });
     context.journal('commit', 'done');
-    context.emit('commit', 'done', `version ${number} is live`);
+    context.emit('commit', 'done', `version ${version} is live`);
     await context.phase('prune', 'removing old releases', async () => agent.releases.prune(manifest.settings.keepReleases, context.previous ? [context.previous] : []), (r) =>
       r.removed.length ? `removed ${r.removed.join(', ')}` : 'nothing to remove',
     );
-    return { tag: manifest.tag, number, outcome: 'deployed' };
+    return { tag: manifest.tag, version, outcome: 'deployed' };
   } finally {
     agent.activity = 'idle';
     lock.release();
@@ -112,9 +115,9 @@ export async function deployRelease(
 
 /** verify → stage → build, while the current release keeps serving; a built release is not built again. */
 async function prepareRelease(context: DeployContext, signed: SignedManifest, alreadyBuilt: boolean): Promise<void> {
-  const { agent, tag, number } = context;
+  const { agent, tag, version } = context;
   const manifest = signed.manifest;
-  await context.phase('verify', `verifying release ${tag} (version ${number})`, async () => {
+  await context.phase('verify', `verifying release ${tag} (version ${version})`, async () => {
     await verifyBlobs(agent, manifest);
     await placeEggs(agent, manifest);
   }, () => `signature and ${manifest.eggs.length + 1} blobs verified`);
@@ -124,7 +127,7 @@ async function prepareRelease(context: DeployContext, signed: SignedManifest, al
   }
   if (agent.releases.findRelease(tag)) agent.releases.removeRelease(tag);
   await context.phase('stage', 'unpacking the buildout and placing eggs', () => stage(agent, signed));
-  agent.releases.writeReleaseInfo({ tag, number, created: manifest.created, eggs: manifest.eggs, built: false });
+  agent.releases.writeReleaseInfo({ tag, version, created: manifest.created, eggs: manifest.eggs, built: false });
   await context.phase('build', 'running buildout (the current release keeps serving)', () =>
     runBuildout({
       python: agent.config.python,
@@ -137,15 +140,15 @@ async function prepareRelease(context: DeployContext, signed: SignedManifest, al
   );
   // Built files reach the disk before the release is marked built: current must never point at a half-written one.
   spawnSync('sync', ['-f', context.releaseDir(tag)]);
-  agent.releases.writeReleaseInfo({ tag, number, created: manifest.created, eggs: manifest.eggs, built: true });
+  agent.releases.writeReleaseInfo({ tag, version, created: manifest.created, eggs: manifest.eggs, built: true });
 }
 
 /** stop → backup → switch → (migrate) → start → health: the only moments production notices. */
 async function goLive(context: DeployContext, manifest: Manifest, skipStop: boolean): Promise<void> {
   const { previous, tag } = context;
   if (previous) {
-    const running = { tag: previous, number: context.agent.releases.findRelease(previous)?.number ?? 0 };
-    const choice = chooseStopCommand({ ...running, services: context.settingsOf(previous)?.services }, { tag, number: context.number, services: manifest.settings.services });
+    const running = { tag: previous, version: context.agent.releases.findRelease(previous)?.version ?? '-' };
+    const choice = chooseStopCommand({ ...running, services: context.settingsOf(previous)?.services }, { tag, version: context.version, services: manifest.settings.services });
     await stopRunningRelease(context, running, choice, skipStop);
   } else context.journal('stop', 'done', 'no release was live');
   await context.phase('backup', `backing up the database (${manifest.settings.db.kind}) as backups/${tag}`, () => context.database(tag, 'backup').backup(context.backupDir(tag)), (info) =>
@@ -154,7 +157,7 @@ async function goLive(context: DeployContext, manifest: Manifest, skipStop: bool
   await context.phase('switch', `switching current to ${tag}`, async () => void context.agent.releases.switchCurrent(tag));
   const migrate = manifest.settings.migrate;
   if (migrate) await context.phase('migrate', `running ${migrate.command}`, () => runMigration(migrate, context.releaseDir(tag), context.output('migrate')));
-  await context.phase('start', `starting version ${context.number}`, () => context.services(tag, 'start').start(context.releaseDir(tag)));
+  await context.phase('start', `starting version ${context.version}`, () => context.services(tag, 'start').start(context.releaseDir(tag)));
   await context.phase('health', 'checking health', async () => {
     const result = await checkHealth(manifest.settings.health, context.releaseDir(tag), context.output('health'));
     if (!result.ok) throw new StateError(`health check failed after ${result.attempts} attempt(s): ${result.reason}`, { where: `${tag} (phase health)` });
@@ -204,8 +207,12 @@ async function stage(agent: Agent, signed: SignedManifest): Promise<void> {
   writeFileSync(join(dir, MANIFEST_FILE), JSON.stringify(signed, null, 2) + '\n');
 }
 
-/** The same release in all that matters to the host: buildout files, egg bytes and settings. */
+/**
+ * The same release in all that matters to the host: buildout files, egg bytes and settings.
+ * Not the version series: it names the next new release, and a release keeps its version.
+ */
 function sameContent(a: Manifest | undefined, b: Manifest): boolean {
   const eggBytes = (m: Manifest) => m.eggs.map((e) => `${e.filename}=${e.sha256}`).sort().join();
-  return !!a && a.archive.sha256 === b.archive.sha256 && eggBytes(a) === eggBytes(b) && canonicalJson(a.settings) === canonicalJson(b.settings);
+  const settings = ({ versionSeries: _, ...rest }: Manifest['settings']) => canonicalJson(rest);
+  return !!a && a.archive.sha256 === b.archive.sha256 && eggBytes(a) === eggBytes(b) && settings(a.settings) === settings(b.settings);
 }

@@ -16,14 +16,14 @@ export class DeployContext {
     readonly agent: Agent,
     readonly deployId: string,
     readonly tag: string,
-    readonly number: number,
+    readonly version: string,
     readonly previous: string | undefined,
     private readonly emitEvent: EmitDeployEvent,
   ) {}
 
-  emit(phase: DeployEvent['phase'], state: DeployEvent['state'], message: string, tag = this.tag, number = this.number): void {
+  emit(phase: DeployEvent['phase'], state: DeployEvent['state'], message: string, tag = this.tag, version = this.version): void {
     this.agent.log[state === 'failed' ? 'error' : 'info']({ tag, phase, state, deployId: this.deployId }, message);
-    this.emitEvent({ phase, state, message, tag, number, timeMs: Date.now() });
+    this.emitEvent({ phase, state, message, tag, version, timeMs: Date.now() });
   }
 
   journal(phase: JournalPhase, state: 'started' | 'done' | 'failed', message?: string): void {
@@ -33,7 +33,7 @@ export class DeployContext {
       phase,
       state,
       previous: this.previous,
-      number: this.number,
+      version: this.version,
       ...(message ? { message } : {}),
     });
   }

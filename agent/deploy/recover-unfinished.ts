@@ -20,7 +20,7 @@ export async function recoverUnfinished(agent: Agent, emit: EmitDeployEvent): Pr
   const reached = new Set(entries.filter((e) => e.state !== 'failed').map((e) => e.phase));
   const lock = acquireDeployLock(agent.layout.lockFile, { holder: 'agent:recovery', tag: unfinished.tag });
   try {
-    const context = new DeployContext(agent, unfinished.deployId, unfinished.tag, last.number ?? 0, entries[0]!.previous, emit);
+    const context = new DeployContext(agent, unfinished.deployId, unfinished.tag, last.version ?? agent.releases.findRelease(unfinished.tag)?.version ?? '', entries[0]!.previous, emit);
     if (entries[0]!.phase === 'rollback') return await redoRollback(context);
     if (reached.has('commit') || (reached.has('health') && entries.some((e) => e.phase === 'health' && e.state === 'done'))) {
       const info = agent.releases.findRelease(context.tag);
@@ -29,7 +29,7 @@ export async function recoverUnfinished(agent: Agent, emit: EmitDeployEvent): Pr
         await context.services(context.tag, 'start').start(context.releaseDir(context.tag));
       }
       context.journal('commit', 'done', 'completed after an agent restart');
-      context.emit('commit', 'done', `recovered: version ${context.number} is live (the commit was completed after a restart)`);
+      context.emit('commit', 'done', `recovered: version ${context.version} is live (the commit was completed after a restart)`);
       return `completed the commit of ${context.tag}`;
     }
     if (reached.has('stop')) {
@@ -58,6 +58,6 @@ async function redoRollback(context: DeployContext): Promise<string> {
   if (agent.releases.currentRelease() !== tag) agent.releases.switchCurrent(tag);
   await context.services(tag, 'start').start(context.releaseDir(tag));
   context.journal('rollback', 'done', 'completed after an agent restart');
-  context.emit('rollback', 'done', `recovered: version ${context.number} is live (the rollback was completed after a restart)`);
+  context.emit('rollback', 'done', `recovered: version ${context.version} is live (the rollback was completed after a restart)`);
   return `completed the rollback to ${tag}`;
 }

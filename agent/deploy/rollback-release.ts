@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { StateError } from '../../shared/errors.ts';
+import { compareDeploymentVersions } from '../../shared/deployment-version.ts';
 import { acquireDeployLock } from '../state/deploy-lock.ts';
 import { checkHealth } from '../health/health-check.ts';
 import type { Agent } from '../agent.ts';
@@ -17,7 +18,7 @@ export class NotFoundError extends StateError {}
  * no network. With `withDb`, also restores the database as it was while that
  * release ran (the backup taken right before the release after it went live).
  */
-export async function rollbackRelease(agent: Agent, request: { to?: string; withDb: boolean; skipStop?: boolean; holder: string }, emit: EmitDeployEvent): Promise<{ tag: string; number: number }> {
+export async function rollbackRelease(agent: Agent, request: { to?: string; withDb: boolean; skipStop?: boolean; holder: string }, emit: EmitDeployEvent): Promise<{ tag: string; version: string }> {
   const current = agent.releases.currentRelease();
   const releases = agent.releases.list().filter((r) => r.built);
   const currentInfo = releases.find((r) => r.tag === current);
@@ -26,11 +27,11 @@ export async function rollbackRelease(agent: Agent, request: { to?: string; with
   const lock = acquireDeployLock(agent.layout.lockFile, { holder: request.holder, tag: target.tag });
   agent.activity = `rolling back to ${target.tag}`;
   try {
-    const context = new DeployContext(agent, randomUUID(), target.tag, target.number, current, emit);
-    context.journal('rollback', 'started', `to version ${target.number}${request.withDb ? ' with its database' : ''}`);
-    context.emit('rollback', 'started', `rolling back from version ${currentInfo?.number ?? '-'} to version ${target.number}`);
+    const context = new DeployContext(agent, randomUUID(), target.tag, target.version, current, emit);
+    context.journal('rollback', 'started', `to version ${target.version}${request.withDb ? ' with its database' : ''}`);
+    context.emit('rollback', 'started', `rolling back from version ${currentInfo?.version ?? '-'} to version ${target.version}`);
     if (current) {
-      const running = { tag: current, number: currentInfo?.number ?? 0 };
+      const running = { tag: current, version: currentInfo?.version ?? '-' };
       await stopRunningRelease(context, running, chooseStopCommand({ ...running, services: context.settingsOf(current)?.services }), Boolean(request.skipStop));
     }
     if (request.withDb) {
@@ -38,7 +39,7 @@ export async function rollbackRelease(agent: Agent, request: { to?: string; with
       await context.phase('backup', `restoring the database from backups/${backup}`, () => context.database(backup, 'backup').restore(context.backupDir(backup)));
     }
     await context.phase('switch', `switching current to ${target.tag}`, async () => void agent.releases.switchCurrent(target.tag));
-    await context.phase('start', `starting version ${target.number}`, () => context.services(target.tag, 'start').start(context.releaseDir(target.tag)));
+    await context.phase('start', `starting version ${target.version}`, () => context.services(target.tag, 'start').start(context.releaseDir(target.tag)));
     const settings = context.settingsOf(target.tag);
     if (settings) {
       const health = await checkHealth(settings.health, context.releaseDir(target.tag), context.output('health'));
@@ -46,8 +47,8 @@ export async function rollbackRelease(agent: Agent, request: { to?: string; with
     }
     agent.releases.writeReleaseInfo({ ...target, deployed: new Date().toISOString() });
     context.journal('rollback', 'done');
-    context.emit('rollback', 'done', `version ${target.number} is live`);
-    return { tag: target.tag, number: target.number };
+    context.emit('rollback', 'done', `version ${target.version} is live`);
+    return { tag: target.tag, version: target.version };
   } finally {
     agent.activity = 'idle';
     lock.release();
@@ -56,21 +57,21 @@ export async function rollbackRelease(agent: Agent, request: { to?: string; with
 
 function pickTarget(releases: readonly ReleaseInfo[], current: ReleaseInfo | undefined, to: string | undefined): ReleaseInfo {
   if (to) {
-    const found = releases.find((r) => r.tag === to || String(r.number) === to);
+    const found = releases.find((r) => r.tag === to || r.version === to);
     if (!found) {
-      throw new NotFoundError(`no built release ${to} on this host`, { hint: `kept releases: ${releases.map((r) => `${r.number} (${r.tag})`).join(', ') || 'none'}` });
+      throw new NotFoundError(`no built release ${to} on this host`, { hint: `kept releases: ${releases.map((r) => `${r.version} (${r.tag})`).join(', ') || 'none'}` });
     }
-    if (found.tag === current?.tag) throw new StateError(`version ${found.number} is already live`);
+    if (found.tag === current?.tag) throw new StateError(`version ${found.version} is already live`);
     return found;
   }
-  const earlier = releases.filter((r) => !current || r.number < current.number).at(-1);
+  const earlier = releases.filter((r) => !current || compareDeploymentVersions(r.version, current.version) < 0).at(-1);
   if (!earlier) throw new NotFoundError('there is no earlier release to roll back to', { hint: 'see the kept releases with `ctl status`' });
   return earlier;
 }
 
 /** The backup taken right before the release that followed `target` went live: the data as `target` left it. */
 function backupWhileRunning(agent: Agent, releases: readonly ReleaseInfo[], target: ReleaseInfo): string {
-  const after = releases.filter((r) => r.number > target.number).find((r) => existsSync(`${agent.layout.backupsDir}/${r.tag}`));
-  if (!after) throw new NotFoundError(`no database backup from the time version ${target.number} ran`, { hint: 'roll back without --with-db' });
+  const after = releases.filter((r) => compareDeploymentVersions(r.version, target.version) > 0).find((r) => existsSync(`${agent.layout.backupsDir}/${r.tag}`));
+  if (!after) throw new NotFoundError(`no database backup from the time version ${target.version} ran`, { hint: 'roll back without --with-db' });
   return after.tag;
 }

@@ -13,7 +13,7 @@ import { DEFAULT_SERVICE_TIMEOUT_SECONDS, type ServiceSettings } from '../servic
 
 export interface ReleaseServices {
   tag: string;
-  number: number;
+  version: string;
   /** the services part of the release's manifest; undefined when the release has no manifest */
   services: DeploySettings['services'] | undefined;
 }
@@ -30,14 +30,14 @@ export interface StopCommandChoice {
 const NO_SERVICES: ServiceSettings = { kind: 'none', names: [] };
 
 export function chooseStopCommand(running: ReleaseServices, incoming?: ReleaseServices): StopCommandChoice {
-  const runningOwn = `from the manifest version ${running.number} (${running.tag}) was deployed with (target options services, stop, service-names, stop-timeout as they were then)`;
+  const runningOwn = `from the manifest version ${running.version} (${running.tag}) was deployed with (target options services, stop, service-names, stop-timeout as they were then)`;
   if (incoming?.services && (!running.services || running.services.kind === incoming.services.kind)) {
-    return choice(incoming.services, `from the config being deployed (version ${incoming.number}, ${incoming.tag}: target options stop, service-names, stop-timeout), which wins over the one version ${running.number} was deployed with`);
+    return choice(incoming.services, `from the config being deployed (version ${incoming.version}, ${incoming.tag}: target options stop, service-names, stop-timeout), which wins over the one version ${running.version} was deployed with`);
   }
   if (incoming?.services && running.services) {
     return choice(running.services, `${runningOwn}, since the config being deployed changes services from ${running.services.kind} to ${incoming.services.kind}`);
   }
-  return choice(running.services ?? NO_SERVICES, running.services ? runningOwn : `nowhere: version ${running.number} has no manifest, so nothing is stopped`);
+  return choice(running.services ?? NO_SERVICES, running.services ? runningOwn : `nowhere: version ${running.version} has no manifest, so nothing is stopped`);
 }
 
 function choice(services: ServiceSettings, origin: string): StopCommandChoice {

@@ -11,21 +11,21 @@ export class StopFailedError extends HostoutError {}
  * directory, or, with --skip-stop, records that the operator stopped the services by hand.
  * Journaled as `stop` either way, so an undo knows the old release must be started again.
  */
-export async function stopRunningRelease(context: DeployContext, running: { tag: string; number: number }, choice: StopCommandChoice, skipStop: boolean): Promise<void> {
+export async function stopRunningRelease(context: DeployContext, running: { tag: string; version: string }, choice: StopCommandChoice, skipStop: boolean): Promise<void> {
   if (skipStop) {
     context.journal('stop', 'done', 'skipped: --skip-stop (the operator stopped the services)');
-    context.emit('stop', 'info', `not stopping version ${running.number}: --skip-stop (the services were stopped by hand)`);
+    context.emit('stop', 'info', `not stopping version ${running.version}: --skip-stop (the services were stopped by hand)`);
     return;
   }
   const dir = context.releaseDir(running.tag);
-  await context.phase('stop', `stopping version ${running.number} with ${choice.command} (stop-timeout ${choice.timeoutSeconds} s)`, async () => {
+  await context.phase('stop', `stopping version ${running.version} with ${choice.command} (stop-timeout ${choice.timeoutSeconds} s)`, async () => {
     try {
       await serviceControl(choice.settings, context.output('stop')).stop(dir);
     } catch (error) {
-      throw new StopFailedError(`stopping version ${running.number}: ${(error as Error).message}\n  that stop command came ${choice.origin}`, {
+      throw new StopFailedError(`stopping version ${running.version}: ${(error as Error).message}\n  that stop command came ${choice.origin}`, {
         where: `${dir} (phase stop)`,
         hint:
-          `version ${running.number} stays current (nothing was switched). Fix the stop command (target option stop, or service-names) or raise stop-timeout, ` +
+          `version ${running.version} stays current (nothing was switched). Fix the stop command (target option stop, or service-names) or raise stop-timeout, ` +
           'then deploy again: a deploy stops the running release with the stop command of the config being deployed. ' +
           'Or stop the services by hand and run `ctl deploy --skip-stop` or `ctl rollback --skip-stop` (on the host: `hostout-agent rollback --skip-stop`)',
         cause: error,

@@ -14,7 +14,7 @@ export async function undoFailedDeploy(context: DeployContext, cause: Error | un
   const { agent, tag, previous } = context;
   const reached = phasesStarted(context);
   context.journal('rollback', 'started', cause?.message);
-  context.emit('rollback', 'started', previous ? `rolling back to version ${agent.releases.findRelease(previous)?.number}` : 'undoing the failed first deploy');
+  context.emit('rollback', 'started', previous ? `rolling back to version ${agent.releases.findRelease(previous)?.version}` : 'undoing the failed first deploy');
 
   const problems: string[] = [];
   const attempt = async (what: string, work: () => Promise<unknown>) => {
@@ -46,8 +46,8 @@ export async function undoFailedDeploy(context: DeployContext, cause: Error | un
   });
 
   context.journal('rollback', 'done', problems.length ? problems.join('; ') : undefined);
-  const number = previous ? agent.releases.findRelease(previous)?.number ?? 0 : 0;
-  context.emit('rollback', problems.length ? 'failed' : 'done', previous ? `version ${number} is live again${problems.length ? `, with problems: ${problems.join('; ')}` : ''}` : 'no release is live', previous ?? tag, number);
+  const version = previous ? agent.releases.findRelease(previous)?.version ?? '' : '';
+  context.emit('rollback', problems.length ? 'failed' : 'done', previous ? `version ${version} is live again${problems.length ? `, with problems: ${problems.join('; ')}` : ''}` : 'no release is live', previous ?? tag, version);
 }
 
 /** The old release is only back once it answers: wait for its own health check. */

@@ -24,10 +24,11 @@ export async function startAgentServer(agent: Agent, listen: { host: string; por
   };
   const { definition, digestOf } = withRequestDigests(agentServiceDefinition);
   const method = (name: string) => signedMethodName(agentServiceDefinition[name]!.path, fingerprint);
-  const audited = <T>(caller: Caller, action: string, detail: string, work: () => Promise<T>): Promise<T> =>
+  // `done` describes a success from its result (e.g. the version a deploy got), `detail` what was asked
+  const audited = <T>(caller: Caller, action: string, detail: string, work: () => Promise<T>, done: (result: T) => string = () => detail): Promise<T> =>
     work().then(
       (result) => {
-        agent.audit({ keyId: caller.keyId, peer: caller.peer, action, outcome: 'ok', detail });
+        agent.audit({ keyId: caller.keyId, peer: caller.peer, action, outcome: 'ok', detail: done(result) });
         return result;
       },
       (error) => {
@@ -66,12 +67,23 @@ export async function startAgentServer(agent: Agent, listen: { host: string; por
     Deploy: serverStreamHandler(auth, method('Deploy'), digestOf, async (req: DeployRequest, caller, emit: (e: DeployEvent) => void) => {
       const signed: SignedManifest = { manifest: JSON.parse(Buffer.from(req.manifest).toString('utf8')), keyId: req.manifestKeyId, signature: Buffer.from(req.manifestSignature).toString('utf8') };
       const flags = `${req.force ? ' (force)' : ''}${req.skipStop ? ' (skip-stop)' : ''}${req.prepareOnly ? ' (prepare only)' : ''}`;
-      await audited(caller, 'Deploy', `${signed.manifest?.tag}${flags}`, () =>
-        deployRelease(agent, signed, { force: req.force, skipStop: req.skipStop, prepareOnly: req.prepareOnly, holder: caller.keyId }, emit),
+      await audited(
+        caller,
+        'Deploy',
+        `${signed.manifest?.tag}${flags}`,
+        () => deployRelease(agent, signed, { force: req.force, skipStop: req.skipStop, prepareOnly: req.prepareOnly, holder: caller.keyId }, emit),
+        (r) => `${r.outcome === 'already' ? 'already at' : r.outcome === 'prepared' ? 'prepared' : ''} version ${r.version} (${r.tag})${flags}`.trim(),
       );
     }),
     Rollback: serverStreamHandler(auth, method('Rollback'), digestOf, async (req: { to: string; withDb: boolean; skipStop: boolean }, caller, emit: (e: DeployEvent) => void) => {
-      await audited(caller, 'Rollback', `to ${req.to || 'previous'}${req.withDb ? ' with db' : ''}${req.skipStop ? ' (skip-stop)' : ''}`, () => rollbackRelease(agent, { to: req.to || undefined, withDb: req.withDb, skipStop: req.skipStop, holder: caller.keyId }, emit));
+      const flags = `${req.withDb ? ' with db' : ''}${req.skipStop ? ' (skip-stop)' : ''}`;
+      await audited(
+        caller,
+        'Rollback',
+        `to ${req.to || 'previous'}${flags}`,
+        () => rollbackRelease(agent, { to: req.to || undefined, withDb: req.withDb, skipStop: req.skipStop, holder: caller.keyId }, emit),
+        (r) => `to version ${r.version} (${r.tag})${flags}`,
+      );
     }),
     History: unaryHandler(auth, method('History'), digestOf, async (req: { limit: number }) => ({ entries: agent.history(req.limit || 50) })),
   });

@@ -29,11 +29,16 @@ describe("journal", () => {
   });
 
   test("appends one JSON line per entry and reads them back in order, with the time filled in", () => {
-    const first = appendJournal(file, { deployId: "d1", tag: "t1", phase: "verify", state: "started", number: 3 });
+    const first = appendJournal(file, { deployId: "d1", tag: "t1", phase: "verify", state: "started", version: "0.3" });
     appendJournal(file, { ...entry("d1", "verify"), message: "signature ok" });
     assert.match(first.time, /^\d{4}-\d\d-\d\dT/);
     assert.equal(readFileSync(file, "utf8").split("\n").length, 3);
     assert.deepEqual(readJournal(file), [first, { ...entry("d1", "verify"), message: "signature ok" }]);
+  });
+
+  test("an entry written before deployment versions reads its whole number as its version", () => {
+    appendFileSync(file, '{"deployId":"d0","tag":"t0","phase":"stop","state":"started","time":"2026-11-25T10:00:00.000Z","number":3}\n');
+    assert.deepEqual(readJournal(file), [{ deployId: "d0", tag: "t0", phase: "stop", state: "started", time: "2026-11-25T10:00:00.000Z", version: "3" }]);
   });
 
   test("an absent journal is empty", () => {

@@ -28,8 +28,8 @@ export interface JournalEntry {
   time: string;
   /** the tag `current` pointed at before this deploy: where a rollback goes */
   previous?: string;
-  /** the per-target release number */
-  number?: number;
+  /** the deployment version (0.1, 0.2, …); entries written before versions had a whole `number`, read as this */
+  version?: string;
   /** what failed, or what was done */
   message?: string;
 }
@@ -99,5 +99,6 @@ function checkEntry(value: Record<string, unknown>, index: number, file: string)
       hint: "the journal is written only by hostout-agent; restore it from a backup or move it aside to start a new one",
     });
   }
-  return value as unknown as JournalEntry;
+  const { number, ...entry } = value;
+  return (typeof entry.version !== "string" && Number.isInteger(number) ? { ...entry, version: String(number) } : entry) as unknown as JournalEntry;
 }

@@ -11,7 +11,7 @@ import { NodeScript, stateModule } from "./test-support/node-script.ts";
 
 const info = (number: number, built = true): ReleaseInfo => ({
   tag: `2026112${number}-0000000${number}`,
-  number,
+  version: `0.${number}`,
   created: `2026-11-2${number}T10:00:00.000Z`,
   eggs: [{ name: "acme.site", version: `1.${number}`, develop: true, sha256: "a".repeat(64), size: 10, filename: `acme.site-1.${number}.egg` }],
   built,
@@ -84,18 +84,28 @@ describe("ReleaseStore", () => {
     });
   });
 
-  test("lists described releases by number, finds them by tag or number, and counts on", () => {
-    assert.equal(store.nextReleaseNumber(), 1);
+  test("lists described releases by version, finds them by tag or version", () => {
     for (const n of [5, 1, 2]) addRelease(info(n));
     mkdirSync(join(layout.releasesDir, "undescribed"));
     mkdirSync(join(layout.releasesDir, ".t9.staging"));
     assert.deepEqual(store.list(), [info(1), info(2), info(5)]);
-    assert.equal(store.nextReleaseNumber(), 6);
-    assert.deepEqual(store.findRelease(2), info(2));
-    assert.deepEqual(store.findRelease("5"), info(5));
+    assert.deepEqual(store.findRelease("0.2"), info(2));
     assert.deepEqual(store.findRelease(info(1).tag), info(1));
-    assert.equal(store.findRelease(3), undefined);
+    assert.equal(store.findRelease("0.3"), undefined);
     assert.equal(store.findRelease("nope"), undefined);
+  });
+
+  test("a release described with a whole number (before versions) keeps it as its version, listed before dotted ones", () => {
+    addRelease(info(1));
+    const legacyTag = "20261120-0000000a";
+    mkdirSync(releaseDir(layout, legacyTag));
+    writeFileSync(join(releaseDir(layout, legacyTag), RELEASE_INFO_FILE), JSON.stringify({ tag: legacyTag, number: 3, created: "2026-11-20T10:00:00.000Z", eggs: [], built: true }));
+    assert.deepEqual(store.list().map((r) => r.version), ["3", "0.1"]);
+    const legacy = store.findRelease("3")!;
+    assert.equal(legacy.tag, legacyTag);
+    assert.equal("number" in legacy, false);
+    store.writeReleaseInfo({ ...legacy, deployed: "2026-12-01T10:00:00.000Z" });
+    assert.equal(store.findRelease(legacyTag)?.version, "3", "rewritten, it stays version 3");
   });
 
   test("switches current to a built release and says which one it replaced", () => {
@@ -162,8 +172,8 @@ describe("ReleaseStore", () => {
       const result = store.prune(2, [info(2).tag]);
       assert.deepEqual(result.removed.sort(), [info(1).tag, info(4).tag]);
       assert.deepEqual(
-        store.list().map((release) => release.number),
-        [2, 3, 5, 6],
+        store.list().map((release) => release.version),
+        ["0.2", "0.3", "0.5", "0.6"],
       );
       assert.deepEqual(readdirSync(layout.backupsDir).sort(), [2, 3, 5, 6].map((n) => info(n).tag));
       assert.equal(store.currentRelease(), info(3).tag);

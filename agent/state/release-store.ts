@@ -10,6 +10,7 @@ import { StateError } from "../../shared/errors.ts";
 import { fsyncDirectory, writeFileAtomic } from "../../shared/fs/atomic-write.ts";
 import { extractTarGzSafely } from "../../shared/archive/safe-extract.ts";
 import type { ManifestEgg } from "../../shared/manifest.ts";
+import { compareDeploymentVersions, isDeploymentVersion, isLegacyDeploymentNumber } from "../../shared/deployment-version.ts";
 import { checkReleaseTag, releaseDir, type AgentLayout } from "./agent-layout.ts";
 
 /** Inside each release directory: what the release is. */
@@ -17,8 +18,8 @@ export const RELEASE_INFO_FILE = ".hostout-release.json";
 
 export interface ReleaseInfo {
   tag: string;
-  /** the per-target release number people see: "version 3" */
-  number: number;
+  /** the deployment version people see: "version 0.3" (agent/state/deployment-versions.ts); "3" on hosts deployed before versions */
+  version: string;
   /** ISO time the release was made */
   created: string;
   eggs: ManifestEgg[];
@@ -42,12 +43,12 @@ const CURRENT_TEMP_PREFIX = "current.tmp-";
 export class ReleaseStore {
   constructor(private readonly layout: AgentLayout) {}
 
-  /** Every described release, lowest number first; directories without a readable description are left out. */
+  /** Every described release, lowest version first; directories without a readable description are left out. */
   list(): ReleaseInfo[] {
     return this.releaseDirNames()
       .map((name) => this.readInfo(name))
       .filter((info) => info !== undefined)
-      .sort((a, b) => a.number - b.number);
+      .sort((a, b) => compareDeploymentVersions(a.version, b.version));
   }
 
   /** Writes (atomically) the description of an existing release directory. */
@@ -103,16 +104,9 @@ export class ReleaseStore {
     return previous;
   }
 
-  /** The number the next release gets: one more than the highest so far. */
-  nextReleaseNumber(): number {
-    return Math.max(0, ...this.list().map((info) => info.number)) + 1;
-  }
-
-  /** A release by tag, or by number (given as a number or as digits, as people type "3"). */
-  findRelease(tagOrNumber: string | number): ReleaseInfo | undefined {
-    const text = String(tagOrNumber);
-    if (/^\d+$/.test(text)) return this.list().find((info) => info.number === Number(text));
-    return this.list().find((info) => info.tag === text);
+  /** A release by tag, or by version as people type it ("0.3", or "3" on a host deployed before versions). */
+  findRelease(tagOrVersion: string): ReleaseInfo | undefined {
+    return this.list().find((info) => info.tag === tagOrVersion || info.version === tagOrVersion);
   }
 
   /**
@@ -222,14 +216,18 @@ export class ReleaseStore {
 
 function parseReleaseInfo(text: string, tag: string): ReleaseInfo | undefined {
   try {
-    const value = JSON.parse(text) as Partial<ReleaseInfo> | null;
+    const value = JSON.parse(text) as (Partial<ReleaseInfo> & { number?: unknown }) | null;
+    // Written before deployment versions: a whole `number`, which stays the release's version as it was ("3").
+    const { number, ...rest } = value ?? {};
+    const version = typeof value?.version === "string" ? value.version : Number.isInteger(number) ? String(number) : undefined;
     const valid =
       value?.tag === tag &&
-      Number.isInteger(value.number) &&
+      version !== undefined &&
+      (isDeploymentVersion(version) || isLegacyDeploymentNumber(version)) &&
       typeof value.created === "string" &&
       Array.isArray(value.eggs) &&
       typeof value.built === "boolean";
-    return valid ? (value as ReleaseInfo) : undefined;
+    return valid ? ({ ...rest, version } as ReleaseInfo) : undefined;
   } catch {
     return undefined;
   }

@@ -38,9 +38,14 @@ export async function bootstrapHost(target: Target, options: { rootUser: string;
   try {
     await ssh.becomeRoot(options.credentials);
     const key = loadOrCreateControllerKey(options.configDir);
-    if (key.created) write('Creating authorisation key pair\n');
     const sudoers = renderSudoers(target, user);
-    const prepared = await runScript(ssh, 'prepare-host.sh', { HOSTOUT_USER: user, HOSTOUT_PATH: path, HOSTOUT_PREFIX: PREFIX, HOSTOUT_NEEDS_SUDO: sudoers ? '1' : '' }, write);
+    // HOSTOUT_NEW_KEY: the script announces the new key pair after the user it is for, as the design's transcript has it
+    const prepared = await runScript(
+      ssh,
+      'prepare-host.sh',
+      { HOSTOUT_USER: user, HOSTOUT_PATH: path, HOSTOUT_PREFIX: PREFIX, HOSTOUT_NEEDS_SUDO: sudoers ? '1' : '', HOSTOUT_NEW_KEY: key.created ? '1' : '' },
+      write,
+    );
     let node = prepared.get('node');
     if (prepared.has('need-node')) node = await installControllerNode(ssh, prepared.get('facts') ?? '', write);
 

@@ -15,19 +15,26 @@ export interface CredentialOptions {
  */
 export async function rootCredentials(options: CredentialOptions, write: (text: string) => void): Promise<{ user: string; credentials: RootCredentials }> {
   const user = options.rootUser ?? 'root';
-  if (options.identity) return { user, credentials: { privateKey: readFileSync(options.identity) } };
-  if (options.rootPasswordStdin) return { user, credentials: { password: readFileSync(0, 'utf8').replace(/\r?\n$/, '') } };
-  if (process.env.SSH_AUTH_SOCK && !process.stdin.isTTY) return { user, credentials: { agent: process.env.SSH_AUTH_SOCK } };
-  if (!process.stdin.isTTY) {
+  const given = givenCredentials(options);
+  if (!given && !process.stdin.isTTY) {
     throw new BootstrapError('root credentials are needed to prepare this host, and there is no terminal to ask on', {
       hint: 'pass --root-password-stdin (and the password on stdin), --identity KEYFILE, or run from a terminal',
     });
   }
-  write('If this is the first time running this script please enter your root credentials\n');
+  if (!given) write('If this is the first time running this script please enter your root credentials\n');
   write('This will prepare your host to receive your buildout\n');
+  if (given) return { user, credentials: given };
   const promptedUser = (await ask('user: ', false)) || user;
   const password = await ask('password: ', true);
   return { user: promptedUser, credentials: { password } };
+}
+
+/** Credentials given without asking: a key file, a password on stdin, or the ssh-agent when there is no terminal. */
+function givenCredentials(options: CredentialOptions): RootCredentials | undefined {
+  if (options.identity) return { privateKey: readFileSync(options.identity) };
+  if (options.rootPasswordStdin) return { password: readFileSync(0, 'utf8').replace(/\r?\n$/, '') };
+  if (process.env.SSH_AUTH_SOCK && !process.stdin.isTTY) return { agent: process.env.SSH_AUTH_SOCK };
+  return undefined;
 }
 
 function ask(question: string, hidden: boolean): Promise<string> {
@@ -41,7 +48,6 @@ function ask(question: string, hidden: boolean): Promise<string> {
     }
     rl.question(question, (answer) => {
       rl.close();
-      if (hidden) process.stdout.write('\n');
       resolve(answer);
     });
   });

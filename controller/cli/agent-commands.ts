@@ -43,7 +43,7 @@ export function registerAgentCommands(program: Command): void {
       const { runDeploy } = await deployPipeline();
       if (!agentIsPinned(loaded.target)) {
         // a brand-new host: prepare it once over SSH, then deploy as usual
-        write(`Connecting to ${loaded.target.options.get('host')}.\nNo agent is paired with this host yet\n`);
+        write(`Connecting to ${loaded.target.options.get('host')}.\nUser '${loaded.target.options.get('user')}' not found or unable to connect\n`);
         await bootstrapTarget('deploy', target, options, write);
       }
       const report = await withWorkFolderLock(stateDirOf(loaded.config), `ctl deploy ${loaded.target.name}`, () =>
@@ -55,7 +55,7 @@ export function registerAgentCommands(program: Command): void {
           write,
         }),
       );
-      write(report.outcome === 'already' ? `Already at version ${report.number}\n` : `Deployment complete at version ${report.number}\n`);
+      write(report.outcome === 'already' ? `Already at version ${report.version}\n` : `Deployment complete at version ${report.version}\n`);
       if (options.json) process.stdout.write(JSON.stringify(deployJson(report), null, 2) + '\n');
     });
 
@@ -64,7 +64,7 @@ export function registerAgentCommands(program: Command): void {
     .description('switch the host back to an earlier built release (no rebuild)')
     .argument('[target]', 'deployment target section')
     .option(...configOption)
-    .option('--to <tag|number>', 'the release to go back to (default: the one before the current)')
+    .option('--to <tag|version>', 'the release to go back to, e.g. 0.1 or its tag (default: the one before the current)')
     .option('--with-db', 'also restore the database as it was while that release ran')
     .option('--skip-stop', 'do not run the current release\'s stop command: you stopped its services by hand (e.g. because that command hangs)')
     .option('--json', 'print one JSON object at the end (version, phase timings, downtime); progress goes to stderr')
@@ -139,7 +139,7 @@ function agentIsPinned(target: Target): boolean {
 function deployJson(report: DeployReport) {
   return {
     outcome: report.outcome,
-    version: report.number,
+    version: report.version,
     tag: report.tag,
     released: report.released,
     bytesSent: report.upload.bytes,

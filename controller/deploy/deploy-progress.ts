@@ -6,7 +6,8 @@ export interface PhaseEvent {
   phase: string;
   state: string;
   message: string;
-  number: number;
+  /** the deployment version the event is about (0.1, 0.2, …) */
+  version: string;
   tag?: string;
 }
 

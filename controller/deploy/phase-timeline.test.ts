@@ -7,7 +7,7 @@ function timelineOf(events: [number, string, string][]): PhaseTimeline {
   const timeline = new PhaseTimeline(() => clock);
   for (const [at, phase, state] of events) {
     clock = at;
-    timeline.record({ phase, state, message: '', number: 1 });
+    timeline.record({ phase, state, message: '', version: '0.1' });
   }
   return timeline;
 }

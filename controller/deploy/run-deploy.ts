@@ -14,7 +14,8 @@ import { connectionLost, explainInterruption, type RemoteProgress } from './inte
 
 export interface DeployReport {
   outcome: 'deployed' | 'already';
-  number: number;
+  /** the deployment version the host now runs (0.1, 0.2, …) */
+  version: string;
   tag: string;
   upload: UploadSummary;
   released: string[];
@@ -78,7 +79,7 @@ export async function runDeploy(
     if (failure) throw failure;
     return {
       outcome: final?.phase === 'already' ? 'already' : 'deployed',
-      number: final?.number ?? 0,
+      version: final?.version ?? '',
       tag: result.tag,
       upload,
       released,

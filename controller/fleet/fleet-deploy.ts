@@ -23,7 +23,7 @@ export interface FleetHostResult {
   /** deployed, already (ran this release), failed (rolled itself back or never went live), unreachable, skipped (the rollout stopped first) */
   result: 'deployed' | 'already' | 'failed' | 'unreachable' | 'skipped';
   /** the version the host serves now, when known */
-  version?: number;
+  version?: string;
   tag?: string;
   /** the phase a failure happened in, and what it said */
   phase?: string;
@@ -104,7 +104,7 @@ export async function runFleetDeploy(
     const result: FleetHostResult = { host: outcome.label, result: 'skipped', bytesSent: 0, phases: [] };
     results.set(outcome.label, result);
     if (outcome.ok) {
-      Object.assign(result, { version: outcome.value.status.currentNumber || undefined, tag: outcome.value.status.currentTag || undefined });
+      Object.assign(result, { version: outcome.value.status.currentVersion || undefined, tag: outcome.value.status.currentTag || undefined });
       sessions.push({ ...outcome.value, label: outcome.label, result });
     } else fail(outcome.label, 'unreachable', outcome.error, 'connect');
   }
@@ -178,7 +178,7 @@ async function runDeployCall(session: HostSession, release: ReleaseResult, signa
     session.result.phases.push(...timeline.phases());
   }
   if (flags.prepareOnly) return;
-  Object.assign(session.result, { result: last?.phase === 'already' ? 'already' : 'deployed', version: last?.number, tag: release.manifest.tag });
+  Object.assign(session.result, { result: last?.phase === 'already' ? 'already' : 'deployed', version: last?.version, tag: release.manifest.tag });
 }
 
 function countFailed(results: Map<string, FleetHostResult>): number {

@@ -26,7 +26,7 @@ export async function withHostAgent<T>(target: Target, host: TargetHost, configD
 export interface FleetStatusRow {
   host: string;
   agentUp: boolean;
-  version?: number;
+  version?: string;
   tag?: string;
   lock?: string;
   lastDeploy?: string;
@@ -43,7 +43,7 @@ export async function fleetStatus(target: Target, hosts: readonly TargetHost[], 
     return {
       host: o.label,
       agentUp: true,
-      version: s.currentNumber || undefined,
+      version: s.currentVersion || undefined,
       tag: s.currentTag || undefined,
       lock: s.lock ? `${s.lock.holder} since ${s.lock.since}` : undefined,
       lastDeploy: current?.deployed || undefined,
@@ -56,7 +56,7 @@ export async function fleetStatus(target: Target, hosts: readonly TargetHost[], 
 export interface FleetRollbackResult {
   host: string;
   result: 'rolled back' | 'failed' | 'unreachable' | 'skipped';
-  version?: number;
+  version?: string;
   error?: string;
   phases: PhaseTiming[];
 }
@@ -90,7 +90,7 @@ export async function fleetRollback(
           } finally {
             results.get(hostLabel(host))!.phases = timeline.phases();
           }
-          return last?.number;
+          return last?.version;
         }),
       progress.count,
     );

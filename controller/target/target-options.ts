@@ -5,7 +5,7 @@
  */
 import { DEFAULT_AGENT_PORT } from '../../shared/agent-port.ts';
 
-export type OptionKind = 'string' | 'path' | 'list' | 'integer' | 'count' | 'count-or-percent' | 'enum' | 'fingerprint' | 'url' | 'ip';
+export type OptionKind = 'string' | 'path' | 'list' | 'integer' | 'count' | 'count-or-percent' | 'enum' | 'fingerprint' | 'url' | 'ip' | 'version';
 
 export interface TargetOptionSpec {
   key: string;
@@ -37,6 +37,7 @@ export const TARGET_OPTIONS: readonly TargetOptionSpec[] = [
   { key: 'agent-port', kind: 'integer', default: String(DEFAULT_AGENT_PORT), description: 'TCP port the agent listens on (gRPC over TLS)' },
   { key: 'agent-listen', kind: 'ip', description: 'the address the agent binds to on the host, set when ctl bootstraps it; default: the host\'s own address when it is a loopback one, else 0.0.0.0 (every interface; the agent answers only signed requests over TLS)' },
   { key: 'agent-fingerprint', kind: 'fingerprint', description: 'sha256 fingerprint of the agent\'s TLS certificate, as printed by `hostout-agent init` (needed when the agent was not bootstrapped by ctl)' },
+  { key: 'version', kind: 'version', default: '0.1', description: 'the version of the first deployment; later ones count up its last number (0.1, 0.2, … 0.10); a higher value such as 2.0 starts a new series (2.0, 2.1), a lower one than the host already gave out is refused' },
   { key: 'keep-releases', kind: 'integer', default: '5', description: 'built releases kept on the host for rollback' },
   { key: 'services', kind: 'enum', choices: ['command', 'systemd', 'supervisor', 'none'], description: 'how the application is started and stopped; default: command when start is set, else none' },
   { key: 'start', kind: 'string', description: 'services = command: shell command run in the release directory to start the application' },

@@ -5,6 +5,7 @@ import type { BuildoutConfig } from '../config/buildout-config.ts';
 import { TARGET_OPTIONS, TARGET_RECIPE, RETIRED_OPTIONS, type TargetOptionSpec } from './target-options.ts';
 import { closestMatch } from './closest-match.ts';
 import { readTargetHosts, type TargetHost } from './target-hosts.ts';
+import { checkVersionSeries } from '../../shared/deployment-version.ts';
 
 /** A deployment target: a section of the developer's buildout with recipe = collective.recipe.hostout. */
 export interface Target {
@@ -129,6 +130,9 @@ function validateOption(spec: TargetOptionSpec, value: string, where: string): s
       break;
     case 'ip':
       if (!isIP(value)) throw fail('an IP address, such as 0.0.0.0 or 10.0.0.5');
+      break;
+    case 'version':
+      checkVersionSeries(value, where);
       break;
     case 'string':
       if (spec.key === 'recipe' && value !== TARGET_RECIPE) throw fail(TARGET_RECIPE);

@@ -14,6 +14,8 @@ export function commandLineProgram(name: string, description: string): Command {
   const program = new Command(name)
     .description(description)
     .version(HOSTOUT_VERSION, '-V, --version', 'print the Hostout version')
+    // the program's own options only before a command: `ctl init --version 2.0` sets the target's version option
+    .enablePositionalOptions()
     // wrapped to the terminal, or to 80 columns when piped (commander would not wrap then)
     .configureHelp({ sortSubcommands: false, helpWidth: process.stdout.columns || 80, subcommandTerm: commandTerm })
     .exitOverride();

@@ -7,8 +7,8 @@ export interface DeployEvent {
   'state'?: (string);
   'message'?: (string);
   'tag'?: (string);
-  'number'?: (number);
   'timeMs'?: (number | string | Long);
+  'version'?: (string);
 }
 
 export interface DeployEvent__Output {
@@ -16,6 +16,6 @@ export interface DeployEvent__Output {
   'state': (string);
   'message': (string);
   'tag': (string);
-  'number': (number);
   'timeMs': (number);
+  'version': (string);
 }

@@ -4,22 +4,22 @@ import type { Egg as _hostout_Egg, Egg__Output as _hostout_Egg__Output } from '.
 
 export interface Release {
   'tag'?: (string);
-  'number'?: (number);
   'created'?: (string);
   'deployed'?: (string);
   'current'?: (boolean);
   'eggs'?: (_hostout_Egg)[];
   'hasBackup'?: (boolean);
   'built'?: (boolean);
+  'version'?: (string);
 }
 
 export interface Release__Output {
   'tag': (string);
-  'number': (number);
   'created': (string);
   'deployed': (string);
   'current': (boolean);
   'eggs': (_hostout_Egg__Output)[];
   'hasBackup': (boolean);
   'built': (boolean);
+  'version': (string);
 }

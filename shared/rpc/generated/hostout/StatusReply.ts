@@ -8,12 +8,12 @@ export interface StatusReply {
   'uptimeSeconds'?: (number | string);
   'path'?: (string);
   'currentTag'?: (string);
-  'currentNumber'?: (number);
   'releases'?: (_hostout_Release)[];
   'backups'?: (string)[];
   'lock'?: (_hostout_Lock | null);
   'state'?: (string);
   'hostname'?: (string);
+  'currentVersion'?: (string);
   'serviceName'?: (string);
 }
 
@@ -22,11 +22,11 @@ export interface StatusReply__Output {
   'uptimeSeconds': (number);
   'path': (string);
   'currentTag': (string);
-  'currentNumber': (number);
   'releases': (_hostout_Release__Output)[];
   'backups': (string)[];
   'lock': (_hostout_Lock__Output | null);
   'state': (string);
   'hostname': (string);
+  'currentVersion': (string);
   'serviceName': (string);
 }
