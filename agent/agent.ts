@@ -5,7 +5,7 @@ import pino, { type Logger } from 'pino';
 import { agentLayout, type AgentLayout } from './state/agent-layout.ts';
 import { readAgentConfig, type AgentConfig } from './config/agent-config.ts';
 import { BlobStore } from './state/blob-store.ts';
-import { ReleaseStore } from './state/release-store.ts';
+import { MANIFEST_FILE, ReleaseStore } from './state/release-store.ts';
 import { appendAudit, readAudit, type AuditRecord } from './state/audit-log.ts';
 import { readDeployLock } from './state/deploy-lock.ts';
 import { loadAuthorizedKeys, authorizedKeysPath, type AuthorizedKeys } from '../shared/trust/authorized-keys.ts';
@@ -17,7 +17,7 @@ import { readKnownVersions, type KnownVersion } from './state/known-versions.ts'
 import { AGENT_VERSION } from './agent-version.ts';
 import type { AgentStatus } from '../shared/agent-status.ts';
 
-export const MANIFEST_FILE = '.hostout-manifest.json';
+export { MANIFEST_FILE };
 
 /**
  * One host's agent: its state directory and the stores in it. Deploy,

@@ -92,10 +92,10 @@ test('a tampered manifest and an archive that escapes its directory are refused 
     tag: '20261125-deadbeef',
     created: new Date().toISOString(),
     buildout: 'hostout.cfg',
-    archive: { sha256, size: readFileSync(archive).length },
+    archive: { sha256, size: readFileSync(archive).length, entries: 10, unpackedBytes: 1000 },
     eggs: [],
     pins: {},
-    settings: { services: { kind: 'none', names: [] }, db: { kind: 'none', paths: [] }, health: { timeoutSeconds: 1, retries: 1 }, keepReleases: 2, sharedDirs: ['var'] },
+    settings: { services: { kind: 'none', names: [] }, db: { kind: 'none', paths: [] }, health: { timeoutSeconds: 1, retries: 1 }, keepReleases: 2, sharedDirs: ['var'], maxUnpackedBytes: 1024 * 1024 },
   };
   const deploy = async (m: Manifest, signature: { keyId: string; signature: string }) => {
     const events = [];

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HostoutError, StateError, TrustError } from '../../shared/errors.ts';
 import type { Manifest, SignedManifest } from '../../shared/manifest.ts';
 import { canonicalJson, verifyManifest } from '../../shared/trust/manifest-signature.ts';
 import { sha256File } from '../../shared/archive/sha256-file.ts';
+import { checkArchiveBounds } from '../../shared/archive/archive-bounds.ts';
+import { writeFileAtomic } from '../../shared/fs/atomic-write.ts';
 import { checkReleaseTag } from '../state/agent-layout.ts';
 import { acquireDeployLock } from '../state/deploy-lock.ts';
 import { recordKnownVersions } from '../state/known-versions.ts';
@@ -180,8 +181,10 @@ async function stage(agent: Agent, signed: SignedManifest): Promise<void> {
     agent.layout,
     manifest.eggs.filter((e) => e.develop && e.sourceHash).map((e) => ({ name: e.name, version: e.version, sourceHash: e.sourceHash!, eggSha256: e.sha256, released: manifest.created })),
   );
-  const dir = await agent.releases.stageRelease(manifest.tag, agent.blobs.path(manifest.archive.sha256), manifest.settings.sharedDirs);
-  writeFileSync(join(dir, MANIFEST_FILE), JSON.stringify(signed, null, 2) + '\n');
+  const bounds = checkArchiveBounds(manifest.archive, manifest.settings.maxUnpackedBytes, `release ${manifest.tag} (phase stage)`);
+  const dir = await agent.releases.stageRelease(manifest.tag, agent.blobs.path(manifest.archive.sha256), manifest.settings.sharedDirs, bounds);
+  // temp + rename: replaces whatever is at that name, never writes through a link
+  writeFileAtomic(join(dir, MANIFEST_FILE), JSON.stringify(signed, null, 2) + '\n');
 }
 
 /** The same release in all that matters to the host: buildout files, egg bytes and settings. */

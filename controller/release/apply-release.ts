@@ -2,6 +2,7 @@ import { copyFileSync, existsSync, linkSync, mkdirSync, renameSync, rmSync } fro
 import { join } from 'node:path';
 import type { Manifest, ManifestEgg } from '../../shared/manifest.ts';
 import { writeDeterministicTarGz } from '../../shared/archive/deterministic-tar.ts';
+import { checkArchiveBounds } from '../../shared/archive/archive-bounds.ts';
 import { writeFileAtomic, fsyncDirectory } from '../../shared/fs/atomic-write.ts';
 import { buildDevelopEgg, findCachedEgg, type BuiltEgg } from './develop-egg.ts';
 import { shippableThirdPartyEgg } from './third-party-egg.ts';
@@ -55,6 +56,7 @@ export async function applyRelease(inputs: ReleaseInputs, plan: ReleasePlan): Pr
     ],
     join(workDir, archiveName),
   );
+  checkArchiveBounds(archive, plan.settings.maxUnpackedBytes, join(workDir, archiveName));
   for (const { file } of built) linkOrCopy(file.path, join(workDir, SHIPPED_EGGS_DIR, file.filename));
 
   const eggs: ReleasedEgg[] = built.map(({ egg, file }) => ({
@@ -74,7 +76,7 @@ export async function applyRelease(inputs: ReleaseInputs, plan: ReleasePlan): Pr
     tag: plan.tag,
     created: plan.created,
     buildout: plan.buildout,
-    archive: { sha256: archive.sha256, size: archive.size },
+    archive: { sha256: archive.sha256, size: archive.size, entries: archive.entries, unpackedBytes: archive.unpackedBytes },
     eggs: eggs.map(({ changed: _changed, file: _file, ...egg }) => egg),
     pins: plan.pins,
     settings: plan.settings,

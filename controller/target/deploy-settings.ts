@@ -37,5 +37,6 @@ export function deploySettingsFromTarget(target: Target): DeploySettings {
     ...(o.get('migrate')?.trim() ? { migrate: { command: o.get('migrate')!, timeoutSeconds: Number(o.get('migrate-timeout')) } } : {}),
     keepReleases: Number(o.get('keep-releases')),
     sharedDirs: splitList(o.get('shared-dirs') ?? 'var'),
+    maxUnpackedBytes: Number(o.get('max-unpacked-size')) * 1024 * 1024,
   };
 }
