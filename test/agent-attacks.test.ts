@@ -215,3 +215,21 @@ test('decompression bombs are refused at once, against what the signed manifest 
   const declaredTooBig = manifestFor(join(work, 'bomb-0.tar.gz'), createHash('sha256').update(readFileSync(join(work, 'bomb-0.tar.gz'))).digest('hex'), { entries: 2, unpackedBytes: 2048 * MB }, '20261201-b0b00009');
   await assert.rejects(deploy(agent, client, declaredTooBig), /more than max-unpacked-size \(1024\.0 MB\)/);
 });
+
+test('a flood of refused requests is collapsed in the audit log: a few lines, with counts that add up', async (t) => {
+  const agent = await startLocalAgent();
+  t.after(() => stopAgentAndApp(agent));
+  const auditFile = join(agent.path, 'agent/audit');
+  const before = existsSync(auditFile) ? readFileSync(auditFile, 'utf8').split('\n').filter(Boolean).length : 0;
+  const flood = 300;
+  for (let sent = 0; sent < flood; sent += 20) {
+    await Promise.all(Array.from({ length: 20 }, () => rawCall(agent.port, '/hostout.Agent/Status', 0, {}, 10_000)));
+  }
+  await agent.kill('SIGTERM'); // a stopping agent writes the counts it still holds
+  const refusals = readFileSync(auditFile, 'utf8').split('\n').filter(Boolean).slice(before).map((l) => JSON.parse(l)).filter((r) => r.outcome === 'refused');
+  const accounted = refusals.reduce((sum, r) => sum + (r.count ?? 1), 0);
+  console.log(`audit flood: ${flood} refused requests, ${refusals.length} audit lines`);
+  assert.equal(accounted, flood, 'every refusal is accounted for');
+  assert.ok(refusals.length <= 4, `collapsed into ${refusals.length} lines`);
+  assert.match(refusals.at(-1).detail, /not signed.*and \d+ more like it/);
+});

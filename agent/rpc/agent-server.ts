@@ -97,6 +97,7 @@ export async function startAgentServer(agent: Agent, listen: { host: string; por
         listener.close();
         server.tryShutdown(() => {
           nonceStore.close();
+          agent.closeAudit();
           resolve();
         });
       }),
