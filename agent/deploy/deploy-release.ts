@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { HostoutError, StateError, TrustError } from '../../shared/errors.ts';
 import type { Manifest, SignedManifest } from '../../shared/manifest.ts';
@@ -117,7 +117,8 @@ async function prepareRelease(context: DeployContext, signed: SignedManifest, al
     }),
   );
   // Built files reach the disk before the release is marked built: current must never point at a half-written one.
-  spawnSync('sync', ['-f', context.releaseDir(tag)]);
+  // (a child process, waited for without blocking: Status and History answer while the disk catches up)
+  await new Promise((resolve) => spawn('sync', ['-f', context.releaseDir(tag)], { stdio: 'ignore' }).on('close', resolve).on('error', resolve));
   agent.releases.writeReleaseInfo({ tag, number, created: manifest.created, eggs: manifest.eggs, built: true });
 }
 
