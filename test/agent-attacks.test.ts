@@ -71,7 +71,7 @@ async function deploy(agent: LocalAgent, client: SignedAttackClient, manifest: M
   return client.stream('Deploy', { manifest: Buffer.from(canonicalJson(manifest)), manifestKeyId: signature.keyId, manifestSignature: Buffer.from(signature.signature), force: false });
 }
 
-test('16 parallel unauthenticated 63 MB requests: peak RSS stays under twice idle, and signed calls are answered meanwhile', async (t) => {
+test('16 parallel unauthenticated 63 MB requests: peak RSS stays under twice idle, and signed calls are answered meanwhile', { timeout: 300_000 }, async (t) => {
   const agent = await startLocalAgent();
   t.after(() => stopAgentAndApp(agent));
   const client = attackerFor(agent);
@@ -104,9 +104,11 @@ test('16 parallel unauthenticated 63 MB requests: peak RSS stays under twice idl
     `attacker sent at most ${Math.max(...outcomes.map((o) => o.sent)) / MB} MB per call; signed Status answered at ${signedDuring.join(', ')}`);
   assert.ok(peakMb < 2 * idle, `peak RSS ${peakMb.toFixed(0)} MB stays under twice idle (${idle.toFixed(0)} MB)`);
   assert.equal((await client.unary<{ path: string }>('Status', {})).path, agent.path, 'answered after the abuse too');
+  for (let i = 0; i < 20; i++) await rawCall(agent.port, '/hostout.Agent/Deploy', 2 * MB, { ...forged, 'x-hostout-ts': String(Date.now()) });
+  assert.equal((await client.unary<{ path: string }>('Status', {})).path, agent.path, 'refused calls give their slot back: more of them than the call limit leave it free');
 });
 
-test('a connection flood is capped: connections past the limit are closed, and signed calls work once it ends', async (t) => {
+test('a connection flood is capped: connections past the limit are closed, and signed calls work once it ends', { timeout: 300_000 }, async (t) => {
   const agent = await startLocalAgent();
   t.after(() => stopAgentAndApp(agent));
   const sockets: Socket[] = [];
@@ -129,7 +131,7 @@ test('a connection flood is capped: connections past the limit are closed, and s
   assert.equal((await client.unary<{ path: string }>('Status', {})).path, agent.path);
 });
 
-test('an authenticated upload that stalls is ended after the idle timeout, keeps what arrived, and can be resumed', async (t) => {
+test('an authenticated upload that stalls is ended after the idle timeout, keeps what arrived, and can be resumed', { timeout: 300_000 }, async (t) => {
   const agent = await startLocalAgent({ env: { HOSTOUT_STREAM_IDLE_SECONDS: '2' } });
   t.after(() => stopAgentAndApp(agent));
   const client = attackerFor(agent);
@@ -149,7 +151,7 @@ test('an authenticated upload that stalls is ended after the idle timeout, keeps
   stalled.call.cancel();
 });
 
-test('archive symlinks into shared/ (over the live database, into dist) are refused, and no byte under shared/ changes', async (t) => {
+test('archive symlinks into shared/ (over the live database, into dist) are refused, and no byte under shared/ changes', { timeout: 300_000 }, async (t) => {
   const agent = await startLocalAgent();
   t.after(() => stopAgentAndApp(agent));
   const client = attackerFor(agent);
@@ -190,7 +192,7 @@ function bombArchive(file: string, bytes: number, options: { trailingZeros?: num
   writeFileSync(file, Buffer.concat(members));
 }
 
-test('decompression bombs are refused at once, against what the signed manifest declares, and Status answers meanwhile', async (t) => {
+test('decompression bombs are refused at once, against what the signed manifest declares, and Status answers meanwhile', { timeout: 300_000 }, async (t) => {
   const agent = await startLocalAgent();
   t.after(() => stopAgentAndApp(agent));
   const client = attackerFor(agent);
@@ -216,7 +218,7 @@ test('decompression bombs are refused at once, against what the signed manifest 
   await assert.rejects(deploy(agent, client, declaredTooBig), /more than max-unpacked-size \(1024\.0 MB\)/);
 });
 
-test('a flood of refused requests is collapsed in the audit log: a few lines, with counts that add up', async (t) => {
+test('a flood of refused requests is collapsed in the audit log: a few lines, with counts that add up', { timeout: 300_000 }, async (t) => {
   const agent = await startLocalAgent();
   t.after(() => stopAgentAndApp(agent));
   const auditFile = join(agent.path, 'agent/audit');
