@@ -25,9 +25,7 @@ export async function listenBounded(
   });
   return {
     port,
-    close: () => {
-      listener.close();
-      injector.destroy();
-    },
+    // Stops accepting only: the gRPC server's tryShutdown lets the calls under way (a deploy) finish.
+    close: () => void listener.close(),
   };
 }
