@@ -5,8 +5,9 @@ import pino, { type Logger } from 'pino';
 import { agentLayout, type AgentLayout } from './state/agent-layout.ts';
 import { readAgentConfig, type AgentConfig } from './config/agent-config.ts';
 import { BlobStore } from './state/blob-store.ts';
-import { ReleaseStore } from './state/release-store.ts';
+import { MANIFEST_FILE, ReleaseStore } from './state/release-store.ts';
 import { appendAudit, readAudit, type AuditRecord } from './state/audit-log.ts';
+import { RefusalSummaries } from './state/refusal-summary.ts';
 import { isStaleLock, readDeployLock } from './state/deploy-lock.ts';
 import { loadAuthorizedKeys, authorizedKeysPath, type AuthorizedKeys } from '../shared/trust/authorized-keys.ts';
 import { NonceStore } from '../shared/trust/nonce-store.ts';
@@ -18,7 +19,7 @@ import { HOSTOUT_VERSION } from '../shared/hostout-version.ts';
 import { agentServiceName } from '../shared/agent-service-name.ts';
 import type { AgentStatus } from '../shared/agent-status.ts';
 
-export const MANIFEST_FILE = '.hostout-manifest.json';
+export { MANIFEST_FILE };
 
 /**
  * One host's agent: its state directory and the stores in it. Deploy,
@@ -34,6 +35,8 @@ export class Agent {
   readonly startedAt = Date.now();
   /** what the agent is doing now, for status: idle, deploying TAG, rolling back */
   activity = 'idle';
+
+  private readonly refusals = new RefusalSummaries((record) => appendAudit(this.layout.auditFile, record));
 
   constructor(path: string, log?: Logger) {
     this.layout = agentLayout(path);
@@ -62,8 +65,15 @@ export class Agent {
     return NonceStore.persistent(join(this.layout.agentDir, 'nonces'));
   }
 
+  /** Repeated refusals are collapsed into summary lines (see RefusalSummaries). */
   audit(record: Omit<AuditRecord, 'time'>): void {
-    appendAudit(this.layout.auditFile, record);
+    if (record.outcome === 'refused') this.refusals.refused(record);
+    else appendAudit(this.layout.auditFile, record);
+  }
+
+  /** Writes what the refusal summaries still hold; call when the agent stops. */
+  closeAudit(): void {
+    this.refusals.close();
   }
 
   history(limit: number): AuditRecord[] {

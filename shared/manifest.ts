@@ -20,6 +20,10 @@ export interface ManifestEgg {
 export interface ManifestArchive {
   sha256: string;
   size: number;
+  /** tar entries (files and directories): the agent refuses an archive that holds more */
+  entries: number;
+  /** the sum of its files' sizes: the agent stops unpacking past it (a decompression bomb) */
+  unpackedBytes: number;
 }
 
 export interface Manifest {
@@ -70,6 +74,8 @@ export interface DeploySettings {
    * Absent in manifests made before versions: 0.1.
    */
   versionSeries?: string;
+  /** the most the buildout archive may unpack to (max-unpacked-size): the agent refuses a manifest declaring more */
+  maxUnpackedBytes: number;
 }
 
 /** A manifest as the agent receives it: the manifest and the controller's signature of it. */

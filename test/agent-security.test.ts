@@ -92,10 +92,10 @@ test('a tampered manifest and an archive that escapes its directory are refused 
     tag: '20261125-deadbeef',
     created: new Date().toISOString(),
     buildout: 'hostout.cfg',
-    archive: { sha256, size: readFileSync(archive).length },
+    archive: { sha256, size: readFileSync(archive).length, entries: 10, unpackedBytes: 1000 },
     eggs: [],
     pins: {},
-    settings: { services: { kind: 'none', names: [] }, db: { kind: 'none', paths: [] }, health: { timeoutSeconds: 1, retries: 1 }, keepReleases: 2, sharedDirs: ['var'] },
+    settings: { services: { kind: 'none', names: [] }, db: { kind: 'none', paths: [] }, health: { timeoutSeconds: 1, retries: 1 }, keepReleases: 2, sharedDirs: ['var'], maxUnpackedBytes: 1024 * 1024 },
   };
   const deploy = async (m: Manifest, signature: { keyId: string; signature: string }) => {
     const events = [];
@@ -121,21 +121,21 @@ test('an interrupted upload resumes from where it stopped and is verified', asyn
   writeFileSync(blob, randomBytes(3 * 1024 * 1024));
   const sha256 = createHash('sha256').update(readFileSync(blob)).digest('hex');
 
-  // The first megabyte goes through, then the connection dies.
+  // The first half megabyte goes through, then the connection dies.
   const someChunksThenFail = async function* () {
     await new Promise((r) => setTimeout(r, 500));
     yield* [];
     throw new Error('network cable pulled');
   };
-  const firstData = readFileSync(blob).subarray(0, 1024 * 1024);
+  const firstData = readFileSync(blob).subarray(0, 512 * 1024);
   await assert.rejects(connection.clientStream('UploadBlob', { sha256, size: 3 * 1024 * 1024, offset: 0, data: firstData }, someChunksThenFail()), /cable/);
   await new Promise((r) => setTimeout(r, 300));
   const { missing } = await connection.unary<{ missing: { sha256: string; receivedBytes: number }[] }>('MissingBlobs', { blobs: [{ sha256, size: 3 * 1024 * 1024 }] });
-  assert.equal(missing[0]!.receivedBytes, 1024 * 1024, 'the agent kept what arrived');
+  assert.equal(missing[0]!.receivedBytes, 512 * 1024, 'the agent kept what arrived');
 
   const resumed = await uploadMissingBlobs(connection, [{ sha256, path: blob, what: 'big.egg' }], false);
-  assert.equal(resumed.resumedBytes, 1024 * 1024);
-  assert.equal(resumed.bytes, 2 * 1024 * 1024, 'only the rest travelled');
+  assert.equal(resumed.resumedBytes, 512 * 1024);
+  assert.equal(resumed.bytes, 3 * 1024 * 1024 - 512 * 1024, 'only the rest travelled');
   const stored = join(agent.path, 'agent/blobs/sha256', sha256);
   assert.equal(createHash('sha256').update(readFileSync(stored)).digest('hex'), sha256);
   const again = await uploadMissingBlobs(connection, [{ sha256, path: blob, what: 'big.egg' }], false);

@@ -24,6 +24,8 @@ test('the agent unit passes systemd-analyze verify, with and without sudo for sy
     assert.match(unit, /^Restart=on-failure$/m);
     assert.match(unit, /^ProtectSystem=strict$/m);
     assert.match(unit, new RegExp(`^ReadWritePaths=${dir}$`, 'm'));
+    assert.match(unit, /^MemoryMax=\d+G$/m);
+    assert.match(unit, /^TasksMax=\d+$/m);
     assert.match(unit, servicesNeedRoot ? /^NoNewPrivileges=false$/m : /^NoNewPrivileges=true$/m);
     const file = join(dir, 'hostout-agent-test.service');
     writeFileSync(file, unit);

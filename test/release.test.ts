@@ -194,3 +194,20 @@ test('config errors name the file: a missing extends file and a cycle', async (t
   assert.match(result.stderr, /cycle|circular/i);
   assert.match(result.stderr, /buildout\.cfg/);
 });
+
+test('the manifest declares what the archive unpacks to, and an archive past max-unpacked-size is refused by ctl', async (t) => {
+  const dir = copyExampleBuildout();
+  t.after(() => removeDir(dir));
+  writeFileSync(join(dir, 'big.bin'), Buffer.alloc(2 * 1024 * 1024, 1));
+  appendFileSync(join(dir, 'buildout.cfg'), 'include = big.bin\n');
+  const release = await ctlJson<ReleaseJson & { manifest?: unknown }>(['release'], { cwd: dir });
+  const manifest = JSON.parse(readFileSync(join(release.archive.file, '..', 'manifest.json'), 'utf8'));
+  assert.ok(manifest.archive.unpackedBytes > 2 * 1024 * 1024 && manifest.archive.unpackedBytes < 3 * 1024 * 1024, `declared ${manifest.archive.unpackedBytes} bytes`);
+  assert.ok(manifest.archive.entries >= 3, `declared ${manifest.archive.entries} entries`);
+  assert.equal(manifest.settings.maxUnpackedBytes, 1024 * 1024 * 1024, 'the default, 1024 MB');
+
+  appendFileSync(join(dir, 'buildout.cfg'), 'max-unpacked-size = 1\n');
+  const refused = await ctl(['release'], { cwd: dir });
+  assert.notEqual(refused.code, 0);
+  assert.match(refused.stderr, /unpacks to 2\.\d MB, more than max-unpacked-size \(1\.0 MB\)/);
+});

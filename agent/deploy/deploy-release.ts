@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { HostoutError, StateError, TrustError } from '../../shared/errors.ts';
 import type { Manifest, SignedManifest } from '../../shared/manifest.ts';
 import { canonicalJson, verifyManifest } from '../../shared/trust/manifest-signature.ts';
 import { sha256File } from '../../shared/archive/sha256-file.ts';
+import { checkArchiveBounds } from '../../shared/archive/archive-bounds.ts';
+import { writeFileAtomic } from '../../shared/fs/atomic-write.ts';
 import { checkReleaseTag } from '../state/agent-layout.ts';
 import { acquireDeployLock } from '../state/deploy-lock.ts';
 import { recordKnownVersions } from '../state/known-versions.ts';
@@ -139,7 +140,8 @@ async function prepareRelease(context: DeployContext, signed: SignedManifest, al
     }),
   );
   // Built files reach the disk before the release is marked built: current must never point at a half-written one.
-  spawnSync('sync', ['-f', context.releaseDir(tag)]);
+  // (a child process, waited for without blocking: Status and History answer while the disk catches up)
+  await new Promise((resolve) => spawn('sync', ['-f', context.releaseDir(tag)], { stdio: 'ignore' }).on('close', resolve).on('error', resolve));
   agent.releases.writeReleaseInfo({ tag, version, created: manifest.created, eggs: manifest.eggs, built: true });
 }
 
@@ -203,8 +205,10 @@ async function stage(agent: Agent, signed: SignedManifest): Promise<void> {
     agent.layout,
     manifest.eggs.filter((e) => e.develop && e.sourceHash).map((e) => ({ name: e.name, version: e.version, sourceHash: e.sourceHash!, eggSha256: e.sha256, released: manifest.created })),
   );
-  const dir = await agent.releases.stageRelease(manifest.tag, agent.blobs.path(manifest.archive.sha256), manifest.settings.sharedDirs);
-  writeFileSync(join(dir, MANIFEST_FILE), JSON.stringify(signed, null, 2) + '\n');
+  const bounds = checkArchiveBounds(manifest.archive, manifest.settings.maxUnpackedBytes, `release ${manifest.tag} (phase stage)`);
+  const dir = await agent.releases.stageRelease(manifest.tag, agent.blobs.path(manifest.archive.sha256), manifest.settings.sharedDirs, bounds);
+  // temp + rename: replaces whatever is at that name, never writes through a link
+  writeFileAtomic(join(dir, MANIFEST_FILE), JSON.stringify(signed, null, 2) + '\n');
 }
 
 /**

@@ -7,7 +7,14 @@ import type { Agent } from '../agent.ts';
 import { deployRelease } from '../deploy/deploy-release.ts';
 import { rollbackRelease } from '../deploy/rollback-release.ts';
 import type { DeployEvent } from '../deploy/deploy-event.ts';
+import { callAdmission } from './call-admission.ts';
+import { listenBounded } from './bounded-listener.ts';
 import { clientStreamHandler, serverStreamHandler, unaryHandler, withRequestDigests, type AuthenticationContext, type Caller } from './authenticated-service.ts';
+
+/** The largest request the agent reads: an upload chunk with room to spare; every other request is far smaller. */
+export const MAX_REQUEST_BYTES = 1024 * 1024;
+/** Calls at once on one connection: ctl needs one or two. */
+const MAX_CONCURRENT_STREAMS = 8;
 
 /**
  * The agent's gRPC server: each handler checks the signature, decodes, calls
@@ -37,7 +44,15 @@ export async function startAgentServer(agent: Agent, listen: { host: string; por
       },
     );
 
-  const server = new grpc.Server({ 'grpc.max_receive_message_length': 64 * 1024 * 1024 });
+  const server = new grpc.Server({
+    // Requests are small; upload chunks (256 KiB from ctl) are the largest thing sent.
+    'grpc.max_receive_message_length': MAX_REQUEST_BYTES,
+    'grpc.max_concurrent_streams': MAX_CONCURRENT_STREAMS,
+    // HTTP/2 buffers per connection, in MB: bounded, so that many connections stay cheap
+    'grpc-node.max_session_memory': 2,
+    'grpc.max_connection_idle_ms': 5 * 60_000,
+    interceptors: [callAdmission(auth, fingerprint)],
+  });
   server.addService(definition, {
     Hello: unaryHandler(auth, method('Hello'), digestOf, async (_req, caller) => ({
       agentVersion: agent.status().agentVersion,
@@ -88,17 +103,16 @@ export async function startAgentServer(agent: Agent, listen: { host: string; por
     History: unaryHandler(auth, method('History'), digestOf, async (req: { limit: number }) => ({ entries: agent.history(req.limit || 50) })),
   });
 
-  const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(`${listen.host.includes(':') ? `[${listen.host}]` : listen.host}:${listen.port}`, grpc.ServerCredentials.createSsl(null, [{ private_key: Buffer.from(identity.keyPem), cert_chain: Buffer.from(identity.certPem) }], false), (error, bound) =>
-      error ? reject(error) : resolve(bound),
-    ),
-  );
+  const credentials = grpc.ServerCredentials.createSsl(null, [{ private_key: Buffer.from(identity.keyPem), cert_chain: Buffer.from(identity.certPem) }], false);
+  const listener = await listenBounded(server, credentials, listen);
   return {
-    port,
+    port: listener.port,
     close: () =>
       new Promise<void>((resolve) => {
+        listener.close();
         server.tryShutdown(() => {
           nonceStore.close();
+          agent.closeAudit();
           resolve();
         });
       }),

@@ -1,10 +1,11 @@
 import * as grpc from '@grpc/grpc-js';
-import { HostoutError, TrustError } from '../../shared/errors.ts';
+import { HostoutError, StateError, TrustError } from '../../shared/errors.ts';
 import { ERROR_KIND_METADATA } from '../../shared/rpc/agent-service.ts';
 import { typedError } from '../../shared/system-error.ts';
 import { readRequestSignature, requestDigest, verifyRequest } from '../../shared/trust/request-signature.ts';
 import type { NonceStore } from '../../shared/trust/nonce-store.ts';
 import type { AuthorizedKeys } from '../../shared/trust/authorized-keys.ts';
+import { streamIdleMs } from './call-admission.ts';
 
 /** Who made a verified call: the controller key and the network peer. */
 export interface Caller {
@@ -134,7 +135,7 @@ export function clientStreamHandler<Req extends object, Res>(
   operation: ClientStreamOperation<Req, Res>,
 ): grpc.handleClientStreamingCall<Req, Res> {
   return (call, callback) => {
-    const messages = call[Symbol.asyncIterator]() as AsyncIterator<Req>;
+    const messages = endWhenIdle(call[Symbol.asyncIterator]() as AsyncIterator<Req>, streamIdleMs(), method);
     (async () => {
       const first = await messages.next();
       if (first.done) throw new TrustError('empty stream: the first message must name the blob', { where: method });
@@ -142,5 +143,24 @@ export function clientStreamHandler<Req extends object, Res>(
       const rest: AsyncIterable<Req> = { [Symbol.asyncIterator]: () => messages };
       return operation(first.value, rest, caller);
     })().then((reply) => callback(null, reply), (error) => callback(toServiceError(error)));
+  };
+}
+
+/**
+ * The client stream's messages, failing with a StateError when the next one takes longer than
+ * `idleMs`: the operation then ends (an upload keeps what arrived, to be resumed) and frees its slot.
+ */
+function endWhenIdle<T>(messages: AsyncIterator<T>, idleMs: number, method: string): AsyncIterator<T> {
+  return {
+    next: () => {
+      let timer: NodeJS.Timeout | undefined;
+      const stalled = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new StateError(`the stream stalled: no message for ${idleMs / 1000} s`, { where: method, hint: 'what arrived is kept; resume the upload (ctl deploy does)' })),
+          idleMs,
+        );
+      });
+      return Promise.race([messages.next(), stalled]).finally(() => clearTimeout(timer));
+    },
   };
 }

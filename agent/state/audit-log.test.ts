@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { appendFileSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { appendFileSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, test } from "node:test";
@@ -48,5 +48,22 @@ describe("audit log", () => {
     appendAudit(file, record(2));
     appendFileSync(file, '{"time":"2026-11-25T10:00:03.000Z","keyId":"ed2');
     assert.deepEqual(readAudit(file, 2), [record(1), record(2)]);
+  });
+});
+
+describe("audit log rotation", () => {
+  test("rotates by size, keeps N files, and History reaches into the newest rotated one", () => {
+    const dir = mkdtempSync(join(tmpdir(), "hostout-audit-rotate-"));
+    try {
+      const file = join(dir, "audit");
+      const rotation = { maxBytes: 2000, keep: 2 };
+      for (let n = 0; n < 100; n++) appendAudit(file, record(n), rotation);
+      assert.ok(statSync(file).size < 2000 + 200, "the current file stays near the cap");
+      assert.deepEqual(readdirSync(dir).sort(), ["audit", "audit.1", "audit.2"], "keeps 2 rotated files, drops older ones");
+      const last = readAudit(file, 20);
+      assert.deepEqual(last.map((r) => r.detail), Array.from({ length: 20 }, (_, i) => record(80 + i).detail), "the newest records, in order, across the rotation");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

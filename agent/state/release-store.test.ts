@@ -46,10 +46,13 @@ describe("ReleaseStore", () => {
     return archive;
   }
 
+  /** bounds no test archive here comes near */
+  const roomy = { entries: 100, unpackedBytes: 1024 * 1024 };
+
   describe("stageRelease", () => {
     test("unpacks the buildout and links the shared dirs into it", async () => {
       const archive = await archiveOf({ "prod.cfg": "[buildout]\n", "templates/zope.conf": "x" });
-      const dir = await store.stageRelease("20261125-3f2a9c1d", archive, ["var", "eggs"]);
+      const dir = await store.stageRelease("20261125-3f2a9c1d", archive, ["var", "eggs"], roomy);
       assert.equal(dir, releaseDir(layout, "20261125-3f2a9c1d"));
       assert.equal(readFileSync(join(dir, "prod.cfg"), "utf8"), "[buildout]\n");
       assert.equal(readFileSync(join(dir, "templates/zope.conf"), "utf8"), "x");
@@ -62,25 +65,53 @@ describe("ReleaseStore", () => {
 
     test("refuses an archive that brings its own copy of a shared dir", async () => {
       const archive = await archiveOf({ "prod.cfg": "", "var/Data.fs": "old data" });
-      await assert.rejects(store.stageRelease("t1", archive, ["var"]), (error: StateError) => {
-        return error instanceof StateError && /contains "var"/.test(error.message);
+      await assert.rejects(store.stageRelease("t1", archive, ["var"], roomy), (error: ArchiveError) => {
+        return error instanceof ArchiveError && /"var\/Data\.fs": it uses the name "var"/.test(error.message);
       });
+      assert.deepEqual(readdirSync(layout.releasesDir), []);
+    });
+
+    test("refuses archive symlinks into the shared dirs or over the files the agent writes, leaving shared/ untouched", async () => {
+      writeFileSync(join(layout.sharedVarDir, "acme.db"), "live data");
+      const attacks: Array<[Record<string, string>, RegExp]> = [
+        [{ ".hostout-manifest.json": "var/acme.db" }, /"\.hostout-manifest\.json": it uses the name/],
+        [{ "notes.txt": "var/acme.db" }, /"notes\.txt": it is a symlink to "var\/acme\.db", which passes through "var"/],
+        [{ ".installed.cfg": "dist/planted.egg" }, /passes through "dist"/],
+        [{ "sneaky": "var/../shared-escape" }, /passes through "var"/],
+      ];
+      for (const [links, expected] of attacks) {
+        const source = mkdtempSync(join(work, "links-"));
+        writeFileSync(join(source, "prod.cfg"), "[buildout]\n");
+        for (const [name, target] of Object.entries(links)) symlinkSync(target, join(source, name));
+        const archive = join(work, `${readdirSync(work).length}.tar.gz`);
+        await createTar({ gzip: true, file: archive, cwd: source, portable: true }, ["prod.cfg", ...Object.keys(links)]);
+        await assert.rejects(store.stageRelease("t1", archive, ["var"], roomy), (error: Error) => error instanceof ArchiveError && expected.test(error.message));
+      }
+      assert.equal(readFileSync(join(layout.sharedVarDir, "acme.db"), "utf8"), "live data");
+      assert.deepEqual(readdirSync(layout.sharedDistDir), []);
+      assert.deepEqual(readdirSync(layout.releasesDir), []);
+    });
+
+    test("refuses an archive with more entries or bytes than its bounds, before writing anything", async () => {
+      const archive = await archiveOf({ "prod.cfg": "x".repeat(2000), "b.cfg": "y" });
+      await assert.rejects(store.stageRelease("t1", archive, [], { entries: 1, unpackedBytes: 1024 * 1024 }), /more than 1 entries/);
+      await assert.rejects(store.stageRelease("t1", archive, [], { entries: 100, unpackedBytes: 1000 }), /entries hold more than 1000 bytes/);
       assert.deepEqual(readdirSync(layout.releasesDir), []);
     });
 
     test("leaves nothing behind when the archive cannot be unpacked", async () => {
       const archive = join(work, "broken.tar.gz");
       writeFileSync(archive, "not a tar");
-      await assert.rejects(store.stageRelease("t1", archive, []), ArchiveError);
+      await assert.rejects(store.stageRelease("t1", archive, [], roomy), ArchiveError);
       assert.deepEqual(readdirSync(layout.releasesDir), []);
     });
 
     test("refuses a tag that is already there, and replaces a staging dir a crash left", async () => {
       const archive = await archiveOf({ "prod.cfg": "" });
       mkdirSync(join(layout.releasesDir, ".t1.staging/half"), { recursive: true });
-      await store.stageRelease("t1", archive, []);
+      await store.stageRelease("t1", archive, [], roomy);
       assert.equal(existsSync(join(releaseDir(layout, "t1"), "half")), false);
-      await assert.rejects(store.stageRelease("t1", archive, []), /release t1 already exists/);
+      await assert.rejects(store.stageRelease("t1", archive, [], roomy), /release t1 already exists/);
     });
   });
 

@@ -9,12 +9,18 @@ import { join } from "node:path";
 import { StateError } from "../../shared/errors.ts";
 import { fsyncDirectory, writeFileAtomic } from "../../shared/fs/atomic-write.ts";
 import { extractTarGzSafely } from "../../shared/archive/safe-extract.ts";
+import type { ArchiveBounds } from "../../shared/archive/archive-bounds.ts";
 import type { ManifestEgg } from "../../shared/manifest.ts";
 import { compareDeploymentVersions, isDeploymentVersion, isLegacyDeploymentNumber } from "../../shared/deployment-version.ts";
 import { checkReleaseTag, releaseDir, type AgentLayout } from "./agent-layout.ts";
 
 /** Inside each release directory: what the release is. */
 export const RELEASE_INFO_FILE = ".hostout-release.json";
+/** Inside each release directory: the signed manifest it was deployed with. */
+export const MANIFEST_FILE = ".hostout-manifest.json";
+/** Always linked into a release: buildout's find-links, shared/dist. */
+const ALWAYS_SHARED = "dist";
+
 
 export interface ReleaseInfo {
   tag: string;
@@ -156,11 +162,13 @@ export class ReleaseStore {
   }
 
   /**
-   * Unpacks the buildout archive (safely) into a hidden staging dir, links the shared dirs
-   * into it (`var -> ../../shared/var`, always `dist` too), then renames it to `releases/<tag>`.
-   * A crash leaves only the staging dir, which the next stage or prune removes. Returns the release dir.
+   * Unpacks the buildout archive (safely, within `bounds`) into a hidden staging dir, links the
+   * shared dirs into it (`var -> ../../shared/var`, always `dist` too), then renames it to
+   * `releases/<tag>`. The archive may not place or reach through those names, nor the files the
+   * agent writes beside them, so nothing staged can write into shared/. A crash leaves only the
+   * staging dir, which the next stage or prune removes. Returns the release dir.
    */
-  async stageRelease(tag: string, archivePath: string, sharedDirs: readonly string[]): Promise<string> {
+  async stageRelease(tag: string, archivePath: string, sharedDirs: readonly string[], bounds: ArchiveBounds): Promise<string> {
     const dir = releaseDir(this.layout, tag);
     if (existsSync(dir)) {
       throw new StateError(`release ${tag} already exists`, {
@@ -170,9 +178,14 @@ export class ReleaseStore {
     }
     const staging = join(this.layout.releasesDir, `.${tag}.staging`);
     rmSync(staging, { recursive: true, force: true });
+    const linked = [...new Set([...sharedDirs, ALWAYS_SHARED])];
     try {
-      await extractTarGzSafely(archivePath, staging);
-      for (const name of new Set([...sharedDirs, "dist"])) this.linkSharedDir(staging, name);
+      await extractTarGzSafely(archivePath, staging, {
+        maxEntries: bounds.entries,
+        maxBytes: bounds.unpackedBytes,
+        reservedNames: [...linked, MANIFEST_FILE, RELEASE_INFO_FILE],
+      });
+      for (const name of linked) this.linkSharedDir(staging, name);
       fsyncDirectory(staging);
       renameSync(staging, dir);
     } catch (error) {

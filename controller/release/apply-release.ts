@@ -2,6 +2,7 @@ import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, renameSync,
 import { dirname, join } from 'node:path';
 import type { Manifest, ManifestEgg } from '../../shared/manifest.ts';
 import { writeDeterministicTarGz } from '../../shared/archive/deterministic-tar.ts';
+import { checkArchiveBounds } from '../../shared/archive/archive-bounds.ts';
 import { writeFileAtomic, fsyncDirectory } from '../../shared/fs/atomic-write.ts';
 import { buildDevelopEgg, findCachedEgg, type BuiltEgg } from './develop-egg.ts';
 import { shippableThirdPartyEgg } from './third-party-egg.ts';
@@ -93,6 +94,7 @@ async function writeReleaseDir(inputs: ReleaseInputs, plan: ReleasePlan, built: 
     ],
     join(workDir, archiveName),
   );
+  checkArchiveBounds(archive, plan.settings.maxUnpackedBytes, join(workDir, archiveName));
   for (const { file } of built) linkOrCopy(file.path, join(workDir, SHIPPED_EGGS_DIR, file.filename));
 
   const eggs: ReleasedEgg[] = built.map(({ egg, file }) => ({
@@ -112,7 +114,7 @@ async function writeReleaseDir(inputs: ReleaseInputs, plan: ReleasePlan, built: 
     tag: plan.tag,
     created: plan.created,
     buildout: plan.buildout,
-    archive: { sha256: archive.sha256, size: archive.size },
+    archive: { sha256: archive.sha256, size: archive.size, entries: archive.entries, unpackedBytes: archive.unpackedBytes },
     eggs: eggs.map(({ changed: _changed, file: _file, ...egg }) => egg),
     pins: plan.pins,
     settings: plan.settings,

@@ -38,5 +38,6 @@ export function deploySettingsFromTarget(target: Target): DeploySettings {
     keepReleases: Number(o.get('keep-releases')),
     sharedDirs: splitList(o.get('shared-dirs') ?? 'var'),
     versionSeries: o.get('version')!,
+    maxUnpackedBytes: Number(o.get('max-unpacked-size')) * 1024 * 1024,
   };
 }

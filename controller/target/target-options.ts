@@ -57,6 +57,7 @@ export const TARGET_OPTIONS: readonly TargetOptionSpec[] = [
   { key: 'db-backup-command', kind: 'string', description: 'db = command: writes the backup to $HOSTOUT_BACKUP_DIR' },
   { key: 'db-restore-command', kind: 'string', description: 'db = command: restores from $HOSTOUT_BACKUP_DIR' },
   { key: 'shared-dirs', kind: 'list', default: 'var', description: 'directories of each release that live in shared/ and outlive releases' },
+  { key: 'max-unpacked-size', kind: 'integer', default: '1024', description: 'megabytes the buildout archive may unpack to; ctl refuses to release a bigger one and the agent refuses to unpack one (raise it for a buildout that ships large files)' },
 ];
 
 /** Options of collective.hostout that Hostout answers with a specific explanation. */

@@ -14,9 +14,17 @@ const ARCHIVE_MTIME = new Date(Date.UTC(2000, 0, 1));
 
 const BLOCK = 512;
 
-export async function writeDeterministicTarGz(entries: readonly ArchiveInput[], outFile: string): Promise<FileDigest> {
+/** The written archive: its digest, and what it unpacks to (entries, bytes of file content). */
+export interface TarGzDigest extends FileDigest {
+  entries: number;
+  unpackedBytes: number;
+}
+
+export async function writeDeterministicTarGz(entries: readonly ArchiveInput[], outFile: string): Promise<TarGzDigest> {
   const layout = await inspectLayout(planArchiveLayout(entries, outFile));
-  return writeStreamAtomic(outFile, gzipDeterministically(tarStream(layout)));
+  const digest = await writeStreamAtomic(outFile, gzipDeterministically(tarStream(layout)));
+  const unpackedBytes = layout.reduce((sum, entry) => sum + (entry.kind === "file" ? entry.size : 0), 0);
+  return { ...digest, entries: layout.length, unpackedBytes };
 }
 
 async function* tarStream(layout: readonly LayoutEntry<SourceFile>[]): AsyncGenerator<Buffer> {

@@ -52,3 +52,21 @@ test("each kind of dangerous entry is refused, naming the entry", () => {
   ];
   for (const [entries, expected] of cases) assert.match(refusal(entries), new RegExp(`refusing archive entry ${expected}`));
 });
+
+test("reserved top-level names can be neither placed nor reached through a symlink", () => {
+  const reserved = (entries: TarEntryHeader[]) => {
+    try {
+      checkTarEntries(entries, "a.tgz", { reservedNames: ["var", "dist", ".hostout-manifest.json"] });
+    } catch (error) {
+      return (error as Error).message;
+    }
+    return "accepted";
+  };
+  assert.match(reserved([dir("var/"), file("var/Data.fs")]), /"var\/": it uses the name "var"/);
+  assert.match(reserved([symlink(".hostout-manifest.json", "etc/x")]), /uses the name "\.hostout-manifest\.json"/);
+  assert.match(reserved([symlink("db", "var/acme.db")]), /"db": it is a symlink to "var\/acme\.db", which passes through "var"/);
+  assert.match(reserved([dir("a/"), symlink("a/l", "../dist/x.egg")]), /passes through "dist"/);
+  assert.match(reserved([symlink("up", "var/..")]), /passes through "var"/);
+  assert.match(reserved([symlink("here", "."), symlink("l", "here/var")]), /"l": .*passes through "var"/);
+  assert.equal(reserved([dir("etc/"), symlink("etc/var", "../etc"), file("variables.cfg")]), "accepted", "only the top-level name is reserved");
+});

@@ -12,6 +12,8 @@ export interface TarEntryHeader {
   type: string;
   linkpath?: string;
   mode?: number;
+  /** bytes of the entry's data */
+  size?: number;
 }
 
 const EXTRACTABLE_TYPES = new Set(["File", "OldFile", "ContiguousFile", "Directory", "SymbolicLink"]);
@@ -26,13 +28,24 @@ const REFUSED_TYPES: Record<string, string> = {
 /** Linux gives up after 40 links in one lookup; a longer chain here is a loop or an attack. */
 const MAX_SYMLINK_HOPS = 40;
 
+export interface TarEntryRules {
+  /**
+   * Top-level names the archive may neither place nor reach through a symlink: after
+   * extraction they become links into shared directories (shared/var, shared/dist) or files
+   * the agent writes, so an archive entry there would write into live data.
+   */
+  reservedNames?: readonly string[];
+}
+
 /**
  * The entries' normalized relative paths, in archive order (the "./" root entry left out), or an
  * ArchiveError naming the first entry that is a hard link or device, has an absolute or `..`
- * path, is setuid/setgid, appears twice, lies under a symlink of the archive, or is a symlink
- * whose target, followed through the archive's other symlinks, is absolute or leaves the root.
+ * path, is setuid/setgid, appears twice, lies under a symlink of the archive, takes a reserved name, or
+ * is a symlink whose target, followed through the archive's other symlinks, is absolute, leaves
+ * the root or passes through a reserved name.
  */
-export function checkTarEntries(entries: readonly TarEntryHeader[], where: string): string[] {
+export function checkTarEntries(entries: readonly TarEntryHeader[], where: string, rules: TarEntryRules = {}): string[] {
+  const reserved = new Set(rules.reservedNames ?? []);
   const refuse = (entry: TarEntryHeader, problem: string): never => {
     throw new ArchiveError(`refusing archive entry "${entry.path}": it ${problem}`, {
       where,
@@ -49,6 +62,7 @@ export function checkTarEntries(entries: readonly TarEntryHeader[], where: strin
     const components = path === "" ? [] : path.split("/");
     if (path === "" && entry.type !== "Directory") refuse(entry, "would replace the extraction directory itself");
     if ((entry.mode ?? 0) & 0o6000) refuse(entry, "is setuid or setgid");
+    if (reserved.has(components[0]!)) refuse(entry, `uses the name "${components[0]}", which the host links to shared data or writes itself`);
     if (entry.type === "SymbolicLink") {
       const target = entry.linkpath ?? "";
       if (target === "") refuse(entry, "is a symlink without a target");
@@ -69,7 +83,10 @@ export function checkTarEntries(entries: readonly TarEntryHeader[], where: strin
     }
     if (entry.type === "SymbolicLink") {
       const target = entry.linkpath ?? "";
-      const landing = resolveSymlinkTarget(components.slice(0, -1), target, symlinks, { hops: MAX_SYMLINK_HOPS });
+      const landing = resolveSymlinkTarget(components.slice(0, -1), target, symlinks, { hops: MAX_SYMLINK_HOPS }, reserved);
+      if (!Array.isArray(landing) && typeof landing === "object") {
+        refuse(entry, `is a symlink to "${target}", which passes through "${landing.reserved}", a name the host links to shared data or writes itself`);
+      }
       if (landing === "outside") refuse(entry, `is a symlink to "${target}", which leads outside the extraction directory`);
       if (landing === "loop") refuse(entry, `is a symlink to "${target}", which loops or chains more than ${MAX_SYMLINK_HOPS} links`);
     }
@@ -80,13 +97,16 @@ export function checkTarEntries(entries: readonly TarEntryHeader[], where: strin
 /**
  * Where a symlink in `dir` pointing at `target` lands, resolving the archive's own symlinks on
  * the way as the kernel will: lexical normalization alone would accept "d/../x" with d -> ".".
+ * Stepping onto a reserved top-level name stops the walk: on the host that name is a link
+ * into shared/, so even "var/../x" would land outside the release.
  */
 function resolveSymlinkTarget(
   dir: readonly string[],
   target: string,
   symlinks: ReadonlyMap<string, string>,
   budget: { hops: number },
-): string[] | "outside" | "loop" {
+  reserved: ReadonlySet<string>,
+): string[] | "outside" | "loop" | { reserved: string } {
   const resolved = [...dir];
   for (const part of target.split("/")) {
     if (part === "" || part === ".") continue;
@@ -96,11 +116,12 @@ function resolveSymlinkTarget(
       continue;
     }
     resolved.push(part);
+    if (resolved.length === 1 && reserved.has(part)) return { reserved: part };
     const next = symlinks.get(resolved.join("/"));
     if (next === undefined) continue;
     if (--budget.hops < 0) return "loop";
     if (foreignPathProblem(next)) return "outside";
-    const landing = resolveSymlinkTarget(resolved.slice(0, -1), next, symlinks, budget);
+    const landing = resolveSymlinkTarget(resolved.slice(0, -1), next, symlinks, budget, reserved);
     if (!Array.isArray(landing)) return landing;
     resolved.splice(0, resolved.length, ...landing);
   }

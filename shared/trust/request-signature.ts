@@ -81,14 +81,7 @@ export function verifyRequest(
     });
   }
 
-  const skew = now - signed.timestamp;
-  if (Math.abs(skew) > nonceStore.windowMs) {
-    const direction = skew > 0 ? "old" : "in the future";
-    throw new TrustError(
-      `request timestamp is ${formatDuration(Math.abs(skew))} ${direction}; the agent accepts ${formatDuration(nonceStore.windowMs)} either way`,
-      { where: method, hint: "check the clocks of the controller and the host (NTP, `timedatectl`), then retry" },
-    );
-  }
+  checkClockWindow(signed.timestamp, method, nonceStore.windowMs, now);
 
   if (!nonceStore.remember(signed.nonce, signed.timestamp, now)) {
     throw new TrustError(`request nonce ${signed.nonce} was already used: refusing a replayed request`, {
@@ -97,6 +90,28 @@ export function verifyRequest(
     });
   }
   return { keyId: signed.keyId };
+}
+
+/**
+ * What can be judged before the request's bytes arrive (the signature covers them): an
+ * authorized key and a timestamp inside the window. The agent refuses a call that fails
+ * this without reading its message, so a stranger cannot make it buffer anything.
+ */
+export function precheckRequest(signed: RequestSignature, method: string, options: RequestVerificationOptions): void {
+  const { authorizedKeys, nonceStore, now = Date.now() } = options;
+  lookupAuthorizedKey(authorizedKeys, signed.keyId, method);
+  checkClockWindow(signed.timestamp, method, nonceStore.windowMs, now);
+}
+
+function checkClockWindow(timestamp: number, method: string, windowMs: number, now: number): void {
+  const skew = now - timestamp;
+  if (Math.abs(skew) > windowMs) {
+    const direction = skew > 0 ? "old" : "in the future";
+    throw new TrustError(
+      `request timestamp is ${formatDuration(Math.abs(skew))} ${direction}; the agent accepts ${formatDuration(windowMs)} either way`,
+      { where: method, hint: "check the clocks of the controller and the host (NTP, `timedatectl`), then retry" },
+    );
+  }
 }
 
 /** Puts the signature into gRPC metadata (a new Metadata unless one is given). */

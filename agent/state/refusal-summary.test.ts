@@ -1,0 +1,37 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import type { NewAuditRecord } from "./audit-log.ts";
+import { RefusalSummaries } from "./refusal-summary.ts";
+
+const refusal = (port: number, detail = "request nonce 0123456789abcdef0123456789abcdef was already used") => ({
+  keyId: "1234567890abcdef",
+  peer: `ipv4:10.0.0.7:${port}`,
+  action: "Status",
+  detail,
+});
+
+test("repeated refusals of one kind are written once, then as one summary line with a count", () => {
+  const written: NewAuditRecord[] = [];
+  let now = 0;
+  const summaries = new RefusalSummaries((r) => written.push(r), 60_000, () => now);
+  for (let i = 0; i < 500; i++) summaries.refused(refusal(40000 + i, `request nonce ${i.toString(16).padStart(32, "0")} was already used`));
+  summaries.refused(refusal(1, "request is not signed: metadata \"x-hostout-key\" is missing"));
+  assert.equal(written.length, 2, "one line per kind so far");
+  now = 61_000;
+  summaries.flush();
+  assert.equal(written.length, 3);
+  assert.equal(written[2]!.count, 499);
+  assert.match(written[2]!.detail, /and 499 more like it in 61 s/);
+  summaries.refused(refusal(2));
+  assert.equal(written.length, 4, "a new interval starts with a line of its own");
+  summaries.close();
+});
+
+test("close writes what is still counted", () => {
+  const written: NewAuditRecord[] = [];
+  const summaries = new RefusalSummaries((r) => written.push(r), 60_000, () => 0);
+  summaries.refused(refusal(1));
+  summaries.refused(refusal(2));
+  summaries.close();
+  assert.deepEqual(written.map((r) => r.count), [undefined, 1]);
+});
