@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +23,11 @@ interface ReleaseJson {
 
 const versionsOf = (r: ReleaseJson) => Object.fromEntries(r.eggs.map((e) => [e.name, e.version]));
 const changedOf = (r: ReleaseJson) => r.eggs.filter((e) => e.changed).map((e) => e.name);
+/** Each resolving buildout run writes its config afresh (a new file): same inode and mtime, no run. */
+const resolveRunMarker = (dir: string) => {
+  const stat = statSync(join(dir, '.hostout/resolve/run/resolve.cfg'));
+  return { inode: stat.ino, mtimeMs: stat.mtimeMs };
+};
 
 test('a first release pins every egg and its archive builds offline on a clean host', async (t) => {
   const dir = copyExampleBuildout();
@@ -93,8 +98,10 @@ test('releasing again changes nothing: unchanged, after the dev buildout, and fr
   t.after(() => removeDir(dir));
   const first = await ctlJson<ReleaseJson>(['release'], { cwd: dir });
   const ledger = readFileSync(join(dir, 'hostout-ledger.txt'), 'utf8');
+  const resolveRun = resolveRunMarker(dir);
 
   const again = await ctlJson<ReleaseJson>(['release'], { cwd: dir });
+  assert.deepEqual(resolveRunMarker(dir), resolveRun, 'the first release after a release does not run buildout to resolve again');
   assert.deepEqual(changedOf(again), []);
   assert.deepEqual(versionsOf(again), versionsOf(first));
   assert.equal(again.archive.sha256, first.archive.sha256, 'same content, same archive bytes');

@@ -34,6 +34,8 @@ export interface ResolveInputs {
  * place of their future eggs, and records every distribution resolved for
  * recipes and eggs. The answer is cached under a key of everything that can
  * change it, so an unchanged tree costs one hash, not a buildout run.
+ * The eggs directory is part of that key as the run leaves it: the run itself
+ * installs eggs there, and a later run over that same listing resolves the same.
  */
 export async function resolveProductionEggs(inputs: ResolveInputs): Promise<ResolvedDist[]> {
   const key = resolveKey(inputs);
@@ -53,7 +55,7 @@ export async function resolveProductionEggs(inputs: ResolveInputs): Promise<Reso
     where: inputs.productionConfig,
   });
   const dists = uniqueDists(readRecord(recordFile), inputs.productionConfig);
-  writeFileAtomic(cacheFile, JSON.stringify({ key, dists }, null, 1));
+  writeFileAtomic(cacheFile, JSON.stringify({ key: resolveKey(inputs), dists }, null, 1));
   return dists;
 }
 
