@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { ReleaseError } from '../../shared/errors.ts';
 import { writeFileAtomic } from '../../shared/fs/atomic-write.ts';
 import { runPythonHelper } from './python-script.ts';
+import { writeDevelopEggLinks } from './develop-egg-links.ts';
 
 /** A distribution buildout resolved while building the production config. */
 export interface ResolvedDist {
@@ -47,7 +48,10 @@ export async function resolveProductionEggs(inputs: ResolveInputs): Promise<Reso
   rmSync(runDir, { recursive: true, force: true });
   mkdirSync(runDir, { recursive: true });
   const recordFile = join(runDir, 'dists.jsonl');
-  writeFileAtomic(join(runDir, 'resolve.cfg'), resolveConfig(inputs));
+  // buildout would run `setup.py develop` once per package (a Python start each): the
+  // links are written up front in one process, and buildout develops only the rest
+  const { leftToBuildout } = await writeDevelopEggLinks(inputs.python, join(runDir, DEVELOP_EGGS_DIR), inputs.developDirs);
+  writeFileAtomic(join(runDir, 'resolve.cfg'), resolveConfig(inputs, leftToBuildout.map((p) => p.dir)));
   await runPythonHelper(inputs.python, 'record_dists.py', ['-c', 'resolve.cfg', 'buildout:directory=' + runDir], {
     cwd: runDir,
     env: { HOSTOUT_RECORD_DISTS: recordFile },
@@ -59,15 +63,17 @@ export async function resolveProductionEggs(inputs: ResolveInputs): Promise<Reso
   return dists;
 }
 
-function resolveConfig(inputs: ResolveInputs): string {
+const DEVELOP_EGGS_DIR = 'develop-eggs';
+
+function resolveConfig(inputs: ResolveInputs, developDirs: readonly string[]): string {
   const lines = (values: readonly string[]) => values.map((v) => `\n    ${v}`).join('');
   return `# Written by Hostout to ask buildout which eggs production needs.
 [buildout]
 extends = ${inputs.productionConfig}
-develop =${lines(inputs.developDirs)}
+develop =${lines(developDirs)}
 find-links =${lines(inputs.findLinks)}
 ${inputs.index ? `index = ${inputs.index}\n` : ''}eggs-directory = ${inputs.eggsDirectory}
-develop-eggs-directory = develop-eggs
+develop-eggs-directory = ${DEVELOP_EGGS_DIR}
 bin-directory = bin
 parts-directory = parts
 installed = .installed.cfg
