@@ -4,8 +4,7 @@ import { TrustError } from '../../shared/errors.ts';
 import type { SignedManifest } from '../../shared/manifest.ts';
 import { loadTlsIdentity } from '../../shared/trust/tls-identity.ts';
 import type { Agent } from '../agent.ts';
-import { deployRelease } from '../deploy/deploy-release.ts';
-import { rollbackRelease } from '../deploy/rollback-release.ts';
+import { deployRelease, rollbackRelease } from '../deploy/on-demand.ts';
 import type { DeployEvent } from '../deploy/deploy-event.ts';
 import { clientStreamHandler, serverStreamHandler, unaryHandler, withRequestDigests, type AuthenticationContext, type Caller } from './authenticated-service.ts';
 

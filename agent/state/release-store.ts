@@ -8,7 +8,6 @@ import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { StateError } from "../../shared/errors.ts";
 import { fsyncDirectory, writeFileAtomic } from "../../shared/fs/atomic-write.ts";
-import { extractTarGzSafely } from "../../shared/archive/safe-extract.ts";
 import type { ManifestEgg } from "../../shared/manifest.ts";
 import { checkReleaseTag, releaseDir, type AgentLayout } from "./agent-layout.ts";
 
@@ -177,6 +176,8 @@ export class ReleaseStore {
     const staging = join(this.layout.releasesDir, `.${tag}.staging`);
     rmSync(staging, { recursive: true, force: true });
     try {
+      // the tar library is needed only here, when a deploy stages: an idle agent does not load it
+      const { extractTarGzSafely } = await import("../../shared/archive/safe-extract.ts");
       await extractTarGzSafely(archivePath, staging);
       for (const name of new Set([...sharedDirs, "dist"])) this.linkSharedDir(staging, name);
       fsyncDirectory(staging);
