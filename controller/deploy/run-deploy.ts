@@ -30,7 +30,7 @@ export async function runDeploy(
   if (key.created) options.write(`Created your controller key ${key.keyId} (${configDir}/controller.key)\n`);
   const address = agentAddressOf(loaded.target, configDir);
   options.write(`Connecting to ${address.host}:${address.port}...`);
-  const connection = await AgentConnection.open(address, key);
+  const connection = await AgentConnection.open(address, key, configDir);
   try {
     const hello = await connection.unary<{ agentVersion: string; hostname: string }>('Hello', {});
     options.write(`done (${hello.hostname}, agent ${hello.agentVersion})\n`);
