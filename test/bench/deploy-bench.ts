@@ -64,7 +64,7 @@ function timedCtl(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv):
       if (code !== 0) return reject(new Error(`ctl ${args.join(' ')} failed (${code}):\n${stdout}${stderr}`));
       const timeAt = (offset: number) => [...arrivals].reverse().find((a) => a.offset <= offset)?.at ?? 0;
       const phases: TimedRun['phases'] = [];
-      for (const match of stdout.matchAll(/([A-Z][^\n.]*)\.\.\.(done|FAILED)/g)) {
+      for (const match of stdout.matchAll(/([A-Z][^\n]*?)\.\.\.(done|FAILED)/g)) {
         const doneAt = match.index! + match[1]!.length + 3;
         phases.push({ label: match[1]!, ms: timeAt(doneAt) - timeAt(doneAt - 1) });
       }
