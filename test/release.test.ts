@@ -103,8 +103,11 @@ test('releasing again changes nothing: unchanged, after the dev buildout, and fr
   const ledger = readFileSync(join(dir, 'hostout-ledger.txt'), 'utf8');
   const resolveRun = resolveRunMarker(dir);
 
+  const archiveWritten = statSync(first.archive.file);
   const again = await ctlJson<ReleaseJson>(['release'], { cwd: dir });
   assert.deepEqual(resolveRunMarker(dir), resolveRun, 'the first release after a release does not run buildout to resolve again');
+  const archiveNow = statSync(again.archive.file);
+  assert.deepEqual([archiveNow.ino, archiveNow.mtimeMs], [archiveWritten.ino, archiveWritten.mtimeMs], 'nor writes the same release again');
   assert.deepEqual(changedOf(again), []);
   assert.deepEqual(versionsOf(again), versionsOf(first));
   assert.equal(again.archive.sha256, first.archive.sha256, 'same content, same archive bytes');

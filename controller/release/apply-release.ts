@@ -1,5 +1,7 @@
-import { copyFileSync, existsSync, linkSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, linkSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { canonicalJson } from '../../shared/trust/manifest-signature.ts';
 import type { Manifest, ManifestEgg } from '../../shared/manifest.ts';
 import { writeDeterministicTarGz } from '../../shared/archive/deterministic-tar.ts';
 import { writeFileAtomic, fsyncDirectory } from '../../shared/fs/atomic-write.ts';
@@ -33,13 +35,17 @@ export interface ReleaseResult {
  * .hostout/releases/<tag>/, and only then records the new versions in the ledger.
  */
 export async function applyRelease(inputs: ReleaseInputs, plan: ReleasePlan): Promise<ReleaseResult> {
+  const releasesDir = join(inputs.stateDir, 'releases');
+  const finalDir = join(releasesDir, plan.tag);
+  const inputsDigest = releaseInputsDigest(inputs, plan);
+  const written = writtenRelease(finalDir, plan, inputsDigest);
+  if (written) return written;
+
   const eggCache = join(inputs.stateDir, 'eggs');
   const warnings: string[] = [];
   const built: { egg: PlannedEgg; file: BuiltEgg }[] = [];
   for (const egg of plan.eggs) built.push({ egg, file: await eggFor(egg, inputs, eggCache, warnings) });
 
-  const releasesDir = join(inputs.stateDir, 'releases');
-  const finalDir = join(releasesDir, plan.tag);
   const workDir = join(releasesDir, `.${plan.tag}.partial`);
   rmSync(workDir, { recursive: true, force: true });
   mkdirSync(join(workDir, SHIPPED_EGGS_DIR), { recursive: true });
@@ -80,6 +86,7 @@ export async function applyRelease(inputs: ReleaseInputs, plan: ReleasePlan): Pr
     settings: plan.settings,
   };
   writeFileAtomic(join(workDir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+  writeFileAtomic(join(workDir, INPUTS_DIGEST_FILE), inputsDigest + '\n');
 
   rmSync(finalDir, { recursive: true, force: true });
   renameSync(workDir, finalDir);
@@ -95,6 +102,45 @@ export async function applyRelease(inputs: ReleaseInputs, plan: ReleasePlan): Pr
     eggs,
     manifest,
     warnings,
+  };
+}
+
+const INPUTS_DIGEST_FILE = 'release-inputs.sha256';
+
+/** Everything a release directory's files are made from (the tag holds only a short hash of most of it). */
+function releaseInputsDigest(inputs: ReleaseInputs, plan: ReleasePlan): string {
+  const eggs = plan.eggs.map((e) => [e.name, e.version, e.develop, e.package?.sourceHash ?? e.dist?.location ?? '']);
+  return createHash('sha256')
+    .update(canonicalJson({ tag: plan.tag, productionFilesDigest: inputs.productionFilesDigest, versions: plan.versionsFileText, host: plan.hostBuildoutText, buildout: plan.buildout, settings: plan.settings, eggs }))
+    .digest('hex');
+}
+
+/**
+ * The release directory an earlier run wrote from the same inputs, when it is whole:
+ * releasing again without a change rewrites nothing (no archive, no egg hashing, no
+ * fsync), it answers from the manifest written then.
+ */
+function writtenRelease(finalDir: string, plan: ReleasePlan, inputsDigest: string): ReleaseResult | undefined {
+  if (plan.eggs.some((e) => e.changed)) return undefined;
+  let manifest: Manifest;
+  try {
+    if (readFileSync(join(finalDir, INPUTS_DIGEST_FILE), 'utf8').trim() !== inputsDigest) return undefined;
+    manifest = JSON.parse(readFileSync(join(finalDir, 'manifest.json'), 'utf8')) as Manifest;
+  } catch {
+    return undefined;
+  }
+  const archiveFile = join(finalDir, `buildout-${plan.tag}.tar.gz`);
+  const whole = (file: string, size: number) => statSync(file, { throwIfNoEntry: false })?.size === size;
+  if (!whole(archiveFile, manifest.archive.size) || !manifest.eggs.every((egg) => whole(join(finalDir, SHIPPED_EGGS_DIR, egg.filename), egg.size))) return undefined;
+  return {
+    tag: plan.tag,
+    releaseDir: finalDir,
+    buildout: plan.buildout,
+    archive: { file: archiveFile, ...manifest.archive },
+    versionsFile: join(finalDir, plan.versionsFileName),
+    eggs: manifest.eggs.map((egg) => ({ ...egg, changed: false, file: join(finalDir, SHIPPED_EGGS_DIR, egg.filename) })),
+    manifest,
+    warnings: [],
   };
 }
 
