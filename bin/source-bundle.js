@@ -1,7 +1,6 @@
 // The controller's TypeScript sources as an esbuild bundle, made again whenever
 // they change. Starting from it takes under half the time of compiling through
 // tsx on every run, which was most of what a no-change `ctl deploy` cost.
-import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -23,6 +22,8 @@ export async function bundledEntry(entry) {
   const main = join(dir, 'main.js');
   if (!statSync(main, { throwIfNoEntry: false })) {
     const temp = `${dir}.${process.pid}.tmp`;
+    // esbuild's API loads only when a bundle must be made, not on every start
+    const { build } = await import('esbuild');
     await build({
       entryPoints: [join(ROOT, entry)],
       outdir: temp,

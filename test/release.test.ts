@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +17,11 @@ import { unpackOnCleanHost, type ReleaseJson } from './support/clean-host-build.
 
 const versionsOf = (r: ReleaseJson) => Object.fromEntries(r.eggs.map((e) => [e.name, e.version]));
 const changedOf = (r: ReleaseJson) => r.eggs.filter((e) => e.changed).map((e) => e.name);
+/** Each resolving buildout run writes its config afresh (a new file): same inode and mtime, no run. */
+const resolveRunMarker = (dir: string) => {
+  const stat = statSync(join(dir, '.hostout/resolve/run/resolve.cfg'));
+  return { inode: stat.ino, mtimeMs: stat.mtimeMs };
+};
 
 test('a first release pins every egg and its archive builds offline on a clean host', async (t) => {
   const dir = copyExampleBuildout();
@@ -41,7 +46,10 @@ test('a first release pins every egg and its archive builds offline on a clean h
   const host = await unpackOnCleanHost(t, release);
   assert.deepEqual(readdirSync(host).sort(), ['base.cfg', 'dist', 'hostout.cfg', 'prod.cfg', 'versions.cfg']);
   const port = await freePort();
-  await runBuildout(host, ['-c', release.buildout, `settings:port=${port}`]);
+  const build = await runBuildout(host, ['-c', release.buildout, `settings:port=${port}`]);
+  // the shipped eggs folder answers as the index: no failed index lookups, no scans of it
+  assert.doesNotMatch(build.stdout + build.stderr, /Couldn't retrieve index page|Scanning index of all packages|Not found:/);
+  assert.match(build.stdout + build.stderr, /Got acme\.web 1\.0\./);
 
   const start = await runCommand(join(host, 'bin/acme-ctl'), ['start'], { cwd: host });
   assert.equal(start.code, 0, start.stderr);
@@ -78,8 +86,13 @@ test('releasing again changes nothing: unchanged, after the dev buildout, and fr
   t.after(() => removeDir(dir));
   const first = await ctlJson<ReleaseJson>(['release'], { cwd: dir });
   const ledger = readFileSync(join(dir, 'hostout-ledger.txt'), 'utf8');
+  const resolveRun = resolveRunMarker(dir);
 
+  const archiveWritten = statSync(first.archive.file);
   const again = await ctlJson<ReleaseJson>(['release'], { cwd: dir });
+  assert.deepEqual(resolveRunMarker(dir), resolveRun, 'the first release after a release does not run buildout to resolve again');
+  const archiveNow = statSync(again.archive.file);
+  assert.deepEqual([archiveNow.ino, archiveNow.mtimeMs], [archiveWritten.ino, archiveWritten.mtimeMs], 'nor writes the same release again');
   assert.deepEqual(changedOf(again), []);
   assert.deepEqual(versionsOf(again), versionsOf(first));
   assert.equal(again.archive.sha256, first.archive.sha256, 'same content, same archive bytes');

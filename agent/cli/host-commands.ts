@@ -3,7 +3,7 @@ import { statSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import pino from 'pino';
 import { Agent } from '../agent.ts';
-import { rollbackRelease } from '../deploy/rollback-release.ts';
+import { rollbackRelease } from '../deploy/on-demand.ts';
 import { formatDeployEvent } from '../deploy/format-deploy-event.ts';
 import { formatStatus } from '../../shared/agent-status.ts';
 import { StateError } from '../../shared/errors.ts';

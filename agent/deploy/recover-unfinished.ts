@@ -1,8 +1,7 @@
 import { readJournal, lastUnfinishedDeploy } from '../state/journal.ts';
 import { acquireDeployLock, releaseStaleDeployLock } from '../state/deploy-lock.ts';
 import type { Agent } from '../agent.ts';
-import { DeployContext } from './deploy-steps.ts';
-import { undoFailedDeploy } from './undo-failed-deploy.ts';
+import type { DeployContext } from './deploy-steps.ts';
 import type { EmitDeployEvent } from './deploy-event.ts';
 
 /**
@@ -18,6 +17,9 @@ export async function recoverUnfinished(agent: Agent, emit: EmitDeployEvent): Pr
   if (!unfinished) return undefined;
   const { last, entries } = unfinished;
   const reached = new Set(entries.filter((e) => e.state !== 'failed').map((e) => e.phase));
+  // nothing to recover is the usual start: the deploy code loads only when there is
+  const { DeployContext } = await import('./deploy-steps.ts');
+  const { undoFailedDeploy } = await import('./undo-failed-deploy.ts');
   const lock = acquireDeployLock(agent.layout.lockFile, { holder: 'agent:recovery', tag: unfinished.tag });
   try {
     const context = new DeployContext(agent, unfinished.deployId, unfinished.tag, last.version ?? agent.releases.findRelease(unfinished.tag)?.version ?? '', entries[0]!.previous, emit);

@@ -1,6 +1,7 @@
 /**
- * The health check after start: probe the URL and/or command until they pass, `retries`
- * attempts spread evenly over `timeoutSeconds`. Each attempt may use all the time left (a
+ * The health check after start: probe the URL and/or command at once, then again after
+ * short, growing pauses (probe-pauses.ts) until they pass or `timeoutSeconds` is over;
+ * at least `retries` probes fit in that time. Each attempt may use all the time left (a
  * first request after start can be slow); the answer is a value, the deploy decides.
  */
 import { setTimeout as sleep } from "node:timers/promises";
@@ -8,6 +9,7 @@ import { formatSeconds } from "../services/run-command.ts";
 import { probeCommand } from "./command-probe.ts";
 import { probeHttp } from "./http-probe.ts";
 import type { Probe, ProbeResult } from "./probe.ts";
+import { pauseAfterFailedProbe } from "./probe-pauses.ts";
 
 export interface HealthSettings {
   /** http(s) URL that must answer 2xx */
@@ -15,7 +17,7 @@ export interface HealthSettings {
   /** shell line run in the release directory that must exit 0 */
   command?: string;
   timeoutSeconds: number;
-  /** how many attempts within timeoutSeconds (at least one) */
+  /** the fewest attempts that must fit in timeoutSeconds (the longest pause is timeout / retries) */
   retries: number;
 }
 
@@ -26,23 +28,23 @@ export async function checkHealth(settings: HealthSettings, releaseDir: string, 
   if ("reason" in probes) return { ok: false, attempts: 0, reason: probes.reason };
   if (probes.length === 0) return { ok: true, attempts: 0 };
 
-  const attemptsAllowed = Math.max(1, Math.floor(settings.retries));
   const timeoutMs = settings.timeoutSeconds * 1000;
-  const began = Date.now();
-  const deadline = began + timeoutMs;
+  const deadline = Date.now() + timeoutMs;
   let reason = `no attempt fits in a health timeout of ${formatSeconds(timeoutMs)}`;
   let attempts = 0;
-  while (attempts < attemptsAllowed && Date.now() < deadline) {
+  while (Date.now() < deadline) {
     attempts += 1;
     const result = await probeAll(probes, deadline - Date.now());
     if (result.ok) {
       log(`health: healthy at attempt ${attempts}`);
       return { ok: true, attempts };
     }
+    // a service coming up answers the same way many times in a row: say it once
+    if (result.reason !== reason) log(`health: attempt ${attempts}: ${result.reason}`);
     reason = result.reason;
-    log(`health: attempt ${attempts}/${attemptsAllowed}: ${reason}`);
-    if (attempts < attemptsAllowed) await sleep(Math.max(0, Math.min(began + (attempts * timeoutMs) / attemptsAllowed, deadline) - Date.now()));
+    await sleep(Math.max(0, Math.min(pauseAfterFailedProbe(attempts, timeoutMs, settings.retries), deadline - Date.now())));
   }
+  if (attempts > 0) log(`health: still unhealthy after ${attempts} attempt(s) in ${formatSeconds(timeoutMs)}`);
   return { ok: false, attempts, reason };
 }
 

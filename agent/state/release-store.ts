@@ -8,7 +8,6 @@ import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { StateError } from "../../shared/errors.ts";
 import { fsyncDirectory, writeFileAtomic } from "../../shared/fs/atomic-write.ts";
-import { extractTarGzSafely } from "../../shared/archive/safe-extract.ts";
 import type { ArchiveBounds } from "../../shared/archive/archive-bounds.ts";
 import type { ManifestEgg } from "../../shared/manifest.ts";
 import { compareDeploymentVersions, isDeploymentVersion, isLegacyDeploymentNumber } from "../../shared/deployment-version.ts";
@@ -180,6 +179,8 @@ export class ReleaseStore {
     rmSync(staging, { recursive: true, force: true });
     const linked = [...new Set([...sharedDirs, ALWAYS_SHARED])];
     try {
+      // the tar library is needed only here, when a deploy stages: an idle agent does not load it
+      const { extractTarGzSafely } = await import("../../shared/archive/safe-extract.ts");
       await extractTarGzSafely(archivePath, staging, {
         maxEntries: bounds.entries,
         maxBytes: bounds.unpackedBytes,

@@ -4,7 +4,7 @@ import { AgentClientConstructor, ERROR_KIND_METADATA, methodPath, serializeReque
 import { putRequestSignature, requestDigest, signRequest } from '../../shared/trust/request-signature.ts';
 import type { ControllerKey } from '../../shared/trust/controller-key.ts';
 import { pinnedChannelCredentials, PINNED_TLS_CHANNEL_OPTIONS } from '../../shared/trust/tls-identity.ts';
-import { fetchPinnedCertificate } from './agent-certificate.ts';
+import { pinnedCertificate } from './agent-certificate.ts';
 
 export interface AgentAddress {
   host: string;
@@ -37,8 +37,9 @@ export class AgentConnection {
     readonly address: AgentAddress,
   ) {}
 
-  static async open(address: AgentAddress, key: ControllerKey): Promise<AgentConnection> {
-    const certPem = await fetchPinnedCertificate(address.host, address.port, address.fingerprint);
+  /** `configDir` keeps the agent's certificate between commands (see pinnedCertificate). */
+  static async open(address: AgentAddress, key: ControllerKey, configDir?: string): Promise<AgentConnection> {
+    const certPem = await pinnedCertificate(address.host, address.port, address.fingerprint, configDir);
     const client = new AgentClientConstructor(`${address.host}:${address.port}`, pinnedChannelCredentials(certPem, address.fingerprint), {
       ...PINNED_TLS_CHANNEL_OPTIONS,
       'grpc.max_receive_message_length': 64 * 1024 * 1024,

@@ -20,6 +20,10 @@ export async function buildAgentBundle(outFile: string): Promise<{ path: string;
     target: 'node20',
     logLevel: 'error',
     legalComments: 'none',
+    // no comments or layout: the agent holds its source text in memory for as long as it
+    // runs (two bytes a character if one comment is not Latin-1); names stay, for stack traces
+    minifyWhitespace: true,
+    minifySyntax: true,
     // some dependencies are CommonJS and call require(); give the ESM bundle one
     banner: { js: "#!/usr/bin/env node\nimport { createRequire as __hostoutCreateRequire } from 'node:module';\nconst require = __hostoutCreateRequire(import.meta.url);" },
     plugins: [inlineAssets()],

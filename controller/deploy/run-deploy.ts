@@ -43,7 +43,7 @@ export async function runDeploy(
   options.write(`Connecting to ${address.host}:${address.port}...`);
   let connection: AgentConnection | undefined;
   try {
-    connection = await AgentConnection.open(address, key);
+    connection = await AgentConnection.open(address, key, configDir);
     const hello = await connection.unary<{ agentVersion: string; hostname: string }>('Hello', {});
     options.write(`done (${hello.hostname}, agent ${hello.agentVersion})\n`);
 

@@ -1,5 +1,7 @@
-import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { canonicalJson } from '../../shared/trust/manifest-signature.ts';
 import type { Manifest, ManifestEgg } from '../../shared/manifest.ts';
 import { writeDeterministicTarGz } from '../../shared/archive/deterministic-tar.ts';
 import { checkArchiveBounds } from '../../shared/archive/archive-bounds.ts';
@@ -45,18 +47,22 @@ export async function applyRelease(inputs: ReleaseInputs, plan: ReleasePlan): Pr
 }
 
 async function writeRelease(inputs: ReleaseInputs, plan: ReleasePlan): Promise<ReleaseResult> {
+  const releasesDir = join(inputs.stateDir, 'releases');
+  const finalDir = join(releasesDir, plan.tag);
+  const inputsDigest = releaseInputsDigest(inputs, plan);
+  const earlier = writtenRelease(finalDir, plan, inputsDigest);
+  if (earlier) return earlier;
+
   const eggCache = join(inputs.stateDir, 'eggs');
   const warnings: string[] = [];
   const built: { egg: PlannedEgg; file: BuiltEgg }[] = [];
   for (const egg of plan.eggs) built.push({ egg, file: await eggFor(egg, inputs, eggCache, warnings) });
 
-  const releasesDir = join(inputs.stateDir, 'releases');
-  const finalDir = join(releasesDir, plan.tag);
   const workDir = partialDir(releasesDir, plan.tag);
   rmSync(workDir, { recursive: true, force: true });
   let written: { archiveName: string; archive: { sha256: string; size: number }; eggs: ReleasedEgg[]; manifest: Manifest };
   try {
-    written = await writeReleaseDir(inputs, plan, built, workDir, finalDir);
+    written = await writeReleaseDir(inputs, plan, built, workDir, finalDir, inputsDigest);
     rmSync(finalDir, { recursive: true, force: true });
     renameSync(workDir, finalDir);
   } finally {
@@ -80,7 +86,14 @@ async function writeRelease(inputs: ReleaseInputs, plan: ReleasePlan): Promise<R
 }
 
 /** Everything a release is, in `workDir`: the pins, hostout.cfg, the archive, the eggs, the manifest. */
-async function writeReleaseDir(inputs: ReleaseInputs, plan: ReleasePlan, built: readonly { egg: PlannedEgg; file: BuiltEgg }[], workDir: string, finalDir: string) {
+async function writeReleaseDir(
+  inputs: ReleaseInputs,
+  plan: ReleasePlan,
+  built: readonly { egg: PlannedEgg; file: BuiltEgg }[],
+  workDir: string,
+  finalDir: string,
+  inputsDigest: string,
+) {
   mkdirSync(join(workDir, SHIPPED_EGGS_DIR), { recursive: true });
   mkdirSync(dirname(join(workDir, plan.versionsFileName)), { recursive: true });
   writeFileAtomic(join(workDir, plan.versionsFileName), plan.versionsFileText);
@@ -120,7 +133,47 @@ async function writeReleaseDir(inputs: ReleaseInputs, plan: ReleasePlan, built: 
     settings: plan.settings,
   };
   writeFileAtomic(join(workDir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+  writeFileAtomic(join(workDir, INPUTS_DIGEST_FILE), inputsDigest + '\n');
   return { archiveName, archive: { sha256: archive.sha256, size: archive.size }, eggs, manifest };
+}
+
+const INPUTS_DIGEST_FILE = 'release-inputs.sha256';
+
+/** Everything a release directory's files are made from (the tag holds only a short hash of most of it). */
+function releaseInputsDigest(inputs: ReleaseInputs, plan: ReleasePlan): string {
+  const eggs = plan.eggs.map((e) => [e.name, e.version, e.develop, e.package?.sourceHash ?? e.dist?.location ?? '']);
+  return createHash('sha256')
+    .update(canonicalJson({ tag: plan.tag, productionFilesDigest: inputs.productionFilesDigest, versions: plan.versionsFileText, host: plan.hostBuildoutText, buildout: plan.buildout, settings: plan.settings, eggs }))
+    .digest('hex');
+}
+
+/**
+ * The release directory an earlier run wrote from the same inputs, when it is whole:
+ * releasing again without a change rewrites nothing (no archive, no egg hashing, no
+ * fsync), it answers from the manifest written then.
+ */
+function writtenRelease(finalDir: string, plan: ReleasePlan, inputsDigest: string): ReleaseResult | undefined {
+  if (plan.eggs.some((e) => e.changed)) return undefined;
+  let manifest: Manifest;
+  try {
+    if (readFileSync(join(finalDir, INPUTS_DIGEST_FILE), 'utf8').trim() !== inputsDigest) return undefined;
+    manifest = JSON.parse(readFileSync(join(finalDir, 'manifest.json'), 'utf8')) as Manifest;
+  } catch {
+    return undefined;
+  }
+  const archiveFile = join(finalDir, `buildout-${plan.tag}.tar.gz`);
+  const whole = (file: string, size: number) => statSync(file, { throwIfNoEntry: false })?.size === size;
+  if (!whole(archiveFile, manifest.archive.size) || !manifest.eggs.every((egg) => whole(join(finalDir, SHIPPED_EGGS_DIR, egg.filename), egg.size))) return undefined;
+  return {
+    tag: plan.tag,
+    releaseDir: finalDir,
+    buildout: plan.buildout,
+    archive: { file: archiveFile, ...manifest.archive },
+    versionsFile: join(finalDir, plan.versionsFileName),
+    eggs: manifest.eggs.map((egg) => ({ ...egg, changed: false, file: join(finalDir, SHIPPED_EGGS_DIR, egg.filename) })),
+    manifest,
+    warnings: [],
+  };
 }
 
 async function eggFor(egg: PlannedEgg, inputs: ReleaseInputs, eggCache: string, warnings: string[]): Promise<BuiltEgg> {

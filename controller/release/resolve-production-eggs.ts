@@ -4,6 +4,7 @@ import { isAbsolute, join, relative } from 'node:path';
 import { ReleaseError } from '../../shared/errors.ts';
 import { writeFileAtomic } from '../../shared/fs/atomic-write.ts';
 import { runPythonHelper } from './python-script.ts';
+import { writeDevelopEggLinks } from './develop-egg-links.ts';
 
 /** A distribution buildout resolved while building the production config. */
 export interface ResolvedDist {
@@ -45,6 +46,8 @@ export interface ResolveInputs {
  * place of their future eggs, and records every distribution resolved for
  * recipes and eggs. The answer is cached under a key of everything that can
  * change it, so an unchanged tree costs one hash, not a buildout run.
+ * The eggs directory is part of that key as the run leaves it: the run itself
+ * installs eggs there, and a later run over that same listing resolves the same.
  */
 export async function resolveProductionEggs(inputs: ResolveInputs): Promise<ResolvedDist[]> {
   const key = resolveKey(inputs);
@@ -56,7 +59,10 @@ export async function resolveProductionEggs(inputs: ResolveInputs): Promise<Reso
   rmSync(runDir, { recursive: true, force: true });
   mkdirSync(runDir, { recursive: true });
   const recordFile = join(runDir, 'dists.jsonl');
-  writeFileAtomic(join(runDir, 'resolve.cfg'), resolveConfig(inputs, runDir));
+  // buildout would run `setup.py develop` once per package (a Python start each): the
+  // links are written up front in one process, and buildout develops only the rest
+  const { leftToBuildout } = await writeDevelopEggLinks(inputs.python, join(runDir, DEVELOP_EGGS_DIR), inputs.developDirs);
+  writeFileAtomic(join(runDir, 'resolve.cfg'), resolveConfig(inputs, runDir, leftToBuildout.map((p) => p.dir)));
   await runPythonHelper(inputs.python, 'record_dists.py', ['-c', 'resolve.cfg', 'buildout:directory=' + runDir], {
     cwd: runDir,
     env: { HOSTOUT_RECORD_DISTS: recordFile, HOSTOUT_NOT_YET_WRITTEN: JSON.stringify(inputs.notYetWritten) },
@@ -64,16 +70,19 @@ export async function resolveProductionEggs(inputs: ResolveInputs): Promise<Reso
     where: inputs.productionConfig,
   });
   const dists = uniqueDists(readRecord(recordFile), inputs.productionConfig);
-  writeFileAtomic(cacheFile, JSON.stringify({ key, dists }, null, 1));
+  writeFileAtomic(cacheFile, JSON.stringify({ key: resolveKey(inputs), dists }, null, 1));
   return dists;
 }
+
+const DEVELOP_EGGS_DIR = 'develop-eggs';
 
 /**
  * Paths are written relative to the run directory: buildout splits `extends`,
  * `develop` and `find-links` on whitespace, so an absolute path under a
- * directory whose name holds a space would fall apart.
+ * directory whose name holds a space would fall apart. `developDirs`: the develop
+ * packages whose links were not written up front.
  */
-function resolveConfig(inputs: ResolveInputs, runDir: string): string {
+function resolveConfig(inputs: ResolveInputs, runDir: string, developDirs: readonly string[]): string {
   const lines = (values: readonly string[]) => values.map((v) => `\n    ${v}`).join('');
   const path = (p: string) => pathForBuildout(runDir, p);
   const link = (l: string) => (/^[a-z+]+:\/\//.test(l) || !isAbsolute(l) ? l : path(l));
@@ -83,12 +92,12 @@ function resolveConfig(inputs: ResolveInputs, runDir: string): string {
   return `# Written by Hostout to ask buildout which eggs production needs.
 [buildout]
 extends = ${path(inputs.productionConfig)}
-develop =${lines(inputs.developDirs.map(path))}
+develop =${lines(developDirs.map(path))}
 find-links =${lines(inputs.findLinks.map(link))}
 ${inputs.index ? `index = ${inputs.index}\n` : ''}eggs-directory = ${path(inputs.eggsDirectory)}
 # already the development buildout's eggs directory, ABI tag included
 abi-tag-eggs = false
-${inputs.extendsCache ? `# remote extends were just read into this cache; newest = false makes buildout read them there\nextends-cache = ${path(inputs.extendsCache)}\n` : ''}develop-eggs-directory = develop-eggs
+${inputs.extendsCache ? `# remote extends were just read into this cache; newest = false makes buildout read them there\nextends-cache = ${path(inputs.extendsCache)}\n` : ''}develop-eggs-directory = ${DEVELOP_EGGS_DIR}
 bin-directory = bin
 parts-directory = parts
 installed = .installed.cfg

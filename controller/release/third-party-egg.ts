@@ -1,7 +1,6 @@
 import { copyFileSync, existsSync, mkdirSync, renameSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { ReleaseError } from '../../shared/errors.ts';
-import { zipDirectoryDeterministically } from '../../shared/archive/deterministic-zip.ts';
 import { describeEgg, type BuiltEgg } from './develop-egg.ts';
 import type { ResolvedDist } from './resolve-production-eggs.ts';
 
@@ -27,7 +26,11 @@ export async function shippableThirdPartyEgg(dist: ResolvedDist, cacheDir: strin
   mkdirSync(cacheDir, { recursive: true });
   const target = join(cacheDir, basename(dist.location));
   if (!existsSync(target)) {
-    if (statSync(dist.location).isDirectory()) await zipDirectoryDeterministically(dist.location, target);
+    if (statSync(dist.location).isDirectory()) {
+      // the zip library loads only when an egg must be zipped: once per egg and version
+      const { zipDirectoryDeterministically } = await import('../../shared/archive/deterministic-zip.ts');
+      await zipDirectoryDeterministically(dist.location, target);
+    }
     else {
       copyFileSync(dist.location, `${target}.tmp`);
       renameSync(`${target}.tmp`, target);

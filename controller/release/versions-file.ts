@@ -85,6 +85,13 @@ export const SHIPPED_EGGS_DIR = 'dist';
  * the shipped eggs as a source (no index, no picked versions), so it builds
  * offline or names what is missing. The pins file comes last even when the
  * production chain extends it already, so that its pins win over any other.
+ *
+ * The index is the shipped eggs folder as a `file:` URL ending in `?`: setuptools
+ * asks an index for `<index>/<project>/`, which then reads as the folder itself (the
+ * project path lands in the query), so every project has an index page listing the
+ * eggs. A plain folder as index has no project pages: each egg logged "Couldn't
+ * retrieve index page" and "Scanning index of all packages". (`file://` URLs are
+ * turned into plain paths by buildout, so the single-slash form is needed.)
  */
 export function renderHostBuildout(productionConfig: string, versionsFile: string, extendsCache?: string): string {
   return `# Written by Hostout: the production buildout, pinned, built from shipped eggs only.
@@ -92,7 +99,7 @@ export function renderHostBuildout(productionConfig: string, versionsFile: strin
 extends = ${productionConfig} ${versionsFile}
 versions = versions
 find-links = \${buildout:directory}/${SHIPPED_EGGS_DIR}
-index = \${buildout:directory}/${SHIPPED_EGGS_DIR}
+index = file:\${buildout:directory}/${SHIPPED_EGGS_DIR}/?
 allow-picked-versions = false
 newest = false
 show-picked-versions = true

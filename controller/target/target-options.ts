@@ -50,7 +50,7 @@ export const TARGET_OPTIONS: readonly TargetOptionSpec[] = [
   { key: 'health-url', kind: 'url', description: 'HTTP URL that must answer 2xx after start' },
   { key: 'health-command', kind: 'string', description: 'shell command that must exit 0 after start (in the release directory)' },
   { key: 'health-timeout', kind: 'integer', default: '30', description: 'seconds the health check may take in all before the deploy is rolled back' },
-  { key: 'health-retries', kind: 'integer', default: '20', description: 'health probes within health-timeout' },
+  { key: 'health-retries', kind: 'integer', default: '20', description: 'the fewest health probes within health-timeout: the first comes right after start, then pauses grow from 20 ms up to 1 s, never longer than health-timeout / health-retries' },
   { key: 'db', kind: 'enum', default: 'files', choices: ['files', 'postgresql', 'command', 'none'], description: 'how the database is backed up before a release goes live' },
   { key: 'db-paths', kind: 'list', default: '', description: 'db = files: files or directories under shared/var to copy (SQLite, Data.fs, blobstorage); empty means all of shared/var' },
   { key: 'db-name', kind: 'string', description: 'db = postgresql: the database to pg_dump / pg_restore' },

@@ -1,5 +1,4 @@
 import * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
 import protobuf from 'protobufjs';
 import type { ProtoGrpcType } from './generated/hostout.ts';
 import { readAsset } from '../assets.ts';
@@ -7,20 +6,44 @@ import { readAsset } from '../assets.ts';
 /**
  * The Agent service from proto/hostout.proto, as grpc-js definitions with TypeScript types.
  * Parsed from its text (not loaded by path) so the bundled agent can carry it inline.
+ * Built straight from protobufjs types, as @grpc/proto-loader would build it minus the
+ * reflection descriptors nobody here reads: encoding those cost every ctl and agent start
+ * a codegen of all of descriptor.proto.
  */
 const protoRoot = protobuf.parse(readAsset('proto/hostout.proto'), { keepCase: false }).root;
-const packageDefinition = protoLoader.fromJSON(protoRoot.toJSON(), {
-  keepCase: false,
-  longs: Number,
-  enums: String,
-  defaults: true,
-  oneofs: true,
-});
+protoRoot.resolveAll();
+const TO_OBJECT: protobuf.IConversionOptions = { longs: Number, enums: String, defaults: true, oneofs: true };
 
-const loaded = grpc.loadPackageDefinition(packageDefinition) as unknown as ProtoGrpcType;
+function serializerOf(type: protobuf.Type): (value: object) => Buffer {
+  return (value) => Buffer.from(type.encode(type.fromObject(value)).finish());
+}
 
-export const AgentClientConstructor = loaded.hostout.Agent;
-export const agentServiceDefinition: grpc.ServiceDefinition = loaded.hostout.Agent.service;
+function deserializerOf(type: protobuf.Type): (bytes: Buffer) => object {
+  return (bytes) => type.toObject(type.decode(bytes), TO_OBJECT);
+}
+
+const agentService = protoRoot.lookupService('hostout.Agent');
+const serviceDefinition: grpc.ServiceDefinition = Object.fromEntries(
+  agentService.methodsArray.map((method) => {
+    const request = method.resolvedRequestType!;
+    const response = method.resolvedResponseType!;
+    return [
+      method.name,
+      {
+        path: `/hostout.Agent/${method.name}`,
+        requestStream: Boolean(method.requestStream),
+        responseStream: Boolean(method.responseStream),
+        requestSerialize: serializerOf(request),
+        requestDeserialize: deserializerOf(request),
+        responseSerialize: serializerOf(response),
+        responseDeserialize: deserializerOf(response),
+      },
+    ];
+  }),
+);
+
+export const AgentClientConstructor = grpc.makeGenericClientConstructor(serviceDefinition, 'hostout.Agent') as unknown as ProtoGrpcType['hostout']['Agent'];
+export const agentServiceDefinition: grpc.ServiceDefinition = serviceDefinition;
 
 export type AgentMethodName = keyof typeof agentServiceDefinition & string;
 

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, test } from "node:test";
 import nacl from "tweetnacl";
 import { TrustError } from "../errors.ts";
 import {
+  controllerKeyFromSecretKey,
   controllerKeyPath,
   defaultConfigDir,
   isControllerSignatureValid,
@@ -103,5 +104,26 @@ describe("parsePublicKey", () => {
     assert.throws(() => parsePublicKey("ssh-ed25519 AAAA"), /not an Ed25519 public key/);
     assert.throws(() => parsePublicKey("ed25519:" + Buffer.alloc(31).toString("base64")), /malformed/);
     assert.throws(() => parsePublicKey(valid.slice(0, -1) + "!"), /malformed/);
+  });
+});
+
+describe("signatures", () => {
+  test("are tweetnacl's Ed25519 signatures byte for byte, and each side verifies the other's", () => {
+    const pair = nacl.sign.keyPair();
+    const key = controllerKeyFromSecretKey(pair.secretKey);
+    for (const message of ["", "POST /hostout.Agent/Deploy@sha256:ab 1733050000 nonce digest", "é → ✓"]) {
+      const ours = signWithControllerKey(key, message);
+      const theirs = Buffer.from(nacl.sign.detached(Buffer.from(message, "utf8"), pair.secretKey)).toString("base64");
+      assert.equal(ours, theirs, message);
+      assert.ok(nacl.sign.detached.verify(Buffer.from(message, "utf8"), Buffer.from(ours, "base64"), pair.publicKey));
+      assert.ok(isControllerSignatureValid(key.publicKey, message, theirs));
+      assert.ok(!isControllerSignatureValid(key.publicKey, `${message}x`, theirs));
+    }
+  });
+
+  test("a public key that is not a curve point verifies nothing, and does not throw", () => {
+    const notAPoint = "ed25519:" + Buffer.alloc(32, 0xff).toString("base64");
+    const signature = signWithControllerKey(controllerKeyFromSecretKey(nacl.sign.keyPair().secretKey), "m");
+    assert.equal(isControllerSignatureValid(notAPoint, "m", signature), false);
   });
 });

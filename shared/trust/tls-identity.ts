@@ -9,7 +9,6 @@ import { isIP } from "node:net";
 import { join } from "node:path";
 import type { PeerCertificate } from "node:tls";
 import { credentials, type ChannelCredentials } from "@grpc/grpc-js";
-import { generate } from "selfsigned";
 import { TrustError } from "../errors.ts";
 import { certificateFingerprint, normalizeFingerprint } from "./fingerprint.ts";
 import { makePrivateDirectory, readOwnerOnlyFile } from "./private-file.ts";
@@ -42,6 +41,8 @@ export async function createTlsIdentity(dir: string, hostnames: string[]): Promi
   const notBeforeDate = new Date(Date.now() - BACKDATE_MS);
   const notAfterDate = new Date(notBeforeDate);
   notAfterDate.setUTCFullYear(notAfterDate.getUTCFullYear() + VALIDITY_YEARS);
+  // only init creates an identity: the certificate library loads then, not in every agent and ctl start
+  const { generate } = await import("selfsigned");
   const generated = await generate([{ name: "commonName", value: names[0] ?? "hostout-agent" }], {
     keyType: "ec",
     curve: "P-256",

@@ -1,24 +1,81 @@
 /**
- * Deploys of the example buildout to a real local agent: bytes sent and time
- * for a first deploy, a one-egg deploy and a no-change deploy, and how long the
- * site was unreachable during a deploy and during a rollback (HTTP probes
- * every few ms). Baselines in the same run: the bytes of sending everything,
- * and the time of building the same release by hand (untar + buildout).
- * Prints figures; asserts nothing.   npm run bench:deploy
+ * Deploys of the example buildout to a real local agent, each figure beside the
+ * baseline it is judged against, all measured in the same run (issue 11):
+ *
+ *   no-change deploy (the first right after a deploy, and the median of the next 3)
+ *                     vs `ctl --help` (the controller's start-up)           goal ≤ 1.5×
+ *   one-egg deploy    vs building that egg + the release's buildout by hand
+ *                     + the app's stop, start and first healthy answer      goal ≤ 1.3×
+ *   rollback          vs the app's stop + start + first healthy answer + 0.3 s   goal ≤ 1×
+ *   cold `ctl plan` on the 50 × 200 tree (make-tree.ts)                      goal ≤ 5 s
+ *   the agent bundle: idle RSS (goal ≤ 50 MB) and start to listening vs a bare `node -e`
+ *
+ * Deploys and rollbacks are shown phase by phase, as ctl's output arrives. Also: bytes
+ * sent vs sending everything, and how long the site was unreachable (HTTP probes every
+ * few ms). Prints figures; asserts nothing. On a shared machine figures are noisy: rerun.
+ *
+ *   npm run bench:deploy [-- --runs 3] [-- --skip-plan] [-- --skip-agent]
  */
-import { appendFileSync, copyFileSync, mkdirSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { appendFileSync, copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ctl, runCommand } from '../support/ctl.ts';
-import { runBuildout, removeDir } from '../support/example-buildout.ts';
+import { parseArgs } from 'node:util';
+import { CTL, ctl, runCommand } from '../support/ctl.ts';
+import { DEBIAN_PYTHON, runBuildout, removeDir } from '../support/example-buildout.ts';
 import { exampleBuildoutFor, startLocalAgent, stopAgentAndApp } from '../support/local-agent.ts';
+import { makeBenchTree } from './make-tree.ts';
+import { measureAgentFootprint } from './agent-footprint.ts';
 
-const agent = await startLocalAgent();
-const site = await exampleBuildoutFor(agent);
-const env = { HOSTOUT_CONFIG_DIR: agent.configDir };
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, 'skip-plan': { type: 'boolean', default: false }, 'skip-agent': { type: 'boolean', default: false } } });
+const runs = Number(values.runs);
 
-/** Probes the site every `everyMs` while `work` runs; the longest run of failed probes is the outage. */
-async function measureOutage<T>(work: () => Promise<T>, everyMs = 5): Promise<{ result: T; outageMs: number; probes: number; failed: number }> {
+const median = (samples: readonly number[]) => [...samples].sort((a, b) => a - b)[Math.floor(samples.length / 2)]!;
+const ms = (n: number) => `${n.toFixed(0)} ms`;
+const ratio = (value: number, baseline: number, goal?: number) => `${(value / baseline).toFixed(2)}×${goal === undefined ? '' : ` (goal ≤ ${goal})`}`;
+
+interface TimedRun {
+  ms: number;
+  stdout: string;
+  files: number;
+  bytes: number;
+  /** "Label" → ms from its "Label..." to its "done", as the output arrived */
+  phases: { label: string; ms: number }[];
+  /** ms from spawn to the first output */
+  firstOutputMs: number;
+}
+
+/** Runs ctl, timestamping its output as it arrives, so each "Label...done" line has a duration. */
+function timedCtl(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Promise<TimedRun> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, [CTL, ...args], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    const arrivals: { offset: number; at: number }[] = [];
+    child.stdout.on('data', (data) => {
+      arrivals.push({ offset: stdout.length, at: performance.now() - started });
+      stdout += data;
+    });
+    child.stderr.on('data', (data) => (stderr += data));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const total = performance.now() - started;
+      if (code !== 0) return reject(new Error(`ctl ${args.join(' ')} failed (${code}):\n${stdout}${stderr}`));
+      const timeAt = (offset: number) => [...arrivals].reverse().find((a) => a.offset <= offset)?.at ?? 0;
+      const phases: TimedRun['phases'] = [];
+      for (const match of stdout.matchAll(/([A-Z][^\n]*?)\.\.\.(done|FAILED)/g)) {
+        const doneAt = match.index! + match[1]!.length + 3;
+        phases.push({ label: match[1]!, ms: timeAt(doneAt) - timeAt(doneAt - 1) });
+      }
+      const sent = /done \((\d+) file\(s\), (\d+) bytes\)/.exec(stdout);
+      resolve({ ms: total, stdout, files: Number(sent?.[1] ?? 0), bytes: Number(sent?.[2] ?? 0), phases, firstOutputMs: arrivals[0]?.at ?? total });
+    });
+  });
+}
+
+/** Probes `url` every `everyMs` while `work` runs; the longest run of failed probes is the outage. */
+async function measureOutage<T>(url: string, work: () => Promise<T>, everyMs = 5): Promise<{ result: T; outageMs: number; probes: number; failed: number }> {
   let running = true;
   let longest = 0;
   let downSince: number | undefined;
@@ -28,7 +85,7 @@ async function measureOutage<T>(work: () => Promise<T>, everyMs = 5): Promise<{ 
   const prober = (async () => {
     while (running && Date.now() < deadline && probes < 200_000) {
       const at = performance.now();
-      const ok = await fetch(`${site.url.replace(/\/$/, '')}/health`, { signal: AbortSignal.timeout(1000) }).then((r) => r.ok, () => false);
+      const ok = await fetch(url, { signal: AbortSignal.timeout(1000) }).then((r) => r.ok, () => false);
       probes++;
       if (!ok) {
         failed++;
@@ -47,48 +104,126 @@ async function measureOutage<T>(work: () => Promise<T>, everyMs = 5): Promise<{ 
   return { result, outageMs: longest, probes, failed };
 }
 
-async function timedDeploy(args: string[] = ['deploy']) {
-  const started = performance.now();
-  const result = await ctl(args, { cwd: site.dir, env });
-  if (result.code !== 0) throw new Error(result.stdout + result.stderr);
-  const sent = /done \((\d+) file\(s\), (\d+) bytes\)/.exec(result.stdout);
-  return { ms: performance.now() - started, files: Number(sent?.[1] ?? 0), bytes: Number(sent?.[2] ?? 0), stdout: result.stdout };
+/** The app's own cycle by hand, in the live release: stop, start, then probe every 5 ms until it answers 200. */
+async function appCycleByHand(releaseDir: string, healthUrl: string): Promise<{ stopMs: number; startMs: number; firstHealthyMs: number }> {
+  const control = join(releaseDir, 'bin/acme-ctl');
+  let at = performance.now();
+  await runCommand(control, ['stop'], { cwd: releaseDir });
+  const stopMs = performance.now() - at;
+  at = performance.now();
+  await runCommand(control, ['start'], { cwd: releaseDir });
+  const startMs = performance.now() - at;
+  at = performance.now();
+  for (let i = 0; i < 4000; i++) {
+    if (await fetch(healthUrl, { signal: AbortSignal.timeout(1000) }).then((r) => r.ok, () => false)) break;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  return { stopMs, startMs, firstHealthyMs: performance.now() - at };
 }
 
-try {
-  const first = await timedDeploy();
-  const releaseDir = join(site.dir, '.hostout/releases', readdirSync(join(site.dir, '.hostout/releases')).filter((d) => !d.startsWith('.'))[0]!);
-  const everything = readdirSync(join(releaseDir, 'dist')).reduce((s, f) => s + statSync(join(releaseDir, 'dist', f)).size, 0) + statSync(join(releaseDir, readdirSync(releaseDir).find((f) => f.endsWith('.tar.gz'))!)).size;
+/** Building one develop egg by hand, as a developer would: egg_info with a tag, bdist_egg, from a copy. */
+async function eggBuildByHand(packageDir: string): Promise<number> {
+  const scratch = mkdtempSync(join(tmpdir(), 'hostout-bench-egg-'));
+  try {
+    cpSync(packageDir, join(scratch, 'src'), { recursive: true });
+    const started = performance.now();
+    const built = await runCommand(DEBIAN_PYTHON, ['setup.py', '-q', 'egg_info', '--tag-build=.post99', 'bdist_egg', '-d', join(scratch, 'out')], { cwd: join(scratch, 'src') });
+    if (built.code !== 0) throw new Error(built.stderr);
+    return performance.now() - started;
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
 
-  // baseline: the same release built by hand, offline
+async function ctlHelpMs(): Promise<number> {
+  const samples = [];
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    await ctl(['--help']);
+    samples.push(performance.now() - started);
+  }
+  return median(samples);
+}
+
+const phaseLines = (run: TimedRun) => [`      ctl start-up to its first line ${ms(run.firstOutputMs)}`, ...run.phases.map((p) => `      ${p.label.padEnd(34)} ${ms(p.ms)}`)].join('\n');
+
+const agent = await startLocalAgent();
+const site = await exampleBuildoutFor(agent);
+const env = { HOSTOUT_CONFIG_DIR: agent.configDir };
+const healthUrl = `${site.url.replace(/\/$/, '')}/health`;
+const lines: string[] = [];
+try {
+  await ctl(['--help']); // the controller bundle is (re)built on the first run after an edit: not part of any figure
+  const first = await timedCtl(['deploy'], site.dir, env);
+  const firstNoChange = await timedCtl(['deploy'], site.dir, env);
+  const noChanges = [];
+  for (let i = 0; i < runs; i++) noChanges.push(await timedCtl(['deploy'], site.dir, env));
+  const noChange = [...noChanges].sort((a, b) => a.ms - b.ms)[Math.floor(runs / 2)]!;
+  const helpMs = await ctlHelpMs();
+
+  // baselines by hand: the release's buildout offline, one egg's build, the app's own restart
+  const releaseDir = join(site.dir, '.hostout/releases', readdirSync(join(site.dir, '.hostout/releases')).filter((d) => !d.startsWith('.'))[0]!);
+  const archive = join(releaseDir, readdirSync(releaseDir).find((f) => f.endsWith('.tar.gz'))!);
+  const everything = readdirSync(join(releaseDir, 'dist')).reduce((s, f) => s + statSync(join(releaseDir, 'dist', f)).size, 0) + statSync(archive).size;
   const byHand = mkdtempSync(join(tmpdir(), 'hostout-bench-host-'));
-  const untarStarted = performance.now();
-  await runCommand('tar', ['-xzf', join(releaseDir, readdirSync(releaseDir).find((f) => f.endsWith('.tar.gz'))!), '-C', byHand]);
+  let at = performance.now();
+  await runCommand('tar', ['-xzf', archive, '-C', byHand]);
   mkdirSync(join(byHand, 'dist'));
   for (const egg of readdirSync(join(releaseDir, 'dist'))) copyFileSync(join(releaseDir, 'dist', egg), join(byHand, 'dist', egg));
   await runBuildout(byHand, ['-c', 'hostout.cfg']);
-  const byHandMs = performance.now() - untarStarted;
+  const buildoutByHandMs = performance.now() - at;
   removeDir(byHand);
+  const eggMs = await eggBuildByHand(join(site.dir, 'src/acme.web'));
+  const cycles = [];
+  for (let i = 0; i < runs; i++) cycles.push(await appCycleByHand(join(agent.path, 'current'), healthUrl));
+  const cycle = { stopMs: median(cycles.map((c) => c.stopMs)), startMs: median(cycles.map((c) => c.startMs)), firstHealthyMs: median(cycles.map((c) => c.firstHealthyMs)) };
+  const cycleMs = cycle.stopMs + cycle.startMs + cycle.firstHealthyMs;
 
   appendFileSync(join(site.dir, 'src/acme.web/acme/web/server.py'), '\n# bench change\n');
-  const oneEgg = await measureOutage(() => timedDeploy());
-  // the first right after an edit may re-hash racily-clean files; the median is the steady cost
-  const noChanges = [await timedDeploy(), await timedDeploy(), await timedDeploy()];
-  const noChange = [...noChanges].sort((a, b) => a.ms - b.ms)[1]!;
-  const startedHelp = performance.now();
-  await ctl(['--help']);
-  const startupMs = performance.now() - startedHelp;
-  const rollback = await measureOutage(() => timedDeploy(['rollback']));
+  const oneEgg = await measureOutage(healthUrl, () => timedCtl(['deploy'], site.dir, env));
+  const rollback = await measureOutage(healthUrl, () => timedCtl(['rollback'], site.dir, env));
 
+  const oneEggBaseline = eggMs + buildoutByHandMs + cycleMs;
+  const rollbackBaseline = cycleMs + 300;
   const kb = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
-  console.log(`first deploy:      ${first.ms.toFixed(0)} ms, ${first.files} files, ${kb(first.bytes)} sent`);
-  console.log(`one-egg deploy:    ${oneEgg.result.ms.toFixed(0)} ms, ${oneEgg.result.files} files, ${kb(oneEgg.result.bytes)} sent; site unreachable for ${oneEgg.outageMs.toFixed(0)} ms (${oneEgg.failed} of ${oneEgg.probes} probes failed)`);
-  console.log(`no-change deploy:  ${noChange.ms.toFixed(0)} ms median of 3 (first ${noChanges[0]!.ms.toFixed(0)} ms), ${noChange.files} files, ${kb(noChange.bytes)} sent; ctl start-up alone (--help) ${startupMs.toFixed(0)} ms`);
-  console.log(`rollback:          ${rollback.result.ms.toFixed(0)} ms; site unreachable for ${rollback.outageMs.toFixed(0)} ms (${rollback.failed} of ${rollback.probes} probes failed)`);
-  console.log(`baseline: sending everything = ${kb(everything)}; one-egg deploy sent ${(oneEgg.result.bytes / everything).toFixed(2)} of it`);
-  console.log(`baseline: building the release by hand (untar + offline buildout) = ${byHandMs.toFixed(0)} ms; first deploy / by hand = ${(first.ms / byHandMs).toFixed(2)}`);
-  console.log(`outage / deploy time: ${(oneEgg.outageMs / oneEgg.result.ms).toFixed(3)}`);
+  lines.push(
+    `baseline: ctl --help ${ms(helpMs)} (median of ${runs})`,
+    `baseline: app stop ${ms(cycle.stopMs)} + start ${ms(cycle.startMs)} + first healthy answer ${ms(cycle.firstHealthyMs)} = ${ms(cycleMs)} (by hand, median of ${runs})`,
+    `baseline: one egg built by hand ${ms(eggMs)}; the release's buildout by hand (untar + offline buildout) ${ms(buildoutByHandMs)}`,
+    `first deploy:                        ${ms(first.ms)}, ${first.files} files, ${kb(first.bytes)} sent`,
+    `no-change deploy right after it:     ${ms(firstNoChange.ms)} = ${ratio(firstNoChange.ms, helpMs, 1.5)} ctl --help`,
+    phaseLines(firstNoChange),
+    `no-change deploy, median of ${runs}:      ${ms(noChange.ms)} = ${ratio(noChange.ms, helpMs, 1.5)} ctl --help; ${noChange.files} files sent`,
+    phaseLines(noChange),
+    `one-egg deploy:                      ${ms(oneEgg.result.ms)} = ${ratio(oneEgg.result.ms, oneEggBaseline, 1.3)} (egg + buildout + app cycle by hand = ${ms(oneEggBaseline)}); ${oneEgg.result.files} files, ${kb(oneEgg.result.bytes)} sent (${(oneEgg.result.bytes / everything).toFixed(2)} of everything, ${kb(everything)}); unreachable ${ms(oneEgg.outageMs)} (${oneEgg.failed} of ${oneEgg.probes} probes failed)`,
+    phaseLines(oneEgg.result),
+    `rollback:                            ${ms(rollback.result.ms)} = ${ratio(rollback.result.ms, rollbackBaseline, 1)} (app cycle by hand + 0.3 s = ${ms(rollbackBaseline)}); unreachable ${ms(rollback.outageMs)} (${rollback.failed} of ${rollback.probes} probes failed)`,
+    phaseLines(rollback.result),
+  );
 } finally {
   await stopAgentAndApp(agent);
   removeDir(site.dir);
 }
+
+if (!values['skip-plan']) {
+  const root = mkdtempSync(join(tmpdir(), 'hostout-plan-bench-'));
+  try {
+    const tree = makeBenchTree(root, { eggs: 50, files: 200 });
+    const started = performance.now();
+    const plan = await ctl(['plan', '--json'], { cwd: root });
+    if (plan.code !== 0) throw new Error(plan.stderr);
+    const coldMs = performance.now() - started;
+    lines.push(`cold ctl plan, ${tree.packageDirs.length} develop eggs × 200 files: ${ms(coldMs)} = ${ratio(coldMs, 5000, 1)} of the 5 s goal (npm run bench:plan for warm figures)`);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+if (!values['skip-agent']) {
+  const { agent: footprint, bareNode, bundleBytes } = await measureAgentFootprint(runs);
+  lines.push(
+    `agent bundle (${(bundleBytes / 1e6).toFixed(1)} MB): idle RSS ${footprint.idleRssMb.toFixed(1)} MB = ${ratio(footprint.idleRssMb, 50, 1)} of the 50 MB goal (bare node ${bareNode.idleRssMb.toFixed(1)} MB)`,
+    `agent start to listening: ${ms(footprint.startMs)} = ${ratio(footprint.startMs, bareNode.startMs)} a bare node -e start (${ms(bareNode.startMs)}), median of ${runs}`,
+  );
+}
+console.log(lines.join('\n'));
