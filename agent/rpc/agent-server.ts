@@ -7,6 +7,8 @@ import type { Agent } from '../agent.ts';
 import { deployRelease } from '../deploy/deploy-release.ts';
 import { rollbackRelease } from '../deploy/rollback-release.ts';
 import type { DeployEvent } from '../deploy/deploy-event.ts';
+import { recentDeploys } from '../deploy/recent-deploys.ts';
+import { recordUpload } from '../state/upload-log.ts';
 import { clientStreamHandler, serverStreamHandler, unaryHandler, withRequestDigests, type AuthenticationContext, type Caller } from './authenticated-service.ts';
 
 /**
@@ -57,6 +59,7 @@ export async function startAgentServer(agent: Agent, listen: { host: string; por
           await upload.write(first.data);
           for await (const chunk of rest) await upload.write(chunk.data);
           await upload.finish();
+          recordUpload(agent.layout, { sha256: first.sha256, bytes: Number(first.size) - Number(first.offset) });
           return { sha256: first.sha256, size: first.size };
         } finally {
           await upload.close();
@@ -71,6 +74,7 @@ export async function startAgentServer(agent: Agent, listen: { host: string; por
       await audited(caller, 'Rollback', `to ${req.to || 'previous'}${req.withDb ? ' with db' : ''}`, () => rollbackRelease(agent, { to: req.to || undefined, withDb: req.withDb, holder: caller.keyId }, emit));
     }),
     History: unaryHandler(auth, method('History'), digestOf, async (req: { limit: number }) => ({ entries: agent.history(req.limit || 50) })),
+    RecentDeploys: unaryHandler(auth, method('RecentDeploys'), digestOf, async (req: { limit: number }) => recentDeploys(agent, req.limit || 20)),
   });
 
   const port = await new Promise<number>((resolve, reject) =>
