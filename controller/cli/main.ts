@@ -3,6 +3,7 @@ import { registerReleaseCommands } from './release-commands.ts';
 import { registerAgentCommands } from './agent-commands.ts';
 import { registerBootstrapCommands } from './bootstrap-commands.ts';
 import { registerInitCommand } from './init-command.ts';
+import { registerReportCommand } from './report-command.ts';
 
 const program = commandLineProgram('ctl', 'Hostout controller: release a development buildout and deploy it to hosts running hostout-agent');
 
@@ -10,5 +11,6 @@ registerInitCommand(program);
 registerReleaseCommands(program);
 registerAgentCommands(program);
 registerBootstrapCommands(program);
+registerReportCommand(program);
 
 await runCommandLine(program);
