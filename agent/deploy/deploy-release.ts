@@ -16,6 +16,7 @@ import { runBuildout } from './run-buildout.ts';
 import { runMigration } from './run-migration.ts';
 import { undoFailedDeploy } from './undo-failed-deploy.ts';
 import type { EmitDeployEvent } from './deploy-event.ts';
+import { plural } from '../../shared/text/plural.ts';
 
 export interface DeployOutcome {
   tag: string;
@@ -137,9 +138,9 @@ async function goLive(context: DeployContext, manifest: Manifest): Promise<void>
   await context.phase('start', `starting version ${context.number}`, () => context.services(tag, 'start').start(context.releaseDir(tag)));
   await context.phase('health', 'checking health', async () => {
     const result = await checkHealth(manifest.settings.health, context.releaseDir(tag), context.output('health'));
-    if (!result.ok) throw new StateError(`health check failed after ${result.attempts} attempt(s): ${result.reason}`, { where: `${tag} (phase health)` });
+    if (!result.ok) throw new StateError(`health check failed after ${plural(result.attempts, 'attempt')}: ${result.reason}`, { where: `${tag} (phase health)` });
     return result;
-  }, (r) => (r.attempts ? `healthy after ${r.attempts} attempt(s)` : 'no health check configured'));
+  }, (r) => (r.attempts ? `healthy after ${plural(r.attempts, 'attempt')}` : 'no health check configured'));
   context.journal('commit', 'started');
 }
 

@@ -33,8 +33,10 @@ export function registerAgentCommands(program: Command): void {
     .option('--json', 'print one JSON object at the end (version, tag, phase timings, bytes sent, downtime); progress goes to stderr'))
     .action(async (target: string | undefined, options: BootstrapCliOptions & { force?: boolean; verbose?: boolean; json?: boolean }) => {
       // with --json, stdout carries only the final object
-      const write = (text: string) => void (options.json ? process.stderr : process.stdout).write(text);
-      const { runDeploy } = await deployPipeline();
+      const { ProgressOutput } = await import('./terminal.ts');
+      const output = new ProgressOutput(options.json ? process.stderr : process.stdout);
+      const write = output.write;
+      const { runDeploy, deploySummary } = await deployPipeline();
       const loaded = loadTargetConfig(resolve(options.config), target, 'deploy');
       if (!agentIsPinned(loaded.target)) {
         // a brand-new host: prepare it once over SSH, then deploy as usual
@@ -44,10 +46,12 @@ export function registerAgentCommands(program: Command): void {
       const report = await runDeploy(loaded, {
         force: Boolean(options.force),
         verbose: Boolean(options.verbose),
-        progressBar: Boolean(process.stderr.isTTY),
-        write,
+        output,
       });
-      write(report.outcome === 'already' ? `Already at version ${report.number}\n` : `Deployment complete at version ${report.number}\n`);
+      // the result, even under --quiet
+      const result = output.stream;
+      if (report.outcome !== 'already') result.write(`${deploySummary(report)}\n`);
+      result.write(report.outcome === 'already' ? `Already at version ${report.number}\n` : `${output.style.bold(`Deployment complete at version ${report.number}`)}\n`);
       if (options.json) process.stdout.write(JSON.stringify(deployJson(report), null, 2) + '\n');
     });
 
@@ -62,9 +66,11 @@ export function registerAgentCommands(program: Command): void {
     .action(async (target: string | undefined, options: { config: string; to?: string; withDb?: boolean; json?: boolean }) => {
       const { DeployProgress } = await deployProgress();
       const { PhaseTimeline } = await import('../deploy/phase-timeline.ts');
-      const out = options.json ? process.stderr : process.stdout;
+      const { ProgressOutput, outputMode } = await import('./terminal.ts');
+      const output = new ProgressOutput(options.json ? process.stderr : process.stdout);
+      const out = output.stream;
       await withTargetAgent('rollback', options.config, target, async (connection) => {
-        const progress = new DeployProgress((t) => void out.write(t), false);
+        const progress = new DeployProgress(output.write, outputMode().verbose, output);
         const timeline = new PhaseTimeline();
         let last: PhaseEvent | undefined;
         for await (const event of connection.stream<PhaseEvent>('Rollback', { to: options.to ?? '', withDb: Boolean(options.withDb) })) {

@@ -6,7 +6,8 @@ import { ExitCode, exitCodeForKind } from './exit-codes.ts';
  * `--json` one JSON object on stdout (the stream a script parses), and an exit
  * code by kind (shared/exit-codes.ts). The stack only for bugs.
  */
-export function reportFailure(error: unknown, options: { json: boolean }): number {
+export function reportFailure(error: unknown, options: { json: boolean; errorLabel?: (label: string) => string }): number {
+  const label = options.errorLabel ?? ((text: string) => text);
   const known = error instanceof HostoutError ? error : undefined;
   const kind = known?.kind ?? 'InternalError';
   const exitCode = known ? exitCodeForKind(kind) : ExitCode.internal;
@@ -16,9 +17,9 @@ export function reportFailure(error: unknown, options: { json: boolean }): numbe
       : { kind, message: `internal error (please report it): ${(error as Error)?.message ?? error}`, stack: (error as Error)?.stack };
     process.stdout.write(JSON.stringify({ error: { ...described, exitCode } }, null, 2) + '\n');
   } else if (known) {
-    process.stderr.write(`error: ${known.describe()}\n`);
+    process.stderr.write(`${label('error:')} ${known.describe()}\n`);
   } else {
-    process.stderr.write(`internal error (please report it): ${(error as Error)?.stack ?? error}\n`);
+    process.stderr.write(`${label('internal error')} (please report it): ${(error as Error)?.stack ?? error}\n`);
   }
   return exitCode;
 }
