@@ -17,6 +17,7 @@ import { runMigration } from './run-migration.ts';
 import { undoFailedDeploy } from './undo-failed-deploy.ts';
 import type { EmitDeployEvent } from './deploy-event.ts';
 import { plural } from '../../shared/text/plural.ts';
+import { formatBytes } from '../../shared/text/human-units.ts';
 
 export interface DeployOutcome {
   tag: string;
@@ -130,7 +131,7 @@ async function goLive(context: DeployContext, manifest: Manifest): Promise<void>
     );
   } else context.journal('stop', 'done', 'no release was live');
   await context.phase('backup', `backing up the database (${manifest.settings.db.kind}) as backups/${tag}`, () => context.database(tag, 'backup').backup(context.backupDir(tag)), (info) =>
-    `${info.files} files, ${info.bytes} bytes`,
+    `${plural(info.files, 'file')}, ${formatBytes(info.bytes)}`,
   );
   await context.phase('switch', `switching current to ${tag}`, async () => void context.agent.releases.switchCurrent(tag));
   const migrate = manifest.settings.migrate;
