@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { loadTargetConfig } from '../release/release-inputs.ts';
 import { defaultConfigDir } from '../../shared/trust/controller-key.ts';
+import { ProgressOutput } from './terminal.ts';
 
 export interface BootstrapCliOptions {
   config: string;
@@ -34,9 +35,8 @@ export function registerBootstrapCommands(program: Command): void {
       .argument('[target]', 'deployment target section')
       .option('-c, --config <file>', 'the development buildout config', 'buildout.cfg'),
   ).action(async (target: string | undefined, options: BootstrapCliOptions) => {
-    const write = (text: string) => void process.stdout.write(text);
-    const result = await bootstrapTarget('bootstrap', target, options, write);
-    write(`Host ready (${result.facts})\n`);
+    const result = await bootstrapTarget('bootstrap', target, options, new ProgressOutput(process.stdout).write);
+    process.stdout.write(`Host ready (${result.facts})\n`);
   });
 
   withRootCredentialOptions(
@@ -46,8 +46,7 @@ export function registerBootstrapCommands(program: Command): void {
       .argument('[target]', 'deployment target section')
       .option('-c, --config <file>', 'the development buildout config', 'buildout.cfg'),
   ).action(async (target: string | undefined, options: BootstrapCliOptions) => {
-    const write = (text: string) => void process.stdout.write(text);
-    await bootstrapTarget('upgrade-agent', target, options, write);
-    write('Agent upgraded and restarted\n');
+    await bootstrapTarget('upgrade-agent', target, options, new ProgressOutput(process.stdout).write);
+    process.stdout.write('Agent upgraded and restarted\n');
   });
 }
