@@ -51,3 +51,16 @@ test('--quiet drops progress entirely', () => {
   progress.closeLine('failed');
   assert.equal(out.text(), '');
 });
+
+test('a progress bar borrows the open line: no status over it, the line drawn again when it is back', () => {
+  const tty = sink(true);
+  const progress = new ProgressOutput(tty.stream, { quiet: false });
+  progress.write('Deploying eggs to host...');
+  assert.deepEqual(progress.lendLine(), { stream: tty.stream, prefix: 'Deploying eggs to host...' });
+  progress.status('not drawn');
+  assert.equal(tty.text(), 'Deploying eggs to host...');
+  progress.redraw();
+  progress.write('done\n');
+  assert.equal(tty.text(), 'Deploying eggs to host...\r\x1b[2KDeploying eggs to host...done\n');
+  assert.equal(new ProgressOutput(sink(false).stream, { quiet: false }).lendLine(), false, 'no bar when piped');
+});

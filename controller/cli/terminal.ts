@@ -65,6 +65,7 @@ export class ProgressOutput {
   private openedAt = 0;
   private statusText = '';
   private statusShown = false;
+  private lent = false;
   private ticker?: NodeJS.Timeout;
 
   constructor(
@@ -100,14 +101,21 @@ export class ProgressOutput {
     if (this.openText !== '') this.write(`${suffix}\n`);
   }
 
-  /** The open line's text, for a progress bar drawn in its place. */
-  get openLine(): string {
-    return this.openText;
+  /**
+   * Lends the open line to a progress bar (on a terminal only), which starts
+   * with the line's text; no status is drawn over it until `redraw`.
+   */
+  lendLine(): { stream: NodeJS.WriteStream; prefix: string } | false {
+    if (!this.live || this.openText === '') return false;
+    this.lent = true;
+    return { stream: this.stream, prefix: this.openText };
   }
 
-  /** The open line was drawn over (by a progress bar): show it again. */
+  /** The open line is back from a progress bar: show it again. */
   redraw(): void {
-    if (this.live && this.openText !== '') this.stream.write(`${ERASE_LINE}${this.openText}`);
+    if (!this.lent) return;
+    this.lent = false;
+    this.stream.write(`${ERASE_LINE}${this.openText}`);
   }
 
   private lineOpened(): void {
@@ -127,6 +135,7 @@ export class ProgressOutput {
   }
 
   private drawStatus(): void {
+    if (this.lent) return;
     const seconds = Math.floor((Date.now() - this.openedAt) / 1000);
     if (seconds < 1 && !this.statusText) return;
     const room = (this.stream.columns || 80) - 1 - this.openText.replace(SGR_CODE, '').length;

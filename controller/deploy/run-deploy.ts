@@ -58,7 +58,7 @@ export async function runDeploy(
     const upload = await uploadMissingBlobs(
       connection,
       [{ sha256: result.archive.sha256, path: result.archive.file, what: 'buildout archive' }, ...result.eggs.map((e) => ({ sha256: e.sha256, path: e.file, what: e.filename }))],
-      output.live && { stream: output.stream, prefix: output.openLine },
+      output.lendLine(),
     );
     output.redraw();
     write(upload.blobs ? `${ok} (${plural(upload.blobs, 'file')}, ${formatBytes(upload.bytes)})\n` : `${ok} (the host has them all)\n`);
