@@ -24,7 +24,7 @@ test('deploy, change one egg, deploy, deploy unchanged, roll back from the contr
   const second = await ctl(['deploy'], { cwd: site.dir, env });
   assert.equal(second.code, 0, second.stderr + second.stdout);
   assert.match(second.stdout, /released acme\.web 1\.0\.post1/);
-  assert.match(second.stdout, /Deploying eggs to host\.\.\.done \(2 file\(s\)/, 'only the changed egg and the new archive travel');
+  assert.match(second.stdout, /Deploying eggs to host\.\.\.done \(2 files,/, 'only the changed egg and the new archive travel');
   assert.match(second.stdout, /Deployment complete at version 0\.2\n$/);
   assert.equal(await servedVersion(site.url), '1.0.post1');
   const pid = pidOf(agent.path);

@@ -2,6 +2,7 @@
 # What the tests need beyond Hostout's own prerequisites: a real PostgreSQL
 # (backups), supervisor (the supervisor plug point), systemd's tools
 # (systemd-analyze verify, systemd-notify), socat, iproute2 (ss), and sudo (so fresh
-# hosts, copies of this machine, have it for the sudo-login tests). npm runs this before
+# hosts, copies of this machine, have it for the sudo-login tests), and Chromium (headless, renders
+# the `ctl report` page in a real browser). npm runs this before
 # `npm test`; safe to run again.
-exec bash "$(dirname "$0")/../deploy/install-prerequisites.sh" postgresql supervisor systemd socat tar gzip sudo iproute2
+exec bash "$(dirname "$0")/../deploy/install-prerequisites.sh" postgresql supervisor systemd socat tar gzip sudo iproute2 chromium

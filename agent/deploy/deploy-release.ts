@@ -21,6 +21,8 @@ import { undoFailedDeploy } from './undo-failed-deploy.ts';
 import { chooseStopCommand } from './stop-command-choice.ts';
 import { StopFailedError, stopRunningRelease } from './stop-running-release.ts';
 import type { EmitDeployEvent } from './deploy-event.ts';
+import { plural } from '../../shared/text/plural.ts';
+import { formatBytes } from '../../shared/text/human-units.ts';
 
 export interface DeployOutcome {
   tag: string;
@@ -154,7 +156,7 @@ async function goLive(context: DeployContext, manifest: Manifest, skipStop: bool
     await stopRunningRelease(context, running, choice, skipStop);
   } else context.journal('stop', 'done', 'no release was live');
   await context.phase('backup', `backing up the database (${manifest.settings.db.kind}) as backups/${tag}`, () => context.database(tag, 'backup').backup(context.backupDir(tag)), (info) =>
-    `${info.files} files, ${info.bytes} bytes`,
+    `${plural(info.files, 'file')}, ${formatBytes(info.bytes)}`,
   );
   await context.phase('switch', `switching current to ${tag}`, async () => void context.agent.releases.switchCurrent(tag));
   const migrate = manifest.settings.migrate;
@@ -162,9 +164,9 @@ async function goLive(context: DeployContext, manifest: Manifest, skipStop: bool
   await context.phase('start', `starting version ${context.version}`, () => context.services(tag, 'start').start(context.releaseDir(tag)));
   await context.phase('health', 'checking health', async () => {
     const result = await checkHealth(manifest.settings.health, context.releaseDir(tag), context.output('health'));
-    if (!result.ok) throw new StateError(`health check failed after ${result.attempts} attempt(s): ${result.reason}`, { where: `${tag} (phase health)` });
+    if (!result.ok) throw new StateError(`health check failed after ${plural(result.attempts, 'attempt')}: ${result.reason}`, { where: `${tag} (phase health)` });
     return result;
-  }, (r) => (r.attempts ? `healthy after ${r.attempts} attempt(s)` : 'no health check configured'));
+  }, (r) => (r.attempts ? `healthy after ${plural(r.attempts, 'attempt')}` : 'no health check configured'));
   context.journal('commit', 'started');
 }
 

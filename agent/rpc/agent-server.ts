@@ -8,6 +8,8 @@ import { deployRelease, rollbackRelease } from '../deploy/on-demand.ts';
 import type { DeployEvent } from '../deploy/deploy-event.ts';
 import { callAdmission } from './call-admission.ts';
 import { listenBounded } from './bounded-listener.ts';
+import { recentDeploys } from '../deploy/recent-deploys.ts';
+import { recordUpload } from '../state/upload-log.ts';
 import { clientStreamHandler, serverStreamHandler, unaryHandler, withRequestDigests, type AuthenticationContext, type Caller } from './authenticated-service.ts';
 
 /** The largest request the agent reads: an upload chunk with room to spare; every other request is far smaller. */
@@ -72,6 +74,7 @@ export async function startAgentServer(agent: Agent, listen: { host: string; por
           await upload.write(first.data);
           for await (const chunk of rest) await upload.write(chunk.data);
           await upload.finish();
+          recordUpload(agent.layout, { sha256: first.sha256, bytes: Number(first.size) - Number(first.offset) });
           return { sha256: first.sha256, size: first.size };
         } finally {
           await upload.close();
@@ -100,6 +103,7 @@ export async function startAgentServer(agent: Agent, listen: { host: string; por
       );
     }),
     History: unaryHandler(auth, method('History'), digestOf, async (req: { limit: number }) => ({ entries: agent.history(req.limit || 50) })),
+    RecentDeploys: unaryHandler(auth, method('RecentDeploys'), digestOf, async (req: { limit: number }) => recentDeploys(agent, req.limit || 20)),
   });
 
   const credentials = grpc.ServerCredentials.createSsl(null, [{ private_key: Buffer.from(identity.keyPem), cert_chain: Buffer.from(identity.certPem) }], false);

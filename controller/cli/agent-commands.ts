@@ -36,11 +36,13 @@ export function registerAgentCommands(program: Command): void {
     .option(...hostsOption))
     .action(async (target: string | undefined, options: BootstrapCliOptions & { force?: boolean; skipStop?: boolean; verbose?: boolean; json?: boolean; hosts?: string }) => {
       // with --json, stdout carries only the final object
-      const write = (text: string) => void (options.json ? process.stderr : process.stdout).write(text);
+      const { ProgressOutput } = await import('./terminal.ts');
+      const output = new ProgressOutput(options.json ? process.stderr : process.stdout);
+      const write = output.write;
       const loaded = loadTargetConfig(resolve(options.config), target, 'deploy');
       if (isFleet(loaded.target)) return deployFleet(loaded, options, write);
       fleetHostsOf(loaded.target, options.hosts); // --hosts must name the target's host
-      const { runDeploy } = await deployPipeline();
+      const { runDeploy, deploySummary } = await deployPipeline();
       if (!agentIsPinned(loaded.target)) {
         // a brand-new host: prepare it once over SSH, then deploy as usual
         write(`Connecting to ${loaded.target.options.get('host')}.\nUser '${loaded.target.options.get('user')}' not found or unable to connect\n`);
@@ -51,11 +53,13 @@ export function registerAgentCommands(program: Command): void {
           force: Boolean(options.force),
           skipStop: Boolean(options.skipStop),
           verbose: Boolean(options.verbose),
-          progressBar: Boolean(process.stderr.isTTY),
-          write,
+          output,
         }),
       );
-      write(report.outcome === 'already' ? `Already at version ${report.version}\n` : `Deployment complete at version ${report.version}\n`);
+      // the result, even under --quiet
+      const result = output.stream;
+      if (report.outcome !== 'already') result.write(`${deploySummary(report)}\n`);
+      result.write(report.outcome === 'already' ? `Already at version ${report.version}\n` : `${output.style.bold(`Deployment complete at version ${report.version}`)}\n`);
       if (options.json) process.stdout.write(JSON.stringify(deployJson(report), null, 2) + '\n');
     });
 
@@ -70,14 +74,15 @@ export function registerAgentCommands(program: Command): void {
     .option('--json', 'print one JSON object at the end (version, phase timings, downtime); progress goes to stderr')
     .option(...hostsOption)
     .action(async (target: string | undefined, options: { config: string; to?: string; withDb?: boolean; skipStop?: boolean; json?: boolean; hosts?: string }) => {
-      const out = options.json ? process.stderr : process.stdout;
+      const { ProgressOutput } = await import('./terminal.ts');
+      const output = new ProgressOutput(options.json ? process.stderr : process.stdout);
       const loaded = loadTargetConfig(resolve(options.config), target, 'rollback');
-      if (isFleet(loaded.target)) return rollbackFleet(loaded.target, options, (t) => void out.write(t));
+      if (isFleet(loaded.target)) return rollbackFleet(loaded.target, options, output.write);
       fleetHostsOf(loaded.target, options.hosts);
       const { runRollback } = await import('../deploy/run-rollback.ts');
       const request = { to: options.to, withDb: Boolean(options.withDb), skipStop: Boolean(options.skipStop) };
-      const outcome = await runRollback(loaded.target, request, (text) => void out.write(text));
-      out.write(`Rolled back to version ${outcome.version}\n`);
+      const outcome = await runRollback(loaded.target, request, output.write);
+      output.stream.write(`Rolled back to version ${outcome.version}\n`);
       if (options.json) process.stdout.write(JSON.stringify(outcome, null, 2) + '\n');
     });
 

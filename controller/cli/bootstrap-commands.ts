@@ -3,6 +3,7 @@ import { bootstrapFleet, fleetHostsOf, isFleet } from './fleet-commands.ts';
 import { resolve } from 'node:path';
 import { loadTargetConfig } from '../release/release-inputs.ts';
 import { defaultConfigDir } from '../../shared/trust/controller-key.ts';
+import { ProgressOutput } from './terminal.ts';
 
 export interface BootstrapCliOptions {
   config: string;
@@ -36,11 +37,11 @@ export function registerBootstrapCommands(program: Command): void {
       .option('-c, --config <file>', 'the development buildout config', 'buildout.cfg')
       .option('--hosts <list>', 'only these of the target\'s hosts, comma-separated (HOST or HOST:PORT)'),
   ).action(async (target: string | undefined, options: BootstrapCliOptions & { hosts?: string }) => {
-    const write = (text: string) => void process.stdout.write(text);
+    const write = new ProgressOutput(process.stdout).write;
     const loaded = loadTargetConfig(resolve(options.config), target, 'bootstrap');
     if (isFleet(loaded.target)) return bootstrapFleet(loaded.target, fleetHostsOf(loaded.target, options.hosts), options, write);
     const result = await bootstrapTarget('bootstrap', target, options, write);
-    write(`Host ready (${result.facts})\n`);
+    process.stdout.write(`Host ready (${result.facts})\n`);
   });
 
   withRootCredentialOptions(
@@ -50,8 +51,7 @@ export function registerBootstrapCommands(program: Command): void {
       .argument('[target]', 'deployment target section')
       .option('-c, --config <file>', 'the development buildout config', 'buildout.cfg'),
   ).action(async (target: string | undefined, options: BootstrapCliOptions) => {
-    const write = (text: string) => void process.stdout.write(text);
-    await bootstrapTarget('upgrade-agent', target, options, write);
-    write('Agent upgraded and restarted\n');
+    await bootstrapTarget('upgrade-agent', target, options, new ProgressOutput(process.stdout).write);
+    process.stdout.write('Agent upgraded and restarted\n');
   });
 }

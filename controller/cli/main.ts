@@ -4,6 +4,8 @@ import { registerAgentCommands } from './agent-commands.ts';
 import { registerBootstrapCommands } from './bootstrap-commands.ts';
 import { registerInitCommand } from './init-command.ts';
 import { registerPinCommands } from './fleet-commands.ts';
+import { registerReportCommand } from './report-command.ts';
+import { addTerminalOptions, closeOpenProgressLines, styleFor } from './terminal.ts';
 
 const program = commandLineProgram('ctl', 'Hostout controller: release a development buildout and deploy it to hosts running hostout-agent');
 
@@ -12,5 +14,7 @@ registerReleaseCommands(program);
 registerAgentCommands(program);
 registerBootstrapCommands(program);
 registerPinCommands(program);
+registerReportCommand(program);
+addTerminalOptions(program);
 
-await runCommandLine(program);
+await runCommandLine(program, { beforeFailure: closeOpenProgressLines, errorLabel: styleFor(process.stderr).fail });

@@ -1,5 +1,6 @@
 import type { ReleasePlan } from '../release/release-plan.ts';
 import type { ReleaseResult } from '../release/apply-release.ts';
+import { plural } from '../../shared/text/plural.ts';
 
 /** `ctl release --json`: other tools read these fields, keep them stable. */
 export function releaseJson(result: ReleaseResult) {
@@ -30,7 +31,7 @@ export function planSummary(plan: ReleasePlan): string {
   return [
     `Plan for target ${plan.target} (release ${plan.tag})`,
     ...eggLines(plan),
-    changed.length ? `${changed.length} develop egg(s) would be released.` : 'Nothing to release: every develop egg is unchanged.',
+    changed.length ? `${plural(changed.length, 'develop egg')} would be released.` : 'Nothing to release: every develop egg is unchanged.',
     ...unusedLine(plan),
     '',
   ].join('\n');

@@ -1,3 +1,5 @@
+import { PLAIN, type TextStyle } from '../cli/terminal.ts';
+
 /**
  * The deploy as people read it: one line per phase ("Running remote
  * buildout...done"), buildout's own output only with --verbose or on failure.
@@ -32,6 +34,7 @@ export class DeployProgress {
   constructor(
     private readonly write: (text: string) => void,
     private readonly verbose: boolean,
+    private readonly terminal: { style: TextStyle; status(text: string): void } = { style: PLAIN, status: () => undefined },
   ) {}
 
   event(event: PhaseEvent): void {
@@ -40,6 +43,7 @@ export class DeployProgress {
       this.output.push(event.message);
       if (this.output.length > 40) this.output.shift();
       if (this.verbose) this.line(`    ${event.message}`);
+      else this.terminal.status(event.message);
       return;
     }
     if (event.state === 'started') {
@@ -50,17 +54,20 @@ export class DeployProgress {
     }
     if (event.state === 'done') {
       if (this.open === event.phase) {
-        this.write(event.message && event.message !== 'done' && !this.verbose ? `done (${event.message})\n` : 'done\n');
+        const done = this.terminal.style.ok('done');
+        this.write(event.message && event.message !== 'done' && !this.verbose ? `${done} (${event.message})\n` : `${done}\n`);
         this.open = undefined;
       } else if (event.phase !== 'commit') this.line(`${label}: ${event.message}`);
       return;
     }
     if (event.state === 'failed') {
+      // A phase that fails ends the deploy with an error saying why: printed there, once.
+      const reportedAsError = this.open === event.phase && event.phase !== 'rollback';
       if (this.open === event.phase) {
-        this.write('FAILED\n');
+        this.write(`${this.terminal.style.fail('FAILED')}\n`);
         this.open = undefined;
       }
-      this.line(`  ${event.message.split('\n').join('\n  ')}`);
+      if (!reportedAsError) this.line(`  ${event.message.split('\n').join('\n  ')}`);
       return;
     }
     if (event.phase !== 'already') this.line(event.message);

@@ -1,17 +1,7 @@
 import type { PhaseEvent } from './deploy-progress.ts';
+import { downtimeMs, type PhaseTiming } from '../../shared/deploy/phase-timing.ts';
 
-export interface PhaseTiming {
-  phase: string;
-  /** milliseconds from the first event of the deploy */
-  startMs: number;
-  durationMs: number;
-  outcome: 'done' | 'failed';
-}
-
-// The site is down from the moment its services are asked to stop until the
-// health check passes (or, without one, until they have started).
-const DOWN_FROM = 'stop';
-const UP_AT = ['health', 'start'];
+export type { PhaseTiming };
 
 /**
  * When each phase of a deploy or rollback started and how long it took, as seen
@@ -41,9 +31,6 @@ export class PhaseTimeline {
 
   /** Stop to healthy (or started), in ms; undefined when the services were not stopped. */
   downtimeMs(): number | undefined {
-    const down = this.finished.find((p) => p.phase === DOWN_FROM);
-    if (!down) return undefined;
-    const up = UP_AT.map((phase) => [...this.finished].reverse().find((p) => p.phase === phase && p.outcome === 'done')).find(Boolean);
-    return up ? up.startMs + up.durationMs - down.startMs : undefined;
+    return downtimeMs(this.finished);
   }
 }

@@ -11,6 +11,9 @@ import { uploadMissingBlobs, type UploadSummary } from './upload-blobs.ts';
 import { DeployProgress, type PhaseEvent } from './deploy-progress.ts';
 import { PhaseTimeline, type PhaseTiming } from './phase-timeline.ts';
 import { connectionLost, explainInterruption, type RemoteProgress } from './interruption.ts';
+import type { ProgressOutput } from '../cli/terminal.ts';
+import { plural } from '../../shared/text/plural.ts';
+import { formatBytes, formatDuration } from '../../shared/text/human-units.ts';
 
 export interface DeployReport {
   outcome: 'deployed' | 'already';
@@ -31,36 +34,40 @@ export interface DeployReport {
  */
 export async function runDeploy(
   loaded: { config: BuildoutConfig; target: Target },
-  options: { force: boolean; skipStop?: boolean; verbose: boolean; progressBar: boolean; write: (text: string) => void; configDir?: string },
+  options: { force: boolean; skipStop?: boolean; verbose: boolean; output: ProgressOutput; configDir?: string },
 ): Promise<DeployReport> {
   const began = performance.now();
+  const { output } = options;
+  const write = output.write;
+  const ok = output.style.ok('done');
   const configDir = options.configDir ?? defaultConfigDir();
   const key = loadOrCreateControllerKey(configDir);
-  if (key.created) options.write(`Created your controller key ${key.keyId} (${configDir}/controller.key)\n`);
+  if (key.created) write(`Created your controller key ${key.keyId} (${configDir}/controller.key)\n`);
   const address = agentAddressOf(loaded.target, configDir);
   const remote: RemoteProgress = { operation: 'deploy', requested: false };
   const stopExplaining = explainInterruption(remote);
-  options.write(`Connecting to ${address.host}:${address.port}...`);
+  write(`Connecting to ${address.host}:${address.port}...`);
   let connection: AgentConnection | undefined;
   try {
     connection = await AgentConnection.open(address, key, configDir);
     const hello = await connection.unary<{ agentVersion: string; hostname: string }>('Hello', {});
-    options.write(`done (${hello.hostname}, agent ${hello.agentVersion})\n`);
+    write(`${ok} (${hello.hostname}, agent ${hello.agentVersion})\n`);
 
-    options.write('Pinning egg versions...');
+    write('Pinning egg versions...');
     const known = await connection.unary<{ versions: LedgerEntry[] }>('KnownVersions', { names: [] });
-    const { result } = await releaseTarget(loaded, known.versions);
+    const { result } = await releaseTarget(loaded, known.versions, (name, index, count) => output.status(`building ${name} (${index} of ${count})`));
     remote.tag = result.tag;
     const released = result.eggs.filter((e) => e.changed).map((e) => `${e.name} ${e.version}`);
-    options.write(`done (${result.eggs.length} eggs${released.length ? `; released ${released.join(', ')}` : ''})\n`);
-    for (const warning of result.warnings) options.write(`warning: ${warning}\n`);
+    write(`${ok} (${plural(result.eggs.length, 'egg')}${released.length ? `; released ${released.join(', ')}` : ''})\n`);
+    for (const warning of result.warnings) write(`${output.style.warn('warning:')} ${warning}\n`);
 
-    options.write('Deploying eggs to host...');
-    const upload = await uploadMissingBlobs(connection, releaseBlobs(result), options.progressBar);
-    options.write(upload.blobs ? `done (${upload.blobs} file(s), ${upload.bytes} bytes)\n` : 'done (the host has them all)\n');
+    write('Deploying eggs to host...');
+    const upload = await uploadMissingBlobs(connection, releaseBlobs(result), output.lendLine());
+    output.redraw();
+    write(upload.blobs ? `${ok} (${plural(upload.blobs, 'file')}, ${formatBytes(upload.bytes)})\n` : `${ok} (the host has them all)\n`);
 
     const signature = signManifest(key, result.manifest);
-    const progress = new DeployProgress(options.write, options.verbose);
+    const progress = new DeployProgress(write, options.verbose, output);
     const timeline = new PhaseTimeline();
     let final: PhaseEvent | undefined;
     let failure: Error | undefined;
@@ -93,4 +100,10 @@ export async function runDeploy(
     stopExplaining();
     connection?.close();
   }
+}
+
+/** The closing line of a deploy: how long it took, how long the site was down, what travelled. */
+export function deploySummary(report: DeployReport): string {
+  const down = report.downtimeMs === undefined ? 'no downtime' : `down ${formatDuration(report.downtimeMs)} (stop to healthy)`;
+  return `Took ${formatDuration(report.totalMs)}, ${down}, ${formatBytes(report.upload.bytes)} sent`;
 }

@@ -1,6 +1,7 @@
 import { createReadStream, statSync } from 'node:fs';
 import cliProgress from 'cli-progress';
 import type { AgentConnection } from '../agent-client/agent-client.ts';
+import { formatBytes } from '../../shared/text/human-units.ts';
 
 export interface BlobToSend {
   sha256: string;
@@ -17,19 +18,29 @@ export interface UploadSummary {
 
 const CHUNK_BYTES = 256 * 1024;
 
+/** Where a progress bar is drawn: over the open progress line, which it starts with. */
+export interface UploadBar {
+  stream: NodeJS.WritableStream;
+  prefix: string;
+}
+
 /**
  * Sends what the agent lacks, and only that: the agent says which blobs it
  * misses and how much of each it already has, so an interrupted upload
  * resumes where it stopped. A progress bar on a terminal.
  */
-export async function uploadMissingBlobs(connection: AgentConnection, blobs: readonly BlobToSend[], progress: boolean): Promise<UploadSummary> {
+export async function uploadMissingBlobs(connection: AgentConnection, blobs: readonly BlobToSend[], progress: UploadBar | false): Promise<UploadSummary> {
   const reply = await connection.unary<{ missing: { sha256: string; receivedBytes: number }[] }>('MissingBlobs', {
     blobs: blobs.map((b) => ({ sha256: b.sha256, size: statSync(b.path).size })),
   });
   const missing = reply.missing.map((m) => ({ ...blobs.find((b) => b.sha256 === m.sha256)!, offset: Number(m.receivedBytes) }));
   const total = missing.reduce((sum, m) => sum + statSync(m.path).size - m.offset, 0);
-  const bar = progress && missing.length > 0 ? new cliProgress.SingleBar({ format: 'Uploading [{bar}] {percentage}% {value}/{total} bytes {what}', hideCursor: true }, cliProgress.Presets.shades_classic) : undefined;
-  bar?.start(total, 0, { what: '' });
+  const bar = progress && missing.length > 0
+    ? new cliProgress.SingleBar({ format: `${progress.prefix}[{bar}] {percentage}% {sentText} of {totalText}, {rateText} {what}`, stream: progress.stream, hideCursor: true, clearOnComplete: true, barsize: 24 }, cliProgress.Presets.shades_classic)
+    : undefined;
+  const began = performance.now();
+  const human = (value: number) => ({ sentText: formatBytes(value), totalText: formatBytes(total), rateText: `${formatBytes(value / Math.max((performance.now() - began) / 1000, 0.001))}/s` });
+  bar?.start(total, 0, { what: '', ...human(0) });
   let sent = 0;
   try {
     for (const blob of missing) {
@@ -40,13 +51,15 @@ export async function uploadMissingBlobs(connection: AgentConnection, blobs: rea
       const counted = async function* () {
         for await (const data of { [Symbol.asyncIterator]: () => chunks }) {
           sent += data.length;
-          bar?.update(sent, { what: blob.what });
+          bar?.update(sent, { what: blob.what, ...human(sent) });
           yield { data };
         }
       };
       sent += firstData.length;
       await connection.clientStream<{ sha256?: string; size?: number; offset?: number; data: Buffer }, unknown>('UploadBlob', { sha256: blob.sha256, size, offset: blob.offset, data: firstData }, counted());
+      bar?.update(sent, { what: blob.what, ...human(sent) });
     }
+    bar?.update(total, { what: '', ...human(total) });
   } finally {
     bar?.stop();
   }

@@ -35,18 +35,18 @@ export interface ReleaseResult {
  * the others, writes versions.cfg and the buildout archive into
  * .hostout/releases/<tag>/, and only then records the new versions in the ledger.
  */
-export async function applyRelease(inputs: ReleaseInputs, plan: ReleasePlan): Promise<ReleaseResult> {
+export async function applyRelease(inputs: ReleaseInputs, plan: ReleasePlan, onEggBuild: (name: string, index: number, count: number) => void = () => undefined): Promise<ReleaseResult> {
   const releasesDir = join(inputs.stateDir, 'releases');
   removeLeftoverPartials(releasesDir);
   try {
-    return await writeRelease(inputs, plan);
+    return await writeRelease(inputs, plan, onEggBuild);
   } finally {
     // renamed to its final name when the release succeeded; a failed one leaves no .partial folder behind
     rmSync(partialDir(releasesDir, plan.tag), { recursive: true, force: true });
   }
 }
 
-async function writeRelease(inputs: ReleaseInputs, plan: ReleasePlan): Promise<ReleaseResult> {
+async function writeRelease(inputs: ReleaseInputs, plan: ReleasePlan, onEggBuild: (name: string, index: number, count: number) => void): Promise<ReleaseResult> {
   const releasesDir = join(inputs.stateDir, 'releases');
   const finalDir = join(releasesDir, plan.tag);
   const inputsDigest = releaseInputsDigest(inputs, plan);
@@ -56,7 +56,11 @@ async function writeRelease(inputs: ReleaseInputs, plan: ReleasePlan): Promise<R
   const eggCache = join(inputs.stateDir, 'eggs');
   const warnings: string[] = [];
   const built: { egg: PlannedEgg; file: BuiltEgg }[] = [];
-  for (const egg of plan.eggs) built.push({ egg, file: await eggFor(egg, inputs, eggCache, warnings) });
+  const changed = plan.eggs.filter((e) => e.develop && e.changed);
+  for (const egg of plan.eggs) {
+    if (changed.includes(egg)) onEggBuild(egg.name, changed.indexOf(egg) + 1, changed.length);
+    built.push({ egg, file: await eggFor(egg, inputs, eggCache, warnings) });
+  }
 
   const workDir = partialDir(releasesDir, plan.tag);
   rmSync(workDir, { recursive: true, force: true });

@@ -22,9 +22,13 @@ export async function planTargetRelease(loaded: { config: BuildoutConfig; target
 }
 
 /** read config → plan → build: what `ctl release` does and `ctl deploy` ships. */
-export async function releaseTarget(loaded: { config: BuildoutConfig; target: Target }, knownElsewhere: readonly LedgerEntry[] = []): Promise<{ plan: ReleasePlan; result: ReleaseResult }> {
+export async function releaseTarget(
+  loaded: { config: BuildoutConfig; target: Target },
+  knownElsewhere: readonly LedgerEntry[] = [],
+  onEggBuild?: (name: string, index: number, count: number) => void,
+): Promise<{ plan: ReleasePlan; result: ReleaseResult }> {
   const { inputs, plan } = await planTargetRelease(loaded, knownElsewhere);
-  const result = await applyRelease(inputs, plan);
+  const result = await applyRelease(inputs, plan, onEggBuild);
   learnVersionsFromHost(inputs, knownElsewhere);
   return { plan, result };
 }

@@ -33,8 +33,14 @@ function commandTerm(command: Command): string {
   return [command.name(), ...args].join(' ');
 }
 
+/** How a program shows its failures: ctl closes its open progress line first, and colours the error on a terminal. */
+export interface FailureDisplay {
+  beforeFailure?: () => void;
+  errorLabel?: (label: string) => string;
+}
+
 /** Parses the command line and runs the command; a failure is reported once and sets the exit code. */
-export async function runCommandLine(program: Command): Promise<void> {
+export async function runCommandLine(program: Command, display: FailureDisplay = {}): Promise<void> {
   markRequiredOptions(program);
   try {
     await program.parseAsync(process.argv);
@@ -46,7 +52,8 @@ export async function runCommandLine(program: Command): Promise<void> {
       process.exitCode = wantsJson(process.argv) ? reportFailure(usage, { json: true }) : ExitCode.usage;
       return;
     }
-    process.exitCode = reportFailure(error, { json: wantsJson(process.argv) });
+    display.beforeFailure?.();
+    process.exitCode = reportFailure(error, { json: wantsJson(process.argv), errorLabel: display.errorLabel });
   }
 }
 

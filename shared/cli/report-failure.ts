@@ -8,8 +8,9 @@ import { ExitCode, exitCodeForKind } from './exit-codes.ts';
  * code by kind (shared/cli/exit-codes.ts), or the error's own (system errors:
  * sysexits.h, shared/system-error.ts). The stack only for bugs.
  */
-export function reportFailure(failure: unknown, options: { json: boolean }): number {
+export function reportFailure(failure: unknown, options: { json: boolean; errorLabel?: (label: string) => string }): number {
   const error = typedError(failure);
+  const label = options.errorLabel ?? ((text: string) => text);
   const known = error instanceof HostoutError ? error : undefined;
   const kind = known?.kind ?? 'InternalError';
   const exitCode = known ? (known.exitCode ?? exitCodeForKind(kind)) : ExitCode.internal;
@@ -19,9 +20,9 @@ export function reportFailure(failure: unknown, options: { json: boolean }): num
       : { kind, message: `internal error (please report it): ${(error as Error)?.message ?? error}`, stack: (error as Error)?.stack };
     process.stdout.write(JSON.stringify({ error: { ...described, exitCode } }, null, 2) + '\n');
   } else if (known) {
-    process.stderr.write(`error: ${known.describe()}\n`);
+    process.stderr.write(`${label('error:')} ${known.describe()}\n`);
   } else {
-    process.stderr.write(`internal error (please report it): ${(error as Error)?.stack ?? error}\n`);
+    process.stderr.write(`${label('internal error')} (please report it): ${(error as Error)?.stack ?? error}\n`);
   }
   return exitCode;
 }

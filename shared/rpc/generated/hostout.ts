@@ -6,6 +6,7 @@ import type { AuditEntry as _hostout_AuditEntry, AuditEntry__Output as _hostout_
 import type { BlobChunk as _hostout_BlobChunk, BlobChunk__Output as _hostout_BlobChunk__Output } from './hostout/BlobChunk';
 import type { BlobRef as _hostout_BlobRef, BlobRef__Output as _hostout_BlobRef__Output } from './hostout/BlobRef';
 import type { DeployEvent as _hostout_DeployEvent, DeployEvent__Output as _hostout_DeployEvent__Output } from './hostout/DeployEvent';
+import type { DeployRecord as _hostout_DeployRecord, DeployRecord__Output as _hostout_DeployRecord__Output } from './hostout/DeployRecord';
 import type { DeployRequest as _hostout_DeployRequest, DeployRequest__Output as _hostout_DeployRequest__Output } from './hostout/DeployRequest';
 import type { Egg as _hostout_Egg, Egg__Output as _hostout_Egg__Output } from './hostout/Egg';
 import type { HelloReply as _hostout_HelloReply, HelloReply__Output as _hostout_HelloReply__Output } from './hostout/HelloReply';
@@ -19,6 +20,9 @@ import type { Lock as _hostout_Lock, Lock__Output as _hostout_Lock__Output } fro
 import type { MissingBlob as _hostout_MissingBlob, MissingBlob__Output as _hostout_MissingBlob__Output } from './hostout/MissingBlob';
 import type { MissingBlobsReply as _hostout_MissingBlobsReply, MissingBlobsReply__Output as _hostout_MissingBlobsReply__Output } from './hostout/MissingBlobsReply';
 import type { MissingBlobsRequest as _hostout_MissingBlobsRequest, MissingBlobsRequest__Output as _hostout_MissingBlobsRequest__Output } from './hostout/MissingBlobsRequest';
+import type { PhaseSpan as _hostout_PhaseSpan, PhaseSpan__Output as _hostout_PhaseSpan__Output } from './hostout/PhaseSpan';
+import type { RecentDeploysReply as _hostout_RecentDeploysReply, RecentDeploysReply__Output as _hostout_RecentDeploysReply__Output } from './hostout/RecentDeploysReply';
+import type { RecentDeploysRequest as _hostout_RecentDeploysRequest, RecentDeploysRequest__Output as _hostout_RecentDeploysRequest__Output } from './hostout/RecentDeploysRequest';
 import type { Release as _hostout_Release, Release__Output as _hostout_Release__Output } from './hostout/Release';
 import type { RollbackRequest as _hostout_RollbackRequest, RollbackRequest__Output as _hostout_RollbackRequest__Output } from './hostout/RollbackRequest';
 import type { StatusReply as _hostout_StatusReply, StatusReply__Output as _hostout_StatusReply__Output } from './hostout/StatusReply';
@@ -36,6 +40,7 @@ export interface ProtoGrpcType {
     BlobChunk: MessageTypeDefinition<_hostout_BlobChunk, _hostout_BlobChunk__Output>
     BlobRef: MessageTypeDefinition<_hostout_BlobRef, _hostout_BlobRef__Output>
     DeployEvent: MessageTypeDefinition<_hostout_DeployEvent, _hostout_DeployEvent__Output>
+    DeployRecord: MessageTypeDefinition<_hostout_DeployRecord, _hostout_DeployRecord__Output>
     DeployRequest: MessageTypeDefinition<_hostout_DeployRequest, _hostout_DeployRequest__Output>
     Egg: MessageTypeDefinition<_hostout_Egg, _hostout_Egg__Output>
     HelloReply: MessageTypeDefinition<_hostout_HelloReply, _hostout_HelloReply__Output>
@@ -49,6 +54,9 @@ export interface ProtoGrpcType {
     MissingBlob: MessageTypeDefinition<_hostout_MissingBlob, _hostout_MissingBlob__Output>
     MissingBlobsReply: MessageTypeDefinition<_hostout_MissingBlobsReply, _hostout_MissingBlobsReply__Output>
     MissingBlobsRequest: MessageTypeDefinition<_hostout_MissingBlobsRequest, _hostout_MissingBlobsRequest__Output>
+    PhaseSpan: MessageTypeDefinition<_hostout_PhaseSpan, _hostout_PhaseSpan__Output>
+    RecentDeploysReply: MessageTypeDefinition<_hostout_RecentDeploysReply, _hostout_RecentDeploysReply__Output>
+    RecentDeploysRequest: MessageTypeDefinition<_hostout_RecentDeploysRequest, _hostout_RecentDeploysRequest__Output>
     Release: MessageTypeDefinition<_hostout_Release, _hostout_Release__Output>
     RollbackRequest: MessageTypeDefinition<_hostout_RollbackRequest, _hostout_RollbackRequest__Output>
     StatusReply: MessageTypeDefinition<_hostout_StatusReply, _hostout_StatusReply__Output>

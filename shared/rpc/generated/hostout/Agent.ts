@@ -13,6 +13,8 @@ import type { KnownVersionsReply as _hostout_KnownVersionsReply, KnownVersionsRe
 import type { KnownVersionsRequest as _hostout_KnownVersionsRequest, KnownVersionsRequest__Output as _hostout_KnownVersionsRequest__Output } from '../hostout/KnownVersionsRequest';
 import type { MissingBlobsReply as _hostout_MissingBlobsReply, MissingBlobsReply__Output as _hostout_MissingBlobsReply__Output } from '../hostout/MissingBlobsReply';
 import type { MissingBlobsRequest as _hostout_MissingBlobsRequest, MissingBlobsRequest__Output as _hostout_MissingBlobsRequest__Output } from '../hostout/MissingBlobsRequest';
+import type { RecentDeploysReply as _hostout_RecentDeploysReply, RecentDeploysReply__Output as _hostout_RecentDeploysReply__Output } from '../hostout/RecentDeploysReply';
+import type { RecentDeploysRequest as _hostout_RecentDeploysRequest, RecentDeploysRequest__Output as _hostout_RecentDeploysRequest__Output } from '../hostout/RecentDeploysRequest';
 import type { RollbackRequest as _hostout_RollbackRequest, RollbackRequest__Output as _hostout_RollbackRequest__Output } from '../hostout/RollbackRequest';
 import type { StatusReply as _hostout_StatusReply, StatusReply__Output as _hostout_StatusReply__Output } from '../hostout/StatusReply';
 import type { StatusRequest as _hostout_StatusRequest, StatusRequest__Output as _hostout_StatusRequest__Output } from '../hostout/StatusRequest';
@@ -60,6 +62,15 @@ export interface AgentClient extends grpc.Client {
   missingBlobs(argument: _hostout_MissingBlobsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_hostout_MissingBlobsReply__Output>): grpc.ClientUnaryCall;
   missingBlobs(argument: _hostout_MissingBlobsRequest, callback: grpc.requestCallback<_hostout_MissingBlobsReply__Output>): grpc.ClientUnaryCall;
   
+  RecentDeploys(argument: _hostout_RecentDeploysRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_hostout_RecentDeploysReply__Output>): grpc.ClientUnaryCall;
+  RecentDeploys(argument: _hostout_RecentDeploysRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_hostout_RecentDeploysReply__Output>): grpc.ClientUnaryCall;
+  RecentDeploys(argument: _hostout_RecentDeploysRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_hostout_RecentDeploysReply__Output>): grpc.ClientUnaryCall;
+  RecentDeploys(argument: _hostout_RecentDeploysRequest, callback: grpc.requestCallback<_hostout_RecentDeploysReply__Output>): grpc.ClientUnaryCall;
+  recentDeploys(argument: _hostout_RecentDeploysRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_hostout_RecentDeploysReply__Output>): grpc.ClientUnaryCall;
+  recentDeploys(argument: _hostout_RecentDeploysRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_hostout_RecentDeploysReply__Output>): grpc.ClientUnaryCall;
+  recentDeploys(argument: _hostout_RecentDeploysRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_hostout_RecentDeploysReply__Output>): grpc.ClientUnaryCall;
+  recentDeploys(argument: _hostout_RecentDeploysRequest, callback: grpc.requestCallback<_hostout_RecentDeploysReply__Output>): grpc.ClientUnaryCall;
+  
   Rollback(argument: _hostout_RollbackRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_hostout_DeployEvent__Output>;
   Rollback(argument: _hostout_RollbackRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_hostout_DeployEvent__Output>;
   rollback(argument: _hostout_RollbackRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_hostout_DeployEvent__Output>;
@@ -96,6 +107,8 @@ export interface AgentHandlers extends grpc.UntypedServiceImplementation {
   
   MissingBlobs: grpc.handleUnaryCall<_hostout_MissingBlobsRequest__Output, _hostout_MissingBlobsReply>;
   
+  RecentDeploys: grpc.handleUnaryCall<_hostout_RecentDeploysRequest__Output, _hostout_RecentDeploysReply>;
+  
   Rollback: grpc.handleServerStreamingCall<_hostout_RollbackRequest__Output, _hostout_DeployEvent>;
   
   Status: grpc.handleUnaryCall<_hostout_StatusRequest__Output, _hostout_StatusReply>;
@@ -110,6 +123,7 @@ export interface AgentDefinition extends grpc.ServiceDefinition {
   History: MethodDefinition<_hostout_HistoryRequest, _hostout_HistoryReply, _hostout_HistoryRequest__Output, _hostout_HistoryReply__Output>
   KnownVersions: MethodDefinition<_hostout_KnownVersionsRequest, _hostout_KnownVersionsReply, _hostout_KnownVersionsRequest__Output, _hostout_KnownVersionsReply__Output>
   MissingBlobs: MethodDefinition<_hostout_MissingBlobsRequest, _hostout_MissingBlobsReply, _hostout_MissingBlobsRequest__Output, _hostout_MissingBlobsReply__Output>
+  RecentDeploys: MethodDefinition<_hostout_RecentDeploysRequest, _hostout_RecentDeploysReply, _hostout_RecentDeploysRequest__Output, _hostout_RecentDeploysReply__Output>
   Rollback: MethodDefinition<_hostout_RollbackRequest, _hostout_DeployEvent, _hostout_RollbackRequest__Output, _hostout_DeployEvent__Output>
   Status: MethodDefinition<_hostout_StatusRequest, _hostout_StatusReply, _hostout_StatusRequest__Output, _hostout_StatusReply__Output>
   UploadBlob: MethodDefinition<_hostout_BlobChunk, _hostout_UploadReply, _hostout_BlobChunk__Output, _hostout_UploadReply__Output>

@@ -1,0 +1,56 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { deployReportHtml } from './deploy-report-html.ts';
+import type { DeployRecord } from '../../shared/deploy/deploy-record.ts';
+
+function record(overrides: Partial<DeployRecord>): DeployRecord {
+  return {
+    deployId: 'd', kind: 'deploy', tag: '20261201T100000Z-abc123', version: '0.1', previousTag: '', started: '2026-12-01T10:00:00.000Z',
+    durationMs: 10_000, outcome: 'deployed', failure: '', wentDown: false, downtimeMs: 0, bytesReceived: 0, phases: [], ...overrides,
+  };
+}
+
+const deployed = record({
+  version: '0.2', durationMs: 12_000, wentDown: true, downtimeMs: 1500, bytesReceived: 3 * 1024 * 1024,
+  phases: [
+    { phase: 'build', startMs: 0, durationMs: 10_000, outcome: 'done' },
+    { phase: 'stop', startMs: 10_000, durationMs: 200, outcome: 'done' },
+    { phase: 'health', startMs: 11_000, durationMs: 500, outcome: 'done' },
+  ],
+});
+const failed = record({
+  version: '0.3', outcome: 'rolled-back', failure: 'health check failed after 2 attempts: <connection refused>\nmore', wentDown: true, downtimeMs: 4000,
+  phases: [
+    { phase: 'stop', startMs: 0, durationMs: 100, outcome: 'done' },
+    { phase: 'health', startMs: 1000, durationMs: 2000, outcome: 'failed', message: 'health check failed' },
+    { phase: 'rollback', startMs: 3000, durationMs: 1000, outcome: 'done' },
+  ],
+});
+
+const page = deployReportHtml({ title: 'Deploys of prod', generated: '2026-12-01T11:00:00.000Z', hosts: [{ name: 'prod (127.0.0.1:7000)', hostname: 'web1', deploys: [deployed, failed] }, { name: 'db <2>', deploys: [], error: 'unreachable' }] });
+
+test('a self-contained page: no script, nothing fetched from elsewhere', () => {
+  assert.match(page, /^<!doctype html>/);
+  assert.doesNotMatch(page, /<script|<link|@import|url\(|https?:\/\/(?!www\.w3\.org\/2000\/svg)/);
+});
+
+test('each deploy shows its version, outcome, bytes sent and downtime; newest first', () => {
+  assert.ok(page.indexOf('Version 0.3') < page.indexOf('Version 0.2'));
+  assert.match(page, /Version 0.2 <span class="badge deployed">deployed<\/span>/);
+  assert.match(page, /3\.0 MiB sent · down 1\.5 s/);
+  assert.match(page, /data-outcome="rolled-back"/);
+  assert.match(page, /failed, rolled back/);
+});
+
+test('the timeline draws phases to scale, the failed one marked, the downtime as a band from stop', () => {
+  // the host's longest deploy (12 s) spans the 620 px timeline: build of 10 s is 516.7 px
+  assert.match(page, /data-phase="build"><rect x="0.0" y="6" width="516.7"/);
+  assert.match(page, /class="phase failed" data-phase="health">.*✕/);
+  assert.match(page, /<rect class="downtime" x="516.7" y="1" width="77.5"/);
+});
+
+test('text from the host is escaped, and a host that could not be asked says so', () => {
+  assert.match(page, /&lt;connection refused&gt;/);
+  assert.doesNotMatch(page, /more<\/div>/);
+  assert.match(page, /db &lt;2&gt;.*Could not ask this host: unreachable/s);
+});

@@ -1,0 +1,10 @@
+// Original file: proto/hostout.proto
+
+
+export interface RecentDeploysRequest {
+  'limit'?: (number);
+}
+
+export interface RecentDeploysRequest__Output {
+  'limit': (number);
+}
