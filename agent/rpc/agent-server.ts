@@ -6,6 +6,7 @@ import { loadTlsIdentity } from '../../shared/trust/tls-identity.ts';
 import type { Agent } from '../agent.ts';
 import { deployRelease } from '../deploy/deploy-release.ts';
 import { rollbackRelease } from '../deploy/rollback-release.ts';
+import { readHostFacts } from '../host-facts.ts';
 import type { DeployEvent } from '../deploy/deploy-event.ts';
 import { clientStreamHandler, serverStreamHandler, unaryHandler, withRequestDigests, type AuthenticationContext, type Caller } from './authenticated-service.ts';
 
@@ -71,6 +72,7 @@ export async function startAgentServer(agent: Agent, listen: { host: string; por
       await audited(caller, 'Rollback', `to ${req.to || 'previous'}${req.withDb ? ' with db' : ''}`, () => rollbackRelease(agent, { to: req.to || undefined, withDb: req.withDb, holder: caller.keyId }, emit));
     }),
     History: unaryHandler(auth, method('History'), digestOf, async (req: { limit: number }) => ({ entries: agent.history(req.limit || 50) })),
+    HostFacts: unaryHandler(auth, method('HostFacts'), digestOf, async () => readHostFacts(agent)),
   });
 
   const port = await new Promise<number>((resolve, reject) =>
