@@ -70,18 +70,7 @@ export async function applyRelease(inputs: ReleaseInputs, plan: ReleasePlan): Pr
 /** Everything a release is, in `workDir`: the pins, hostout.cfg, the archive, the eggs, the manifest. */
 async function writeReleaseDir(inputs: ReleaseInputs, plan: ReleasePlan, built: readonly { egg: PlannedEgg; file: BuiltEgg }[], workDir: string, finalDir: string) {
   mkdirSync(join(workDir, SHIPPED_EGGS_DIR), { recursive: true });
-  mkdirSync(dirname(join(workDir, plan.versionsFileName)), { recursive: true });
-  writeFileAtomic(join(workDir, plan.versionsFileName), plan.versionsFileText);
-  writeFileAtomic(join(workDir, HOST_BUILDOUT_FILE), plan.hostBuildoutText);
-  const archiveName = `buildout-${plan.tag}.tar.gz`;
-  const archive = await writeDeterministicTarGz(
-    [
-      ...inputs.productionEntries,
-      { archivePath: plan.versionsFileName, sourcePath: join(workDir, plan.versionsFileName) },
-      { archivePath: HOST_BUILDOUT_FILE, sourcePath: join(workDir, HOST_BUILDOUT_FILE) },
-    ],
-    join(workDir, archiveName),
-  );
+  const { archiveName, archive } = await writeBuildoutArchive(inputs, plan, workDir);
   for (const { file } of built) linkOrCopy(file.path, join(workDir, SHIPPED_EGGS_DIR, file.filename));
 
   const eggs: ReleasedEgg[] = built.map(({ egg, file }) => ({
@@ -101,13 +90,33 @@ async function writeReleaseDir(inputs: ReleaseInputs, plan: ReleasePlan, built: 
     tag: plan.tag,
     created: plan.created,
     buildout: plan.buildout,
-    archive: { sha256: archive.sha256, size: archive.size },
+    archive,
     eggs: eggs.map(({ changed: _changed, file: _file, ...egg }) => egg),
     pins: plan.pins,
     settings: plan.settings,
   };
   writeFileAtomic(join(workDir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
-  return { archiveName, archive: { sha256: archive.sha256, size: archive.size }, eggs, manifest };
+  return { archiveName, archive, eggs, manifest };
+}
+
+/**
+ * The plan's versions.cfg and hostout.cfg, and the buildout archive with them, in `dir`.
+ * Deterministic: a dry run that writes it elsewhere gets the hash the release will have.
+ */
+export async function writeBuildoutArchive(inputs: ReleaseInputs, plan: ReleasePlan, dir: string): Promise<{ archiveName: string; archive: { sha256: string; size: number } }> {
+  mkdirSync(dirname(join(dir, plan.versionsFileName)), { recursive: true });
+  writeFileAtomic(join(dir, plan.versionsFileName), plan.versionsFileText);
+  writeFileAtomic(join(dir, HOST_BUILDOUT_FILE), plan.hostBuildoutText);
+  const archiveName = `buildout-${plan.tag}.tar.gz`;
+  const archive = await writeDeterministicTarGz(
+    [
+      ...inputs.productionEntries,
+      { archivePath: plan.versionsFileName, sourcePath: join(dir, plan.versionsFileName) },
+      { archivePath: HOST_BUILDOUT_FILE, sourcePath: join(dir, HOST_BUILDOUT_FILE) },
+    ],
+    join(dir, archiveName),
+  );
+  return { archiveName, archive: { sha256: archive.sha256, size: archive.size } };
 }
 
 async function eggFor(egg: PlannedEgg, inputs: ReleaseInputs, eggCache: string, warnings: string[]): Promise<BuiltEgg> {
