@@ -10,6 +10,7 @@ import { lookupKnownAgent } from '../agent-client/known-agents.ts';
 import type { Target } from '../target/target.ts';
 import type { DeployReport } from '../deploy/run-deploy.ts';
 import { positiveWholeNumber } from '../../shared/cli/option-values.ts';
+import { ExitCode } from '../../shared/cli/exit-codes.ts';
 
 // gRPC and the deploy pipeline load only when a command needs them: `ctl plan` starts faster.
 const deployPipeline = () => import('../deploy/run-deploy.ts');
@@ -29,13 +30,15 @@ export function registerAgentCommands(program: Command): void {
     .argument('[target]', 'deployment target section (optional when the buildout has one)')
     .option(...configOption)
     .option('--force', 'deploy even when the host already runs this release (restarts it)')
+    .option('--dry-run', 'say what would be sent and which phases would run, changing nothing (no build, no ledger, nothing on the host)')
     .option('-v, --verbose', 'show buildout\'s and the services\' output')
     .option('--json', 'print one JSON object at the end (version, tag, phase timings, bytes sent, downtime); progress goes to stderr'))
-    .action(async (target: string | undefined, options: BootstrapCliOptions & { force?: boolean; verbose?: boolean; json?: boolean }) => {
+    .action(async (target: string | undefined, options: BootstrapCliOptions & { force?: boolean; dryRun?: boolean; verbose?: boolean; json?: boolean }) => {
       // with --json, stdout carries only the final object
       const write = (text: string) => void (options.json ? process.stderr : process.stdout).write(text);
-      const { runDeploy } = await deployPipeline();
       const loaded = loadTargetConfig(resolve(options.config), target, 'deploy');
+      if (options.dryRun) return printDryRun(loaded, Boolean(options.force), Boolean(options.json));
+      const { runDeploy } = await deployPipeline();
       if (!agentIsPinned(loaded.target)) {
         // a brand-new host: prepare it once over SSH, then deploy as usual
         write(`Connecting to ${loaded.target.options.get('host')}.\nNo agent is paired with this host yet\n`);
@@ -120,6 +123,15 @@ export function registerAgentCommands(program: Command): void {
       process.stdout.write(`${key.publicKey}\n`);
       process.stderr.write(`key id ${key.keyId}${key.created ? ', just created' : ''}; authorize it on a host with: hostout-agent authorize --path PATH ${key.publicKey}\n`);
     });
+}
+
+async function printDryRun(loaded: ReturnType<typeof loadTargetConfig>, force: boolean, json: boolean): Promise<void> {
+  const { dryRunDeploy } = await import('../deploy/dry-run-deploy.ts');
+  const { dryRunSummary } = await import('./dry-run-summary.ts');
+  const report = await dryRunDeploy(loaded, { force });
+  process.stdout.write(json ? JSON.stringify(report, null, 2) + '\n' : dryRunSummary(report));
+  // a script asking "would it go through?" hears no when the lock would refuse it
+  if (report.lock && !report.already) process.exitCode = ExitCode.locked;
 }
 
 function agentIsPinned(target: Target): boolean {
