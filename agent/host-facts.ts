@@ -16,6 +16,7 @@ export interface HostFacts {
   launcherPresent: boolean;
   path: string;
   freeBytes: number;
+  /** the agent's clock when the request arrived */
   timeMs: number;
 }
 
@@ -40,6 +41,8 @@ print(json.dumps(facts))
 `;
 
 export async function readHostFacts(agent: Agent): Promise<HostFacts> {
+  // the clock is read as the request arrives, not after Python ran: ctl compares it with when it asked
+  const timeMs = Date.now();
   const python = agent.config.python;
   const launcher = agent.buildoutLauncher;
   const launcherPresent = existsSync(launcher);
@@ -57,7 +60,7 @@ export async function readHostFacts(agent: Agent): Promise<HostFacts> {
     launcherPresent,
     path: agent.layout.root,
     freeBytes: Number(disk.bavail) * Number(disk.bsize),
-    timeMs: Date.now(),
+    timeMs,
   };
 }
 

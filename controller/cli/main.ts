@@ -3,12 +3,14 @@ import { registerReleaseCommands } from './release-commands.ts';
 import { registerAgentCommands } from './agent-commands.ts';
 import { registerBootstrapCommands } from './bootstrap-commands.ts';
 import { registerInitCommand } from './init-command.ts';
+import { registerCheckCommand } from './check-command.ts';
 
 const program = commandLineProgram('ctl', 'Hostout controller: release a development buildout and deploy it to hosts running hostout-agent');
 
 registerInitCommand(program);
 registerReleaseCommands(program);
 registerAgentCommands(program);
+registerCheckCommand(program);
 registerBootstrapCommands(program);
 
 await runCommandLine(program);
