@@ -109,5 +109,7 @@ export async function runCheck(configFile: string, targetName: string | undefine
 
 function failure(name: CheckName, error: unknown, kind: string | undefined, fallbackHint?: string): CheckResult {
   if (!(error instanceof HostoutError)) throw error;
-  return { name, status: 'fail', message: error.where ? `${error.where}: ${error.message}` : error.message, hint: error.hint ?? fallbackHint, ...(kind ? { kind } : {}) };
+  // an agent's refusal arrives as one text, its hint inside: one line each here
+  const [message, agentHint] = error.message.split('\n  hint: ');
+  return { name, status: 'fail', message: error.where ? `${error.where}: ${message}` : message!, hint: error.hint ?? agentHint ?? fallbackHint, ...(kind ? { kind } : {}) };
 }
