@@ -143,3 +143,26 @@ test('too little free disk in the agent\'s path fails the disk check', async (t)
   assert.match(full.checks.disk!.hint!, /free at least/);
   assert.equal(full.checks.lock!.status, 'ok', 'the other checks still ran');
 });
+
+// libfaketime shifts the agent's clock alone (Debian's faketime package; timers keep the real monotonic clock)
+const shiftedClock = (offset: string) => ({
+  LD_PRELOAD: '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1',
+  FAKETIME: offset,
+  FAKETIME_DONT_FAKE_MONOTONIC: '1',
+});
+
+test('clock skew: a warning well inside the signing window, a failure once the agent refuses the time', async (t) => {
+  const { agent, site, env } = await deployableSite(t, { env: shiftedClock('+90s') });
+  const skewed = await check(site.dir, env);
+  assert.equal(skewed.checks.clock!.status, 'warn', skewed.checks.clock!.message);
+  assert.match(skewed.checks.clock!.message, /the agent's clock is 9\d\.\d s ahead of this machine's; requests are refused beyond 5 min/);
+  assert.match(skewed.checks.clock!.hint!, /NTP/);
+  assert.deepEqual([skewed.code, skewed.ok], [0, true], 'a warning does not fail the check');
+
+  await agent.kill('SIGTERM');
+  await agent.start(shiftedClock('-400s'));
+  const refused = await check(site.dir, env);
+  assert.equal(refused.code, 4);
+  assert.deepEqual([refused.checks.clock!.status, refused.checks.key!.status], ['fail', 'skip']);
+  assert.match(refused.checks.clock!.message, /request timestamp is 6m \d+s in the future; the agent accepts 5m either way/);
+});
