@@ -92,6 +92,9 @@ test('a config error is reported first and alone: the host is not asked', async 
     assert.match(result.checks.config!.message, /agent-prot/);
     assert.match(result.checks.config!.hint!, /agent-port/, 'the nearest known option is suggested');
     assert.ok(Object.values(result.checks).filter((c) => c.name !== 'config').every((c) => c.status === 'skip'));
+    const text = await ctl(['check'], { cwd: dir, env: { HOSTOUT_CONFIG_DIR: mkdtempSync(join(tmpdir(), 'hostout-config-')) } });
+    assert.equal(text.code, 3);
+    assert.match(text.stdout, /^config +FAIL .*unknown option 'agent-prot'\n +hint: did you mean 'agent-port'\?\nNot checked, since an earlier check failed: agent, fingerprint, key, python, buildout, disk, lock, clock\n$/);
   } finally {
     removeDir(dir);
   }

@@ -19,13 +19,15 @@ export function registerCheckCommand(program: Command): void {
     });
 }
 
-/** One line per check; a problem's hint on the line below it. */
+/** One line per check, a problem's hint on the line below it; what a failure kept from being checked, on one line. */
 function checkLines(report: CheckReport): string {
   const width = Math.max(...report.checks.map((c) => c.name.length));
-  const lines = report.checks.map((c) => {
+  const lines = report.checks.filter((c) => c.status !== 'skip').map((c) => {
     const line = `${c.name.padEnd(width)}  ${c.status === 'fail' ? 'FAIL' : c.status.padEnd(4)}  ${c.message}`;
     return c.hint && c.status !== 'ok' ? `${line}\n${' '.repeat(width + 8)}hint: ${c.hint}` : line;
   });
+  const skipped = report.checks.filter((c) => c.status === 'skip').map((c) => c.name);
+  if (skipped.length) lines.push(`Not checked, since an earlier check failed: ${skipped.join(', ')}`);
   return lines.join('\n') + '\n';
 }
 
