@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # What the tests need beyond Hostout's own prerequisites: a real PostgreSQL
 # (backups), supervisor (the supervisor plug point), systemd's tools
-# (systemd-analyze verify, systemd-notify), socat, iproute2 (ss), and sudo (so fresh
-# hosts, copies of this machine, have it for the sudo-login tests), and Chromium (headless, renders
-# the `ctl report` page in a real browser). npm runs this before
-# `npm test`; safe to run again.
-exec bash "$(dirname "$0")/../deploy/install-prerequisites.sh" postgresql supervisor systemd socat tar gzip sudo iproute2 chromium
+# (systemd-analyze verify, systemd-notify), socat, iproute2 (ss), sudo (so fresh
+# hosts, copies of this machine, have it for the sudo-login tests), Chromium (headless, renders
+# the `ctl report` page in a real browser) and faketime (an agent with a skewed clock, for
+# ctl check). npm runs this before `npm test`; safe to run again.
+exec bash "$(dirname "$0")/../deploy/install-prerequisites.sh" postgresql supervisor systemd socat tar gzip sudo iproute2 chromium faketime

@@ -5,6 +5,7 @@ import type { SignedManifest } from '../../shared/manifest.ts';
 import { loadTlsIdentity } from '../../shared/trust/tls-identity.ts';
 import type { Agent } from '../agent.ts';
 import { deployRelease, rollbackRelease } from '../deploy/on-demand.ts';
+import { readHostFacts } from '../host-facts.ts';
 import type { DeployEvent } from '../deploy/deploy-event.ts';
 import { callAdmission } from './call-admission.ts';
 import { listenBounded } from './bounded-listener.ts';
@@ -104,6 +105,7 @@ export async function startAgentServer(agent: Agent, listen: { host: string; por
     }),
     History: unaryHandler(auth, method('History'), digestOf, async (req: { limit: number }) => ({ entries: agent.history(req.limit || 50) })),
     RecentDeploys: unaryHandler(auth, method('RecentDeploys'), digestOf, async (req: { limit: number }) => recentDeploys(agent, req.limit || 20)),
+    HostFacts: unaryHandler(auth, method('HostFacts'), digestOf, async () => readHostFacts(agent)),
   });
 
   const credentials = grpc.ServerCredentials.createSsl(null, [{ private_key: Buffer.from(identity.keyPem), cert_chain: Buffer.from(identity.certPem) }], false);

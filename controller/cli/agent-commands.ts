@@ -10,7 +10,8 @@ import { lookupKnownAgent } from '../agent-client/known-agents.ts';
 import type { Target } from '../target/target.ts';
 import type { DeployReport } from '../deploy/run-deploy.ts';
 import { positiveWholeNumber } from '../../shared/cli/option-values.ts';
-import { deployFleet, fleetHostsOf, historyOfFleet, isFleet, rollbackFleet, statusOfFleet } from './fleet-commands.ts';
+import { deployFleet, fleetHostsOf, historyOfFleet, isFleet, onlyHostOf, rollbackFleet, statusOfFleet } from './fleet-commands.ts';
+import { ExitCode } from '../../shared/cli/exit-codes.ts';
 
 // gRPC and the deploy pipeline load only when a command needs them: `ctl plan` starts faster.
 const deployPipeline = () => import('../deploy/run-deploy.ts');
@@ -31,15 +32,17 @@ export function registerAgentCommands(program: Command): void {
     .option(...configOption)
     .option('--force', 'deploy even when the host already runs this release (restarts it)')
     .option('--skip-stop', 'do not run the running release\'s stop command: you stopped its services by hand (e.g. because that command hangs)')
+    .option('--dry-run', 'say what would be sent and which phases would run, changing nothing (no build, no ledger, nothing on the host)')
     .option('-v, --verbose', 'show buildout\'s and the services\' output')
     .option('--json', 'print one JSON object at the end (version, tag, phase timings, bytes sent, downtime); progress goes to stderr')
     .option(...hostsOption))
-    .action(async (target: string | undefined, options: BootstrapCliOptions & { force?: boolean; skipStop?: boolean; verbose?: boolean; json?: boolean; hosts?: string }) => {
+    .action(async (target: string | undefined, options: BootstrapCliOptions & { force?: boolean; skipStop?: boolean; dryRun?: boolean; verbose?: boolean; json?: boolean; hosts?: string }) => {
       // with --json, stdout carries only the final object
       const { ProgressOutput } = await import('./terminal.ts');
       const output = new ProgressOutput(options.json ? process.stderr : process.stdout);
       const write = output.write;
       const loaded = loadTargetConfig(resolve(options.config), target, 'deploy');
+      if (options.dryRun) return printDryRun(isFleet(loaded.target) ? onlyHostOf(loaded, options.hosts) : loaded, Boolean(options.force), Boolean(options.json));
       if (isFleet(loaded.target)) return deployFleet(loaded, options, write);
       fleetHostsOf(loaded.target, options.hosts); // --hosts must name the target's host
       const { runDeploy, deploySummary } = await deployPipeline();
@@ -134,6 +137,15 @@ export function registerAgentCommands(program: Command): void {
       process.stdout.write(`${key.publicKey}\n`);
       process.stderr.write(`key id ${key.keyId}${key.created ? ', just created' : ''}; authorize it on a host with: hostout-agent authorize --path PATH ${key.publicKey}\n`);
     });
+}
+
+async function printDryRun(loaded: ReturnType<typeof loadTargetConfig>, force: boolean, json: boolean): Promise<void> {
+  const { dryRunDeploy } = await import('../deploy/dry-run-deploy.ts');
+  const { dryRunSummary } = await import('./dry-run-summary.ts');
+  const report = await dryRunDeploy(loaded, { force });
+  process.stdout.write(json ? JSON.stringify(report, null, 2) + '\n' : dryRunSummary(report));
+  // a script asking "would it go through?" hears no when the lock would refuse it
+  if (report.lock && !report.already) process.exitCode = ExitCode.locked;
 }
 
 function agentIsPinned(target: Target): boolean {

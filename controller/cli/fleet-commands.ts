@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { BuildoutConfig } from '../config/buildout-config.ts';
 import type { Target } from '../target/target.ts';
-import { parseHostAddress, selectHosts, targetForHost, type TargetHost } from '../target/target-hosts.ts';
+import { hostLabel, parseHostAddress, selectHosts, targetForHost, type TargetHost } from '../target/target-hosts.ts';
 import { DEFAULT_AGENT_PORT } from '../../shared/agent-port.ts';
 import { forgetKnownAgent, listKnownAgents, rememberKnownAgent } from '../agent-client/known-agents.ts';
 import { defaultConfigDir } from '../../shared/trust/controller-key.ts';
@@ -26,6 +26,15 @@ export function isFleet(target: Target): boolean {
 
 export function fleetHostsOf(target: Target, only: string | undefined): TargetHost[] {
   return selectHosts(target.hosts, only);
+}
+
+/** A command that asks one host (`ctl deploy --dry-run`) on a target with several: the one --hosts names. */
+export function onlyHostOf(loaded: { config: BuildoutConfig; target: Target }, only: string | undefined): { config: BuildoutConfig; target: Target } {
+  const hosts = only ? fleetHostsOf(loaded.target, only) : [];
+  if (hosts.length !== 1) {
+    throw new UsageError('this asks one host, and the target has several: name one with --hosts HOST', { hint: `e.g. --hosts ${hostLabel(loaded.target.hosts[0]!)}` });
+  }
+  return { ...loaded, target: targetForHost(loaded.target, hosts[0]!) };
 }
 
 export async function deployFleet(loaded: { config: BuildoutConfig; target: Target }, options: BootstrapCliOptions & { force?: boolean; json?: boolean; hosts?: string }, write: Write): Promise<void> {

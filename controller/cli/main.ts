@@ -6,12 +6,14 @@ import { registerInitCommand } from './init-command.ts';
 import { registerPinCommands } from './fleet-commands.ts';
 import { registerReportCommand } from './report-command.ts';
 import { addTerminalOptions, closeOpenProgressLines, styleFor } from './terminal.ts';
+import { registerCheckCommand } from './check-command.ts';
 
 const program = commandLineProgram('ctl', 'Hostout controller: release a development buildout and deploy it to hosts running hostout-agent');
 
 registerInitCommand(program);
 registerReleaseCommands(program);
 registerAgentCommands(program);
+registerCheckCommand(program);
 registerBootstrapCommands(program);
 registerPinCommands(program);
 registerReportCommand(program);

@@ -5,19 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { ConfigError } from '../../shared/errors.ts';
-
-// CPython 3 always has SOABI ("cpython-311-x86_64-linux-gnu"); the rest is buildout's rule
-// for interpreters without one, where the d/m/u flags only exist before Python 3.8.
-const ASK_ABI_TAG = `
-import sys, sysconfig
-soabi = sysconfig.get_config_var('SOABI')
-if soabi and soabi.startswith('cpython-'):
-    print('cp' + soabi.split('-')[1])
-elif soabi:
-    print(soabi.replace('.', '_').replace('-', '_'))
-else:
-    print('cp' + (sysconfig.get_config_var('py_version_nodot') or '%d%d' % sys.version_info[:2]))
-`;
+import { PRINT_ABI_TAG } from '../../shared/python-abi-tag-query.ts';
 
 const known = new Map<string, string>();
 
@@ -26,7 +14,7 @@ export function pythonAbiTag(python: string, where: string): string {
   if (cached) return cached;
   let tag: string;
   try {
-    tag = execFileSync(python, ['-c', ASK_ABI_TAG], { encoding: 'utf8' }).trim();
+    tag = execFileSync(python, ['-c', PRINT_ABI_TAG], { encoding: 'utf8' }).trim();
   } catch (cause) {
     throw new ConfigError(`abi-tag-eggs needs the ABI tag of ${python}, which cannot be run`, {
       where,

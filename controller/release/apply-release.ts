@@ -99,19 +99,7 @@ async function writeReleaseDir(
   inputsDigest: string,
 ) {
   mkdirSync(join(workDir, SHIPPED_EGGS_DIR), { recursive: true });
-  mkdirSync(dirname(join(workDir, plan.versionsFileName)), { recursive: true });
-  writeFileAtomic(join(workDir, plan.versionsFileName), plan.versionsFileText);
-  writeFileAtomic(join(workDir, HOST_BUILDOUT_FILE), plan.hostBuildoutText);
-  const archiveName = `buildout-${plan.tag}.tar.gz`;
-  const archive = await writeDeterministicTarGz(
-    [
-      ...inputs.productionEntries,
-      { archivePath: plan.versionsFileName, sourcePath: join(workDir, plan.versionsFileName) },
-      { archivePath: HOST_BUILDOUT_FILE, sourcePath: join(workDir, HOST_BUILDOUT_FILE) },
-    ],
-    join(workDir, archiveName),
-  );
-  checkArchiveBounds(archive, plan.settings.maxUnpackedBytes, join(workDir, archiveName));
+  const { archiveName, archive } = await writeBuildoutArchive(inputs, plan, workDir);
   for (const { file } of built) linkOrCopy(file.path, join(workDir, SHIPPED_EGGS_DIR, file.filename));
 
   const eggs: ReleasedEgg[] = built.map(({ egg, file }) => ({
@@ -131,7 +119,7 @@ async function writeReleaseDir(
     tag: plan.tag,
     created: plan.created,
     buildout: plan.buildout,
-    archive: { sha256: archive.sha256, size: archive.size, entries: archive.entries, unpackedBytes: archive.unpackedBytes },
+    archive,
     eggs: eggs.map(({ changed: _changed, file: _file, ...egg }) => egg),
     pins: plan.pins,
     settings: plan.settings,
@@ -139,6 +127,32 @@ async function writeReleaseDir(
   writeFileAtomic(join(workDir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
   writeFileAtomic(join(workDir, INPUTS_DIGEST_FILE), inputsDigest + '\n');
   return { archiveName, archive: { sha256: archive.sha256, size: archive.size }, eggs, manifest };
+}
+
+/**
+ * The plan's versions.cfg and hostout.cfg, and the buildout archive with them, in `dir`,
+ * refused when it unpacks to more than max-unpacked-size. Deterministic: a dry run that
+ * writes it elsewhere gets the hash the release will have.
+ */
+export async function writeBuildoutArchive(
+  inputs: ReleaseInputs,
+  plan: ReleasePlan,
+  dir: string,
+): Promise<{ archiveName: string; archive: { sha256: string; size: number; entries: number; unpackedBytes: number } }> {
+  mkdirSync(dirname(join(dir, plan.versionsFileName)), { recursive: true });
+  writeFileAtomic(join(dir, plan.versionsFileName), plan.versionsFileText);
+  writeFileAtomic(join(dir, HOST_BUILDOUT_FILE), plan.hostBuildoutText);
+  const archiveName = `buildout-${plan.tag}.tar.gz`;
+  const archive = await writeDeterministicTarGz(
+    [
+      ...inputs.productionEntries,
+      { archivePath: plan.versionsFileName, sourcePath: join(dir, plan.versionsFileName) },
+      { archivePath: HOST_BUILDOUT_FILE, sourcePath: join(dir, HOST_BUILDOUT_FILE) },
+    ],
+    join(dir, archiveName),
+  );
+  checkArchiveBounds(archive, plan.settings.maxUnpackedBytes, join(dir, archiveName));
+  return { archiveName, archive: { sha256: archive.sha256, size: archive.size, entries: archive.entries, unpackedBytes: archive.unpackedBytes } };
 }
 
 const INPUTS_DIGEST_FILE = 'release-inputs.sha256';

@@ -19,18 +19,25 @@ export interface LocalAgent {
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
-/**
- * Starts an agent that authorizes the controller key in `configDir` (default: a
- * new one of its own); agents started with one configDir form a fleet one ctl drives.
- */
-export async function startLocalAgent(options: { env?: NodeJS.ProcessEnv; configDir?: string } = {}): Promise<LocalAgent> {
+export interface LocalAgentOptions {
+  env?: NodeJS.ProcessEnv;
+  /** the controller whose key the agent authorizes (default: a new one of its own); agents started with one configDir form a fleet one ctl drives */
+  configDir?: string;
+  /** more `hostout-agent init` arguments, e.g. ['--python', PYTHON] */
+  initArgs?: string[];
+  /** runs on the agent's (not yet created) path before init, e.g. to mount a tmpfs there */
+  beforeInit?: (path: string) => Promise<void> | void;
+}
+
+export async function startLocalAgent(options: LocalAgentOptions = {}): Promise<LocalAgent> {
   const root = mkdtempSync(join(tmpdir(), 'hostout-agent-'));
   const configDir = options.configDir ?? join(root, 'controller-config');
   const path = join(root, 'srv');
   const port = await freePort();
   const pub = await ctl(['keys', 'show'], { env: { HOSTOUT_CONFIG_DIR: configDir } });
   if (pub.code !== 0) throw new Error(`ctl keys show failed: ${pub.stderr}`);
-  const init = await runCommand(process.execPath, [AGENT, 'init', '--path', path, '--listen', `127.0.0.1:${port}`, '--authorize', pub.stdout.trim(), '--json']);
+  await options.beforeInit?.(path);
+  const init = await runCommand(process.execPath, [AGENT, 'init', '--path', path, '--listen', `127.0.0.1:${port}`, '--authorize', pub.stdout.trim(), ...(options.initArgs ?? []), '--json']);
   if (init.code !== 0) throw new Error(`hostout-agent init failed: ${init.stderr}`);
   const { fingerprint } = JSON.parse(init.stdout);
   let child: ChildProcess | undefined;
@@ -95,7 +102,7 @@ export async function servedVersion(url: string): Promise<string> {
  * A paired agent and the example buildout targeting it, both removed (agent
  * and site stopped) when the test ends: the start of most deploy tests.
  */
-export async function deployableSite(t: { after(fn: () => Promise<void> | void): void }, options: { env?: NodeJS.ProcessEnv; buildoutPrefix?: string } = {}) {
+export async function deployableSite(t: { after(fn: () => Promise<void> | void): void }, options: LocalAgentOptions & { buildoutPrefix?: string } = {}) {
   const agent = await startLocalAgent(options);
   const site = await exampleBuildoutFor(agent, options.buildoutPrefix);
   t.after(async () => {

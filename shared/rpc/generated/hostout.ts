@@ -13,6 +13,8 @@ import type { HelloReply as _hostout_HelloReply, HelloReply__Output as _hostout_
 import type { HelloRequest as _hostout_HelloRequest, HelloRequest__Output as _hostout_HelloRequest__Output } from './hostout/HelloRequest';
 import type { HistoryReply as _hostout_HistoryReply, HistoryReply__Output as _hostout_HistoryReply__Output } from './hostout/HistoryReply';
 import type { HistoryRequest as _hostout_HistoryRequest, HistoryRequest__Output as _hostout_HistoryRequest__Output } from './hostout/HistoryRequest';
+import type { HostFactsReply as _hostout_HostFactsReply, HostFactsReply__Output as _hostout_HostFactsReply__Output } from './hostout/HostFactsReply';
+import type { HostFactsRequest as _hostout_HostFactsRequest, HostFactsRequest__Output as _hostout_HostFactsRequest__Output } from './hostout/HostFactsRequest';
 import type { KnownVersion as _hostout_KnownVersion, KnownVersion__Output as _hostout_KnownVersion__Output } from './hostout/KnownVersion';
 import type { KnownVersionsReply as _hostout_KnownVersionsReply, KnownVersionsReply__Output as _hostout_KnownVersionsReply__Output } from './hostout/KnownVersionsReply';
 import type { KnownVersionsRequest as _hostout_KnownVersionsRequest, KnownVersionsRequest__Output as _hostout_KnownVersionsRequest__Output } from './hostout/KnownVersionsRequest';
@@ -47,6 +49,8 @@ export interface ProtoGrpcType {
     HelloRequest: MessageTypeDefinition<_hostout_HelloRequest, _hostout_HelloRequest__Output>
     HistoryReply: MessageTypeDefinition<_hostout_HistoryReply, _hostout_HistoryReply__Output>
     HistoryRequest: MessageTypeDefinition<_hostout_HistoryRequest, _hostout_HistoryRequest__Output>
+    HostFactsReply: MessageTypeDefinition<_hostout_HostFactsReply, _hostout_HostFactsReply__Output>
+    HostFactsRequest: MessageTypeDefinition<_hostout_HostFactsRequest, _hostout_HostFactsRequest__Output>
     KnownVersion: MessageTypeDefinition<_hostout_KnownVersion, _hostout_KnownVersion__Output>
     KnownVersionsReply: MessageTypeDefinition<_hostout_KnownVersionsReply, _hostout_KnownVersionsReply__Output>
     KnownVersionsRequest: MessageTypeDefinition<_hostout_KnownVersionsRequest, _hostout_KnownVersionsRequest__Output>

@@ -9,6 +9,8 @@ import type { HelloReply as _hostout_HelloReply, HelloReply__Output as _hostout_
 import type { HelloRequest as _hostout_HelloRequest, HelloRequest__Output as _hostout_HelloRequest__Output } from '../hostout/HelloRequest';
 import type { HistoryReply as _hostout_HistoryReply, HistoryReply__Output as _hostout_HistoryReply__Output } from '../hostout/HistoryReply';
 import type { HistoryRequest as _hostout_HistoryRequest, HistoryRequest__Output as _hostout_HistoryRequest__Output } from '../hostout/HistoryRequest';
+import type { HostFactsReply as _hostout_HostFactsReply, HostFactsReply__Output as _hostout_HostFactsReply__Output } from '../hostout/HostFactsReply';
+import type { HostFactsRequest as _hostout_HostFactsRequest, HostFactsRequest__Output as _hostout_HostFactsRequest__Output } from '../hostout/HostFactsRequest';
 import type { KnownVersionsReply as _hostout_KnownVersionsReply, KnownVersionsReply__Output as _hostout_KnownVersionsReply__Output } from '../hostout/KnownVersionsReply';
 import type { KnownVersionsRequest as _hostout_KnownVersionsRequest, KnownVersionsRequest__Output as _hostout_KnownVersionsRequest__Output } from '../hostout/KnownVersionsRequest';
 import type { MissingBlobsReply as _hostout_MissingBlobsReply, MissingBlobsReply__Output as _hostout_MissingBlobsReply__Output } from '../hostout/MissingBlobsReply';
@@ -43,6 +45,15 @@ export interface AgentClient extends grpc.Client {
   history(argument: _hostout_HistoryRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_hostout_HistoryReply__Output>): grpc.ClientUnaryCall;
   history(argument: _hostout_HistoryRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_hostout_HistoryReply__Output>): grpc.ClientUnaryCall;
   history(argument: _hostout_HistoryRequest, callback: grpc.requestCallback<_hostout_HistoryReply__Output>): grpc.ClientUnaryCall;
+  
+  HostFacts(argument: _hostout_HostFactsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_hostout_HostFactsReply__Output>): grpc.ClientUnaryCall;
+  HostFacts(argument: _hostout_HostFactsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_hostout_HostFactsReply__Output>): grpc.ClientUnaryCall;
+  HostFacts(argument: _hostout_HostFactsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_hostout_HostFactsReply__Output>): grpc.ClientUnaryCall;
+  HostFacts(argument: _hostout_HostFactsRequest, callback: grpc.requestCallback<_hostout_HostFactsReply__Output>): grpc.ClientUnaryCall;
+  hostFacts(argument: _hostout_HostFactsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_hostout_HostFactsReply__Output>): grpc.ClientUnaryCall;
+  hostFacts(argument: _hostout_HostFactsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_hostout_HostFactsReply__Output>): grpc.ClientUnaryCall;
+  hostFacts(argument: _hostout_HostFactsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_hostout_HostFactsReply__Output>): grpc.ClientUnaryCall;
+  hostFacts(argument: _hostout_HostFactsRequest, callback: grpc.requestCallback<_hostout_HostFactsReply__Output>): grpc.ClientUnaryCall;
   
   KnownVersions(argument: _hostout_KnownVersionsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_hostout_KnownVersionsReply__Output>): grpc.ClientUnaryCall;
   KnownVersions(argument: _hostout_KnownVersionsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_hostout_KnownVersionsReply__Output>): grpc.ClientUnaryCall;
@@ -103,6 +114,8 @@ export interface AgentHandlers extends grpc.UntypedServiceImplementation {
   
   History: grpc.handleUnaryCall<_hostout_HistoryRequest__Output, _hostout_HistoryReply>;
   
+  HostFacts: grpc.handleUnaryCall<_hostout_HostFactsRequest__Output, _hostout_HostFactsReply>;
+  
   KnownVersions: grpc.handleUnaryCall<_hostout_KnownVersionsRequest__Output, _hostout_KnownVersionsReply>;
   
   MissingBlobs: grpc.handleUnaryCall<_hostout_MissingBlobsRequest__Output, _hostout_MissingBlobsReply>;
@@ -121,6 +134,7 @@ export interface AgentDefinition extends grpc.ServiceDefinition {
   Deploy: MethodDefinition<_hostout_DeployRequest, _hostout_DeployEvent, _hostout_DeployRequest__Output, _hostout_DeployEvent__Output>
   Hello: MethodDefinition<_hostout_HelloRequest, _hostout_HelloReply, _hostout_HelloRequest__Output, _hostout_HelloReply__Output>
   History: MethodDefinition<_hostout_HistoryRequest, _hostout_HistoryReply, _hostout_HistoryRequest__Output, _hostout_HistoryReply__Output>
+  HostFacts: MethodDefinition<_hostout_HostFactsRequest, _hostout_HostFactsReply, _hostout_HostFactsRequest__Output, _hostout_HostFactsReply__Output>
   KnownVersions: MethodDefinition<_hostout_KnownVersionsRequest, _hostout_KnownVersionsReply, _hostout_KnownVersionsRequest__Output, _hostout_KnownVersionsReply__Output>
   MissingBlobs: MethodDefinition<_hostout_MissingBlobsRequest, _hostout_MissingBlobsReply, _hostout_MissingBlobsRequest__Output, _hostout_MissingBlobsReply__Output>
   RecentDeploys: MethodDefinition<_hostout_RecentDeploysRequest, _hostout_RecentDeploysReply, _hostout_RecentDeploysRequest__Output, _hostout_RecentDeploysReply__Output>

@@ -1,0 +1,82 @@
+import { execFile } from 'node:child_process';
+import { existsSync, statfsSync } from 'node:fs';
+import { PRINT_ABI_TAG } from '../shared/python-abi-tag-query.ts';
+import type { Agent } from './agent.ts';
+
+/** What `ctl check` needs to know about this host, read without changing anything. */
+export interface HostFacts {
+  python: string;
+  pythonVersion: string;
+  pythonPlatform: string;
+  abiTag: string;
+  buildoutImportable: boolean;
+  buildoutVersion: string;
+  pythonError: string;
+  launcher: string;
+  launcherPresent: boolean;
+  path: string;
+  freeBytes: number;
+  /** the agent's clock when the request arrived */
+  timeMs: number;
+}
+
+// Imports zc.buildout as a deploy's buildout run does: through the launcher's aliases
+// (Debian's buildout 2.13 needs them on Python >= 3.10), so "importable" means "runs".
+const PRINT_PYTHON_FACTS = `
+import json, platform, sys, sysconfig
+facts = {'version': platform.python_version(), 'platform': sysconfig.get_platform().replace('.', '_').replace(' ', '_'), 'buildout': '', 'error': ''}
+try:
+    if LAUNCHER:
+        import runpy
+        runpy.run_path(LAUNCHER)
+    import zc.buildout.buildout
+    try:
+        from importlib.metadata import version
+        facts['buildout'] = version('zc.buildout')
+    except Exception:
+        facts['buildout'] = 'unknown version'
+except Exception as error:
+    facts['error'] = '%s: %s' % (type(error).__name__, error)
+print(json.dumps(facts))
+`;
+
+export async function readHostFacts(agent: Agent): Promise<HostFacts> {
+  // the clock is read as the request arrives, not after Python ran: ctl compares it with when it asked
+  const timeMs = Date.now();
+  const python = agent.config.python;
+  const launcher = agent.buildoutLauncher;
+  const launcherPresent = existsSync(launcher);
+  const asked = await askPython(python, launcherPresent ? launcher : undefined);
+  const disk = statfsSync(agent.layout.root);
+  return {
+    python,
+    pythonVersion: asked.version,
+    pythonPlatform: asked.platform,
+    abiTag: asked.abiTag,
+    buildoutImportable: asked.buildout !== '',
+    buildoutVersion: asked.buildout,
+    pythonError: asked.error,
+    launcher,
+    launcherPresent,
+    path: agent.layout.root,
+    freeBytes: Number(disk.bavail) * Number(disk.bsize),
+    timeMs,
+  };
+}
+
+function askPython(python: string, launcher: string | undefined): Promise<{ version: string; platform: string; abiTag: string; buildout: string; error: string }> {
+  // without the launcher, the plain import still says whether buildout is there at all
+  const script = `LAUNCHER = ${JSON.stringify(launcher ?? '')}\n${PRINT_PYTHON_FACTS}${PRINT_ABI_TAG}`;
+  return new Promise((resolve) => {
+    execFile(python, ['-c', script], { timeout: 30_000, encoding: 'utf8' }, (error, stdout, stderr) => {
+      const [factsLine, abiLine] = stdout.trim().split('\n');
+      try {
+        const facts = JSON.parse(factsLine ?? '');
+        return resolve({ version: facts.version, platform: facts.platform, abiTag: abiLine?.trim() ?? '', buildout: facts.buildout, error: facts.error });
+      } catch {
+        const why = error ? `${error.message.split('\n')[0]}${stderr.trim() ? `: ${stderr.trim().split('\n').at(-1)}` : ''}` : `unexpected output: ${stdout.slice(0, 200)}`;
+        resolve({ version: '', platform: '', abiTag: '', buildout: '', error: `cannot run ${python}: ${why}` });
+      }
+    });
+  });
+}

@@ -1,0 +1,94 @@
+import type { AgentStatus } from '../../shared/agent-status.ts';
+import { DEFAULT_SIGNATURE_WINDOW_MS } from '../../shared/trust/nonce-store.ts';
+import { eggTagMismatches } from '../release/egg-filename-tags.ts';
+import type { CheckResult } from './check-result.ts';
+
+/** What the agent's HostFacts call reports (proto HostFactsReply). */
+export interface HostFacts {
+  python: string;
+  pythonVersion: string;
+  pythonPlatform: string;
+  abiTag: string;
+  buildoutImportable: boolean;
+  buildoutVersion: string;
+  pythonError: string;
+  launcher: string;
+  launcherPresent: boolean;
+  path: string;
+  freeBytes: number;
+  timeMs: number;
+}
+
+/**
+ * Free disk needed per byte sent: the blob is stored, the archive is unpacked into
+ * releases/<tag>, and each egg is placed in shared/dist and unzipped by buildout into
+ * shared/eggs. Zipped eggs and a gzipped archive unpack to about twice their size.
+ */
+export const DISK_FACTOR = 4;
+
+/** Skew at which ctl check warns: well inside the agent's window, so there is time to fix NTP. */
+export const CLOCK_WARN_MS = 60_000;
+
+export function pythonCheck(facts: HostFacts, eggFilenames: readonly string[]): CheckResult {
+  if (!facts.pythonVersion) {
+    return { name: 'python', status: 'fail', message: facts.pythonError || `${facts.python} cannot be run`, hint: pythonHint(facts) };
+  }
+  const about = `${facts.python} is Python ${facts.pythonVersion} (${facts.pythonPlatform}, ${facts.abiTag})`;
+  const problems = eggTagMismatches(eggFilenames, { version: facts.pythonVersion, platform: facts.pythonPlatform });
+  if (problems.length === 0) return { name: 'python', status: 'ok', message: `${about}: fits all ${eggFilenames.length} eggs` };
+  return {
+    name: 'python',
+    status: 'fail',
+    message: `${about}, but ${problems.join('; ')}`,
+    hint: 'build with the Python the host runs (the target\'s python option), or give the agent that Python (hostout-agent init --python)',
+  };
+}
+
+export function buildoutCheck(facts: HostFacts): CheckResult {
+  if (!facts.buildoutImportable) {
+    return { name: 'buildout', status: 'fail', message: `${facts.python} cannot import zc.buildout${facts.pythonError ? ` (${facts.pythonError})` : ''}`, hint: pythonHint(facts) };
+  }
+  if (!facts.launcherPresent) {
+    return { name: 'buildout', status: 'fail', message: `zc.buildout ${facts.buildoutVersion} imports, but the launcher ${facts.launcher} is missing`, hint: `run \`hostout-agent init --path ${facts.path}\` again on the host (it puts the launcher back)` };
+  }
+  return { name: 'buildout', status: 'ok', message: `zc.buildout ${facts.buildoutVersion} imports with ${facts.python}; launcher present` };
+}
+
+export function diskCheck(facts: HostFacts, bytesToSend: number): CheckResult {
+  const needed = bytesToSend * DISK_FACTOR;
+  const need = bytesToSend === 0 ? 'the host has every file of this release' : `needs about ${formatBytes(needed)} (${DISK_FACTOR} × ${formatBytes(bytesToSend)} to send: stored, unpacked, eggs unzipped)`;
+  const message = `${formatBytes(facts.freeBytes)} free in ${facts.path}; ${need}`;
+  if (facts.freeBytes >= needed) return { name: 'disk', status: 'ok', message };
+  return { name: 'disk', status: 'fail', message, hint: `free at least ${formatBytes(needed - facts.freeBytes)} in ${facts.path} (old releases go with keep-releases; blobs of pruned releases stay in agent/blobs)` };
+}
+
+export function lockCheck(status: Pick<AgentStatus, 'lock'>): CheckResult {
+  if (!status.lock) return { name: 'lock', status: 'ok', message: 'free' };
+  const { holder, since, tag } = status.lock;
+  return { name: 'lock', status: 'fail', message: `held by ${holder} since ${since} (${tag}): a deploy now would be refused`, hint: 'wait for that deploy or rollback to end (ctl status shows it)', kind: 'LockError' };
+}
+
+/** skewMs: the agent's clock minus this machine's, at the moment it answered. */
+export function clockCheck(skewMs: number, windowMs = DEFAULT_SIGNATURE_WINDOW_MS): CheckResult {
+  const seconds = Math.abs(skewMs) / 1000;
+  const message = `the agent's clock is ${seconds.toFixed(1)} s ${skewMs >= 0 ? 'ahead of' : 'behind'} this machine's; requests are refused beyond ${windowMs / 60_000} min`;
+  if (Math.abs(skewMs) < CLOCK_WARN_MS) return { name: 'clock', status: 'ok', message };
+  const hint = 'synchronize both clocks (NTP: `timedatectl set-ntp true`, `timedatectl status`)';
+  if (Math.abs(skewMs) < windowMs / 2) return { name: 'clock', status: 'warn', message, hint };
+  return { name: 'clock', status: 'fail', message, hint, kind: 'TrustError' };
+}
+
+function pythonHint(facts: HostFacts): string {
+  return `install python3-zc.buildout for ${facts.python} on the host, or point the agent at a Python that has it: hostout-agent init --path ${facts.path} --python /usr/bin/python3`;
+}
+
+export function formatBytes(bytes: number): string {
+  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${bytes} bytes` : `${value.toFixed(1)} ${units[unit]}`;
+}

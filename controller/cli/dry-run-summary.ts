@@ -1,0 +1,28 @@
+import type { DryRunReport } from '../deploy/dry-run-deploy.ts';
+
+/** `ctl deploy --dry-run` for people: what would be sent, which phases would run, what stands in the way. */
+export function dryRunSummary(report: DryRunReport): string {
+  const lines = [`Dry run for target ${report.target} on ${report.host}: nothing is built, sent or changed.`];
+  if (!report.paired) lines.push('No agent is paired with this host: a deploy would first log in over SSH and install one (ctl bootstrap).');
+  if (report.released.length) lines.push(`Would release ${report.released.join(', ')}.`);
+  if (report.already) {
+    lines.push(`Already at this release (version ${report.version}, ${report.tag}): nothing would be sent, stopped or restarted (--force redeploys).`);
+    return lines.join('\n') + '\n';
+  }
+  const { files, bytes, filesToBuild, sourceBytesToBuild } = report.send;
+  if (files.length === 0) lines.push('Would send nothing: the host has every file.');
+  else {
+    const built = filesToBuild ? `, and ${plural(filesToBuild, 'egg')} built first from ${plural(sourceBytesToBuild, 'byte')} of source` : '';
+    lines.push(`Would send ${plural(files.length - filesToBuild, 'file')}, ${plural(bytes, 'byte')}${built}:`);
+    const width = Math.max(...files.map((f) => f.filename.length));
+    for (const f of files) lines.push(`  ${f.filename.padEnd(width)}  ${f.toBuild ? `to be built (${plural(f.bytes, 'byte')} of source)` : plural(f.bytes, 'byte')}`);
+  }
+  lines.push(`Would deploy release ${report.tag} as version ${report.version}${report.stops !== undefined ? `, stopping version ${report.stops}` : ' (nothing is live: nothing to stop)'}.`);
+  lines.push(`Phases: ${report.phases.join(' → ')}`);
+  if (report.lock) lines.push(`The host is locked by ${report.lock.holder} since ${report.lock.since} (${report.lock.tag}): a deploy now would be refused.`);
+  return lines.join('\n') + '\n';
+}
+
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`;
+}

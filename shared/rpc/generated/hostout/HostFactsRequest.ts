@@ -1,0 +1,8 @@
+// Original file: proto/hostout.proto
+
+
+export interface HostFactsRequest {
+}
+
+export interface HostFactsRequest__Output {
+}
