@@ -33,11 +33,16 @@ export function registerHostCommands(program: Command): void {
     .option('--with-db', 'also restore the database as it was while that release ran')
     .action(async (options: { path: string; to?: string; withDb?: boolean }) => {
       const agent = openAsStateOwner(options.path);
-      const result = await rollbackRelease(agent, { to: options.to, withDb: Boolean(options.withDb), holder: `host:${userInfo().username}` }, (event) => {
+      const holder = `host:${userInfo().username}`;
+      const result = await rollbackRelease(agent, { to: options.to, withDb: Boolean(options.withDb), holder }, (event) => {
         const line = formatDeployEvent(event);
         if (line) process.stdout.write(line + '\n');
+      }).catch((error: Error) => {
+        // refusals too (a maintenance lock, the deploy lock): the audit log shows who tried
+        agent.audit({ keyId: holder, peer: 'local', action: 'Rollback', outcome: 'failed', detail: `to ${options.to ?? 'previous'}: ${error.message}` });
+        throw error;
       });
-      agent.audit({ keyId: `host:${userInfo().username}`, peer: 'local', action: 'Rollback', outcome: 'ok', detail: `to ${result.tag}` });
+      agent.audit({ keyId: holder, peer: 'local', action: 'Rollback', outcome: 'ok', detail: `to ${result.tag}` });
       process.stdout.write(`Rolled back to version ${result.number} (${result.tag})\n`);
     });
 }

@@ -8,6 +8,7 @@ import { canonicalJson, verifyManifest } from '../../shared/trust/manifest-signa
 import { sha256File } from '../../shared/archive/sha256-file.ts';
 import { checkReleaseTag } from '../state/agent-layout.ts';
 import { acquireDeployLock } from '../state/deploy-lock.ts';
+import { refuseWhileMaintenanceLocked } from '../maintenance/maintenance-lock.ts';
 import { recordKnownVersions } from '../state/known-versions.ts';
 import { checkHealth } from '../health/health-check.ts';
 import { MANIFEST_FILE, type Agent } from '../agent.ts';
@@ -34,6 +35,7 @@ export class DeployFailedError extends HostoutError {}
  */
 export async function deployRelease(agent: Agent, signed: SignedManifest, options: { force: boolean; holder: string }, emit: EmitDeployEvent): Promise<DeployOutcome> {
   const manifest = signed.manifest;
+  refuseWhileMaintenanceLocked(agent.layout.maintenanceLockFile, 'deploy');
   verifySignedManifest(agent, signed);
   checkReleaseTag(manifest.tag);
   const current = agent.releases.currentRelease();
@@ -46,6 +48,8 @@ export async function deployRelease(agent: Agent, signed: SignedManifest, option
   const lock = acquireDeployLock(agent.layout.lockFile, { holder: options.holder, tag: manifest.tag });
   agent.activity = `deploying ${manifest.tag}`;
   try {
+    // again under the deploy lock: a maintenance lock taken meanwhile either is seen here or sees this deploy
+    refuseWhileMaintenanceLocked(agent.layout.maintenanceLockFile, 'deploy');
     const existing = agent.releases.findRelease(manifest.tag);
     const number = existing?.number ?? agent.releases.nextReleaseNumber();
     const context = new DeployContext(agent, randomUUID(), manifest.tag, number, current === manifest.tag ? undefined : current, emit);
@@ -71,7 +75,7 @@ export async function deployRelease(agent: Agent, signed: SignedManifest, option
       const back = context.previous ? `rolled back to version ${agent.releases.findRelease(context.previous)?.number}` : 'nothing to roll back to: no release is live';
       throw new DeployFailedError(`deploy of version ${number} failed: ${(error as Error).message}\n  ${back}`, {
         where: `${agent.layout.root} (release ${manifest.tag})`,
-        hint: 'the host serves the previous release; see `ctl status` and the agent log',
+        hint: `the host serves the previous release; \`ctl logs --tag ${manifest.tag}\` shows this deploy's whole output`,
         cause: error,
       });
     }
@@ -83,9 +87,11 @@ export async function deployRelease(agent: Agent, signed: SignedManifest, option
     await context.phase('prune', 'removing old releases', async () => agent.releases.prune(manifest.settings.keepReleases, context.previous ? [context.previous] : []), (r) =>
       r.removed.length ? `removed ${r.removed.join(', ')}` : 'nothing to remove',
     );
+    agent.deployOutput.prune(agent.releases.list().map((r) => r.tag));
     return { tag: manifest.tag, number, outcome: 'deployed' };
   } finally {
     agent.activity = 'idle';
+    agent.deployOutput.end(manifest.tag);
     lock.release();
   }
 }

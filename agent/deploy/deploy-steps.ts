@@ -5,12 +5,18 @@ import { databaseBackup, type DatabaseBackup } from '../backup/database-backup.t
 import { backupDir, releaseDir } from '../state/agent-layout.ts';
 import { appendJournal, type DeployPhase } from '../state/journal.ts';
 import type { DeployEvent, EmitDeployEvent } from './deploy-event.ts';
+import type { PhaseOutputRecorder } from '../logs/deploy-output-store.ts';
+import { pointToFullOutput } from '../logs/output-tail.ts';
 
 /**
  * What deploy, rollback and recovery share: journaling a phase, telling the
- * watcher, logging with tag and phase, and the plug points for one release.
+ * watcher, logging with tag and phase, storing the phase output for `ctl logs`,
+ * and the plug points for one release. The caller ends the output's recording
+ * (agent.deployOutput.end) when the run is over.
  */
 export class DeployContext {
+  private readonly recorder: PhaseOutputRecorder;
+
   constructor(
     readonly agent: Agent,
     readonly deployId: string,
@@ -18,11 +24,22 @@ export class DeployContext {
     readonly number: number,
     readonly previous: string | undefined,
     private readonly emitEvent: EmitDeployEvent,
-  ) {}
+  ) {
+    this.recorder = agent.deployOutput.begin({ tag, number, deployId });
+  }
 
   emit(phase: DeployEvent['phase'], state: DeployEvent['state'], message: string, tag = this.tag, number = this.number): void {
     this.agent.log[state === 'failed' ? 'error' : 'info']({ tag, phase, state, deployId: this.deployId }, message);
+    if (phase !== 'already') {
+      if (state === 'output') this.recorder.output(phase, message);
+      else this.recorder.marker(phase, state, message);
+    }
     this.emitEvent({ phase, state, message, tag, number, timeMs: Date.now() });
+  }
+
+  /** The command that shows all of a phase's stored output. */
+  fullOutputCommand(phase: DeployPhase): string {
+    return `ctl logs --tag ${this.tag} --phase ${phase}`;
   }
 
   journal(phase: DeployPhase | 'aborted', state: 'started' | 'done' | 'failed', message?: string): void {
@@ -48,6 +65,8 @@ export class DeployContext {
       this.emit(phase, 'done', doneMessage ? doneMessage(result) : 'done');
       return result;
     } catch (error) {
+      // an error showing the last lines of long output names where all of it is
+      if (error instanceof Error) error.message = pointToFullOutput(error.message, this.fullOutputCommand(phase));
       const message = (error as Error).message;
       this.journal(phase, 'failed', message);
       this.emit(phase, 'failed', message);

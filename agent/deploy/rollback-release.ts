@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { StateError } from '../../shared/errors.ts';
 import { acquireDeployLock } from '../state/deploy-lock.ts';
+import { refuseWhileMaintenanceLocked } from '../maintenance/maintenance-lock.ts';
 import { checkHealth } from '../health/health-check.ts';
 import type { Agent } from '../agent.ts';
 import type { ReleaseInfo } from '../state/release-store.ts';
@@ -16,6 +17,7 @@ export class NotFoundError extends StateError {}
  * release ran (the backup taken right before the release after it went live).
  */
 export async function rollbackRelease(agent: Agent, request: { to?: string; withDb: boolean; holder: string }, emit: EmitDeployEvent): Promise<{ tag: string; number: number }> {
+  refuseWhileMaintenanceLocked(agent.layout.maintenanceLockFile, 'rollback');
   const current = agent.releases.currentRelease();
   const releases = agent.releases.list().filter((r) => r.built);
   const currentInfo = releases.find((r) => r.tag === current);
@@ -24,6 +26,8 @@ export async function rollbackRelease(agent: Agent, request: { to?: string; with
   const lock = acquireDeployLock(agent.layout.lockFile, { holder: request.holder, tag: target.tag });
   agent.activity = `rolling back to ${target.tag}`;
   try {
+    // again under the deploy lock (see agent/maintenance/maintenance-lock.ts)
+    refuseWhileMaintenanceLocked(agent.layout.maintenanceLockFile, 'rollback');
     const context = new DeployContext(agent, randomUUID(), target.tag, target.number, current, emit);
     context.journal('rollback', 'started', `to version ${target.number}${request.withDb ? ' with its database' : ''}`);
     context.emit('rollback', 'started', `rolling back from version ${currentInfo?.number ?? '-'} to version ${target.number}`);
@@ -47,6 +51,7 @@ export async function rollbackRelease(agent: Agent, request: { to?: string; with
     return { tag: target.tag, number: target.number };
   } finally {
     agent.activity = 'idle';
+    agent.deployOutput.end(target.tag);
     lock.release();
   }
 }

@@ -7,6 +7,9 @@ import type { Agent } from '../agent.ts';
 import { deployRelease } from '../deploy/deploy-release.ts';
 import { rollbackRelease } from '../deploy/rollback-release.ts';
 import type { DeployEvent } from '../deploy/deploy-event.ts';
+import { sendLogs, type LogChunk, type LogsRequest } from '../logs/send-logs.ts';
+import { lockForMaintenance, unlockMaintenance } from '../maintenance/maintenance-operations.ts';
+import { describeCommandLine, execInCurrentRelease, type ExecOutput } from '../exec/exec-in-release.ts';
 import { clientStreamHandler, serverStreamHandler, unaryHandler, withRequestDigests, type AuthenticationContext, type Caller } from './authenticated-service.ts';
 
 /**
@@ -24,10 +27,10 @@ export async function startAgentServer(agent: Agent, listen: { host: string; por
   };
   const { definition, digestOf } = withRequestDigests(agentServiceDefinition);
   const method = (name: string) => signedMethodName(agentServiceDefinition[name]!.path, fingerprint);
-  const audited = <T>(caller: Caller, action: string, detail: string, work: () => Promise<T>): Promise<T> =>
-    work().then(
+  const audited = <T>(caller: Caller, action: string, detail: string, work: () => Promise<T>, outcomeDetail?: (result: T) => string): Promise<T> =>
+    Promise.resolve().then(work).then(
       (result) => {
-        agent.audit({ keyId: caller.keyId, peer: caller.peer, action, outcome: 'ok', detail });
+        agent.audit({ keyId: caller.keyId, peer: caller.peer, action, outcome: 'ok', detail: outcomeDetail ? `${detail}: ${outcomeDetail(result)}` : detail });
         return result;
       },
       (error) => {
@@ -71,6 +74,18 @@ export async function startAgentServer(agent: Agent, listen: { host: string; por
       await audited(caller, 'Rollback', `to ${req.to || 'previous'}${req.withDb ? ' with db' : ''}`, () => rollbackRelease(agent, { to: req.to || undefined, withDb: req.withDb, holder: caller.keyId }, emit));
     }),
     History: unaryHandler(auth, method('History'), digestOf, async (req: { limit: number }) => ({ entries: agent.history(req.limit || 50) })),
+    Logs: serverStreamHandler(auth, method('Logs'), digestOf, (req: LogsRequest, _caller, emit: (c: LogChunk) => void, cancelled) => sendLogs(agent, req, emit, cancelled)),
+    Lock: unaryHandler(auth, method('Lock'), digestOf, async (req: { message: string }, caller) =>
+      audited(caller, 'Lock', JSON.stringify(req.message), async () => lockForMaintenance(agent, { holder: caller.keyId, message: req.message })),
+    ),
+    Unlock: unaryHandler(auth, method('Unlock'), digestOf, async (_req, caller) =>
+      audited(caller, 'Unlock', 'maintenance lock', async () => unlockMaintenance(agent), (r) => (r.lock ? `released the lock of ${r.lock.holder}: ${JSON.stringify(r.lock.message)}` : 'the host was not locked')),
+    ),
+    Exec: serverStreamHandler(auth, method('Exec'), digestOf, async (req: { argv: string[]; timeoutSeconds: number }, caller, emit: (o: ExecOutput) => void, cancelled) => {
+      await audited(caller, 'Exec', describeCommandLine(req.argv), () => execInCurrentRelease(agent, req, emit, cancelled), (r) =>
+        `in ${r.cwd}: ${r.timedOut ? 'timed out, killed' : r.signal ? `killed by ${r.signal}` : `exit ${r.exitCode}`}`,
+      );
+    }),
   });
 
   const port = await new Promise<number>((resolve, reject) =>

@@ -1,6 +1,7 @@
 import { commandLineProgram, runCommandLine } from '../../shared/cli/command-line-program.ts';
 import { registerReleaseCommands } from './release-commands.ts';
 import { registerAgentCommands } from './agent-commands.ts';
+import { registerOperatorCommands } from './operator-commands.ts';
 import { registerBootstrapCommands } from './bootstrap-commands.ts';
 import { registerInitCommand } from './init-command.ts';
 
@@ -9,6 +10,7 @@ const program = commandLineProgram('ctl', 'Hostout controller: release a develop
 registerInitCommand(program);
 registerReleaseCommands(program);
 registerAgentCommands(program);
+registerOperatorCommands(program);
 registerBootstrapCommands(program);
 
 await runCommandLine(program);
