@@ -6,11 +6,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { appendFileSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { AGENT, CTL, ctl, runCommand } from './support/ctl.ts';
-import { deployableSite, servedVersion } from './support/local-agent.ts';
+import { deployableSite, servedVersion, startLocalAgent, stopAgentAndApp } from './support/local-agent.ts';
+import { AgentConnection } from '../controller/agent-client/agent-client.ts';
+import { loadOrCreateControllerKey } from '../shared/trust/controller-key.ts';
 import { removeDir } from './support/example-buildout.ts';
 
 /** Waits for `condition`, checking every 100 ms, at most `tries` times. */
@@ -162,4 +164,25 @@ test('ctl lock refuses deploys and rollbacks (ctl and on the host) with its mess
   assert.match(history, /ok\s+Exec\s+[0-9a-f]{16}\s+sh -c 'pwd; id -un; echo "to stderr" >&2; exit 7': in \S+: exit 7/);
   assert.match(history, /ok\s+Exec\s+.*sleep 60: in \S+: timed out, killed/);
   assert.match(history, /ok\s+Unlock\s+.*released the lock of [0-9a-f]{16}/);
+});
+
+test('exec, lock and logs from a key the agent does not know are refused and audited; the command never runs', async (t) => {
+  const agent = await startLocalAgent();
+  t.after(() => stopAgentAndApp(agent));
+  const stranger = mkdtempSync(join(tmpdir(), 'hostout-stranger-'));
+  t.after(() => removeDir(stranger));
+  const proof = join(stranger, 'ran');
+  const connection = await AgentConnection.open({ host: '127.0.0.1', port: agent.port, fingerprint: agent.fingerprint }, loadOrCreateControllerKey(stranger));
+  t.after(() => connection.close());
+
+  const drain = async (stream: AsyncIterable<unknown>) => {
+    for await (const _ of stream) void _;
+  };
+  await assert.rejects(drain(connection.stream('Exec', { argv: ['touch', proof], timeoutSeconds: 5 })), /refused the request.*not authorized/s);
+  await assert.rejects(connection.unary('Lock', { message: 'mine now' }), /refused the request.*not authorized/s);
+  await assert.rejects(drain(connection.stream('Logs', { agent: true })), /refused the request.*not authorized/s);
+  assert.ok(!existsSync(proof), 'the command did not run');
+  assert.ok(!existsSync(join(agent.path, 'agent/maintenance-lock')), 'the host is not locked');
+  const audit = readFileSync(join(agent.path, 'agent/audit'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  for (const action of ['Exec', 'Lock', 'Logs']) assert.ok(audit.some((e) => e.action === action && e.outcome === 'refused'), `a refused ${action} is audited`);
 });
