@@ -143,6 +143,23 @@ test('ctl lock refuses deploys and rollbacks (ctl and on the host) with its mess
   const timedOut = await ctl(['exec', '--timeout', '1', '--', 'sleep', '60'], { cwd: site.dir, env });
   assert.equal(timedOut.code, 124, timedOut.stderr);
   assert.match(timedOut.stderr, /did not finish within 1 s; the agent killed it/);
+  // ctl stopped (Ctrl-C): the agent kills the command it ran
+  const pidFile = join(agent.path, 'exec-sleep.pid');
+  const interrupted = spawn(process.execPath, [CTL, 'exec', '--', 'sh', '-c', `echo $$ > ${pidFile}; echo started; exec sleep 120`], { cwd: site.dir, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let interruptedOut = '';
+  interrupted.stdout.on('data', (d) => (interruptedOut += d));
+  await waitFor('the command to start', () => interruptedOut.includes('started'));
+  const sleeper = Number(readFileSync(pidFile, 'utf8'));
+  interrupted.kill('SIGINT');
+  const alive = () => {
+    try {
+      process.kill(sleeper, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  await waitFor('the agent to kill the command', () => !alive());
   const notFound = await ctl(['exec', '--', 'no-such-command-here'], { cwd: site.dir, env });
   assert.equal(notFound.code, 127);
   assert.match(notFound.stderr, /no-such-command-here: command not found/);
