@@ -25,18 +25,21 @@ export function readAgentLog(logsDir: string, lines: number): Record<string, unk
 }
 
 /** A file pino writes whole lines into, rotated once at the cap; a failing disk costs the file, never the agent. */
-class CappedLogFile {
+export class CappedLogFile {
   private fd?: number;
   private size = 0;
   private broken = false;
 
-  constructor(private readonly file: string) {}
+  constructor(
+    private readonly file: string,
+    private readonly maxBytes = AGENT_LOG_MAX_BYTES,
+  ) {}
 
   write(line: string): void {
     if (this.broken) return;
     try {
       if (this.fd === undefined) this.open();
-      if (this.size >= AGENT_LOG_MAX_BYTES) this.rotate();
+      if (this.size >= this.maxBytes) this.rotate();
       this.size += writeSync(this.fd!, line);
     } catch {
       // the log also goes to stderr; a state directory that cannot take it must not stop the agent
