@@ -1,3 +1,5 @@
+import { describeMaintenanceLock, type MaintenanceLockInfo } from './maintenance-lock-message.ts';
+
 /** What an agent reports about its host: `ctl status` and `hostout-agent status` show the same thing. */
 export interface AgentStatus {
   agentVersion: string;
@@ -21,7 +23,7 @@ export interface AgentStatus {
   backups: string[];
   lock?: { holder: string; since: string; tag: string };
   /** the maintenance lock (ctl lock): deploys and rollbacks are refused while it is held */
-  maintenance?: { holder: string; since: string; message: string };
+  maintenance?: MaintenanceLockInfo;
   /** idle, deploying TAG, rolling back to TAG */
   state: string;
 }
@@ -33,7 +35,7 @@ export function formatStatus(status: AgentStatus): string {
     `Service   ${status.serviceName} (systemctl status ${status.serviceName}, where ctl bootstrap installed it under systemd)`,
     `Current   ${status.currentTag ? `version ${status.currentNumber} (${status.currentTag})` : 'nothing deployed yet'}`,
     `Lock      ${status.lock ? `held by ${status.lock.holder} since ${status.lock.since} (${status.lock.tag})` : 'free'}`,
-    `Locked    ${status.maintenance ? `for maintenance by ${status.maintenance.holder} since ${status.maintenance.since}: "${status.maintenance.message}" (deploys and rollbacks are refused until ctl unlock)` : 'no'}`,
+    `Locked    ${status.maintenance ? `for maintenance ${describeMaintenanceLock(status.maintenance)} (deploys and rollbacks are refused until ctl unlock)` : 'no'}`,
     'Releases',
     ...(status.releases.length === 0 ? ['  (none)'] : []),
     ...[...status.releases].reverse().map((r) => {

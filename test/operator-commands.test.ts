@@ -127,6 +127,7 @@ test('ctl lock refuses deploys and rollbacks (ctl and on the host) with its mess
     await ctl(['rollback'], { cwd: site.dir, env }),
     await runCommand(process.execPath, [AGENT, 'rollback', '--path', agent.path]),
   ];
+  assert.doesNotMatch(refusals[0]!.stdout, /Pinning egg versions/, 'ctl deploy says so before releasing anything');
   for (const refused of refusals) {
     assert.equal(refused.code, 5, refused.stderr + refused.stdout);
     assert.match(refused.stderr, /locked for maintenance by [0-9a-f]{16} since \S+: "restoring the catalog"; no (deploy|rollback) until it is unlocked/);
@@ -176,7 +177,7 @@ test('ctl lock refuses deploys and rollbacks (ctl and on the host) with its mess
   const history = (await ctl(['history', '-n', '100'], { cwd: site.dir, env })).stdout;
   assert.match(history, /ok\s+Lock\s+[0-9a-f]{16}\s+"restoring the catalog"/);
   assert.match(history, /failed\s+Lock\s+.*already locked/);
-  assert.match(history, /failed\s+Deploy\s+.*locked for maintenance/);
+  assert.match(history, /failed\s+Rollback\s+[0-9a-f]{16}\s+.*locked for maintenance/);
   assert.match(history, /failed\s+Rollback\s+host:\S+\s+.*locked for maintenance/);
   assert.match(history, /ok\s+Exec\s+[0-9a-f]{16}\s+sh -c 'pwd; id -un; echo "to stderr" >&2; exit 7': in \S+: exit 7/);
   assert.match(history, /ok\s+Exec\s+.*sleep 60: in \S+: timed out, killed/);

@@ -14,14 +14,9 @@ import { readFileSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { LockError } from '../../shared/errors.ts';
 import { fsyncDirectory, writeFileAtomic } from '../../shared/fs/atomic-write.ts';
+import { describeMaintenanceLock, maintenanceLockRefusal, type MaintenanceLockInfo } from '../../shared/maintenance-lock-message.ts';
 
-export interface MaintenanceLock {
-  /** the controller key id, or host:USER */
-  holder: string;
-  /** ISO time */
-  since: string;
-  message: string;
-}
+export type MaintenanceLock = MaintenanceLockInfo;
 
 /** Longest message kept: a reason, not a document. */
 export const MAINTENANCE_MESSAGE_MAX = 1000;
@@ -68,13 +63,5 @@ export function readMaintenanceLock(file: string): MaintenanceLock | undefined {
 /** Throws a LockError when the host is locked for maintenance: deploys and rollbacks call it. */
 export function refuseWhileMaintenanceLocked(file: string, what: 'deploy' | 'rollback'): void {
   const lock = readMaintenanceLock(file);
-  if (!lock) return;
-  throw new LockError(`the host is locked for maintenance ${describeMaintenanceLock(lock)}; no ${what} until it is unlocked`, {
-    where: file,
-    hint: 'ctl unlock TARGET (anyone authorized can) once the work is over; ctl status shows the lock',
-  });
-}
-
-export function describeMaintenanceLock(lock: MaintenanceLock): string {
-  return `by ${lock.holder} since ${lock.since}: "${lock.message}"`;
+  if (lock) throw maintenanceLockRefusal(lock, what, file);
 }

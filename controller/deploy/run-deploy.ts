@@ -9,6 +9,8 @@ import type { LedgerEntry } from '../release/ledger.ts';
 import { uploadMissingBlobs, type UploadSummary } from './upload-blobs.ts';
 import { DeployProgress, type PhaseEvent } from './deploy-progress.ts';
 import { PhaseTimeline, type PhaseTiming } from './phase-timeline.ts';
+import type { AgentStatus } from '../../shared/agent-status.ts';
+import { maintenanceLockRefusal } from '../../shared/maintenance-lock-message.ts';
 
 export interface DeployReport {
   outcome: 'deployed' | 'already';
@@ -40,6 +42,9 @@ export async function runDeploy(
   try {
     const hello = await connection.unary<{ agentVersion: string; hostname: string }>('Hello', {});
     options.write(`done (${hello.hostname}, agent ${hello.agentVersion})\n`);
+    // the agent refuses a deploy to a host locked for maintenance: say so before building and uploading
+    const { maintenance } = await connection.unary<AgentStatus>('Status', {});
+    if (maintenance) throw maintenanceLockRefusal(maintenance, 'deploy', `${address.host}:${address.port}`);
 
     options.write('Pinning egg versions...');
     const known = await connection.unary<{ versions: LedgerEntry[] }>('KnownVersions', { names: [] });
