@@ -5,9 +5,8 @@ import type { AgentConnection } from '../agent-client/agent-client.ts';
 import { loadTargetConfig } from '../release/release-inputs.ts';
 import { positiveWholeNumber } from '../../shared/cli/option-values.ts';
 import { UsageError } from '../../shared/errors.ts';
+import { DEPLOY_PHASES } from '../../shared/deploy-phases.ts';
 
-/** The phases whose output `ctl logs --phase` can show (the agent keeps every phase's). */
-const LOG_PHASES = ['verify', 'stage', 'build', 'stop', 'backup', 'switch', 'migrate', 'start', 'health', 'commit', 'prune', 'rollback'];
 /** What `ctl exec` exits with when the agent killed the command at its timeout, as timeout(1) does. */
 const EXEC_TIMED_OUT = 124;
 
@@ -29,7 +28,7 @@ export function registerOperatorCommands(program: Command): void {
     .argument('[target]', 'deployment target section')
     .option(...configOption)
     .option('--tag <tag>', 'the deploy of this release tag (ctl status lists them)')
-    .addOption(new Option('--phase <phase>', 'only this phase\'s output').choices(LOG_PHASES))
+    .addOption(new Option('--phase <phase>', 'only this phase\'s output').choices(DEPLOY_PHASES))
     .option('-f, --follow', 'follow the deploy under way live, until it ends')
     .option('--agent', 'the agent\'s own log instead (its last lines)')
     .option('-n, --lines <n>', 'with --agent: how many of the last lines', positiveWholeNumber, 200)
