@@ -179,6 +179,7 @@ test('ctl lock refuses deploys and rollbacks (ctl and on the host) with its mess
   assert.match(history, /failed\s+Lock\s+.*already locked/);
   assert.match(history, /failed\s+Rollback\s+[0-9a-f]{16}\s+.*locked for maintenance/);
   assert.match(history, /failed\s+Rollback\s+host:\S+\s+.*locked for maintenance/);
+  assert.match(history, /started\s+Exec\s+[0-9a-f]{16}\s+sh -c 'pwd; id -un; echo "to stderr" >&2; exit 7'\n/);
   assert.match(history, /ok\s+Exec\s+[0-9a-f]{16}\s+sh -c 'pwd; id -un; echo "to stderr" >&2; exit 7': in \S+: exit 7/);
   assert.match(history, /ok\s+Exec\s+.*sleep 60: in \S+: timed out, killed/);
   assert.match(history, /ok\s+Unlock\s+.*released the lock of [0-9a-f]{16}/);

@@ -82,6 +82,8 @@ export async function startAgentServer(agent: Agent, listen: { host: string; por
       audited(caller, 'Unlock', 'maintenance lock', async () => unlockMaintenance(agent), (r) => (r.lock ? `released the lock of ${r.lock.holder}: ${JSON.stringify(r.lock.message)}` : 'the host was not locked')),
     ),
     Exec: serverStreamHandler(auth, method('Exec'), digestOf, async (req: { argv: string[]; timeoutSeconds: number }, caller, emit: (o: ExecOutput) => void, cancelled) => {
+      // on record before it runs: a command may outlive the agent's chance to write its outcome
+      agent.audit({ keyId: caller.keyId, peer: caller.peer, action: 'Exec', outcome: 'started', detail: describeCommandLine(req.argv) });
       await audited(caller, 'Exec', describeCommandLine(req.argv), () => execInCurrentRelease(agent, req, emit, cancelled), (r) =>
         `in ${r.cwd}: ${r.timedOut ? 'timed out, killed' : r.signal ? `killed by ${r.signal}` : `exit ${r.exitCode}`}`,
       );
