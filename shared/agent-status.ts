@@ -35,7 +35,8 @@ export function formatStatus(status: AgentStatus): string {
     `Service   ${status.serviceName} (systemctl status ${status.serviceName}, where ctl bootstrap installed it under systemd)`,
     `Current   ${status.currentTag ? `version ${status.currentNumber} (${status.currentTag})` : 'nothing deployed yet'}`,
     `Lock      ${status.lock ? `held by ${status.lock.holder} since ${status.lock.since} (${status.lock.tag})` : 'free'}`,
-    `Locked    ${status.maintenance ? `for maintenance ${describeMaintenanceLock(status.maintenance)} (deploys and rollbacks are refused until ctl unlock)` : 'no'}`,
+    // the maintenance lock (ctl lock), shown only while held: "Lock" above is the deploy lock
+    ...(status.maintenance ? [`Locked    for maintenance ${describeMaintenanceLock(status.maintenance)} (deploys and rollbacks are refused until ctl unlock)`] : []),
     'Releases',
     ...(status.releases.length === 0 ? ['  (none)'] : []),
     ...[...status.releases].reverse().map((r) => {
