@@ -47,9 +47,13 @@ export class DeployOutputStore {
   /** Starts recording one deploy or rollback of `tag`: a later run of the same tag appends after the earlier one's. */
   begin(run: { tag: string; number: number; deployId: string }): PhaseOutputRecorder {
     const tagDir = join(this.dir, checkReleaseTag(run.tag));
-    mkdirSync(tagDir, { recursive: true, mode: 0o700 });
     const record: RunRecord = { ...run, started: new Date().toISOString() };
-    writeFileAtomic(join(tagDir, RUN_FILE), JSON.stringify(record) + '\n', { mode: 0o600 });
+    try {
+      mkdirSync(tagDir, { recursive: true, mode: 0o700 });
+      writeFileAtomic(join(tagDir, RUN_FILE), JSON.stringify(record) + '\n', { mode: 0o600 });
+    } catch {
+      // a deploy (or a recovery) must not fail over its log: the lines still reach the agent's log
+    }
     this.running = run.tag;
     return new PhaseOutputRecorder(tagDir, run.tag, (line) => this.live.emit('line', line));
   }
