@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { agentLayout, type AgentLayout } from './state/agent-layout.ts';
 import { readAgentConfig, type AgentConfig } from './config/agent-config.ts';
 import { BlobStore } from './state/blob-store.ts';
@@ -9,6 +9,9 @@ import { MANIFEST_FILE, ReleaseStore } from './state/release-store.ts';
 import { appendAudit, readAudit, type AuditRecord } from './state/audit-log.ts';
 import { RefusalSummaries } from './state/refusal-summary.ts';
 import { isStaleLock, readDeployLock } from './state/deploy-lock.ts';
+import { DeployOutputStore } from './logs/deploy-output-store.ts';
+import { agentLogger } from './logs/agent-log.ts';
+import { readMaintenanceLock } from './maintenance/maintenance-lock.ts';
 import { loadAuthorizedKeys, authorizedKeysPath, type AuthorizedKeys } from '../shared/trust/authorized-keys.ts';
 import { NonceStore } from '../shared/trust/nonce-store.ts';
 import { loadTlsIdentity } from '../shared/trust/tls-identity.ts';
@@ -31,6 +34,8 @@ export class Agent {
   readonly config: AgentConfig;
   readonly blobs: BlobStore;
   readonly releases: ReleaseStore;
+  /** each deploy's phase output, for `ctl logs` */
+  readonly deployOutput: DeployOutputStore;
   readonly log: Logger;
   readonly startedAt = Date.now();
   /** what the agent is doing now, for status: idle, deploying TAG, rolling back */
@@ -43,7 +48,8 @@ export class Agent {
     this.config = readAgentConfig(this.layout);
     this.blobs = new BlobStore(this.layout);
     this.releases = new ReleaseStore(this.layout);
-    this.log = log ?? pino({ level: process.env.HOSTOUT_LOG_LEVEL ?? 'info' }, pino.destination(2));
+    this.deployOutput = new DeployOutputStore(join(this.layout.logsDir, 'deploys'));
+    this.log = log ?? agentLogger(this.layout.logsDir, process.env.HOSTOUT_LOG_LEVEL ?? 'info');
   }
 
   /** The buildout launcher copied into the state by init (Debian's buildout needs it on Python 3.11). */
@@ -99,6 +105,7 @@ export class Agent {
     const current = this.releases.currentRelease();
     const releases = this.releases.list();
     const lock = readDeployLock(this.layout.lockFile);
+    const maintenance = readMaintenanceLock(this.layout.maintenanceLockFile);
     return {
       agentVersion: HOSTOUT_VERSION,
       uptimeSeconds: this.uptimeSeconds(),
@@ -119,6 +126,7 @@ export class Agent {
       })),
       backups: releases.filter((r) => existsSync(join(this.layout.backupsDir, r.tag))).map((r) => r.tag),
       lock: lock ? { holder: lock.holder, since: lock.since, tag: lock.tag, pid: lock.pid, stale: isStaleLock(lock) } : undefined,
+      maintenance: maintenance ? { holder: maintenance.holder, since: maintenance.since, message: maintenance.message } : undefined,
       state: this.activity,
     };
   }

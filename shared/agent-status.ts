@@ -1,3 +1,5 @@
+import { describeMaintenanceLock, type MaintenanceLockInfo } from './maintenance-lock-message.ts';
+
 /** What an agent reports about its host: `ctl status` and `hostout-agent status` show the same thing. */
 export interface AgentStatus {
   agentVersion: string;
@@ -22,6 +24,8 @@ export interface AgentStatus {
   backups: string[];
   /** stale: its process died (an agent killed mid-deploy); it blocks nothing and the next deploy or agent start clears it */
   lock?: { holder: string; since: string; tag: string; pid?: number; stale?: boolean };
+  /** the maintenance lock (ctl lock): deploys and rollbacks are refused while it is held */
+  maintenance?: MaintenanceLockInfo;
   /** idle, deploying TAG, rolling back to TAG */
   state: string;
 }
@@ -33,6 +37,8 @@ export function formatStatus(status: AgentStatus): string {
     `Service   ${status.serviceName} (systemctl status ${status.serviceName}, where ctl bootstrap installed it under systemd)`,
     `Current   ${status.currentTag ? `version ${status.currentVersion} (${status.currentTag})` : 'nothing deployed yet'}`,
     `Lock      ${describeLock(status.lock)}`,
+    // the maintenance lock (ctl lock), shown only while held: "Lock" above is the deploy lock
+    ...(status.maintenance ? [`Locked    for maintenance ${describeMaintenanceLock(status.maintenance)} (deploys and rollbacks are refused until ctl unlock)`] : []),
     'Releases',
     ...(status.releases.length === 0 ? ['  (none)'] : []),
     ...[...status.releases].reverse().map((r) => {

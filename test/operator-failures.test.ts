@@ -46,17 +46,17 @@ test('a stop command that hangs: killed at stop-timeout, the host unchanged; a f
   assert.equal(first.code, 0, first.stderr + first.stdout);
   assert.equal(await servedVersion(site.url), '1.0');
 
-  changeWebEgg(site.dir, 'version 2');
+  changeWebEgg(site.dir, 'version 0.2');
   const hung = await ctl(['deploy'], { cwd: site.dir, env });
   assert.equal(hung.code, 6, hung.stdout + hung.stderr);
   assert.match(hung.stdout, new RegExp(`Stopping remote services\\.\\.\\.FAILED`));
-  assert.match(hung.stderr, /deploy of version 2 stopped before the switch: stopping version 1: stop command failed: `sleep 987` did not finish within 2 s and was killed \(with its process group\)/);
-  assert.match(hung.stderr, /that stop command came from the config being deployed \(version 2, [^:]+: target options stop, service-names, stop-timeout\)/);
-  assert.match(hung.stderr, /version 1 is still current; the staged release was dropped/);
+  assert.match(hung.stderr, /deploy of version 0.2 stopped before the switch: stopping version 0.1: stop command failed: `sleep 987` did not finish within 2 s and was killed \(with its process group\)/);
+  assert.match(hung.stderr, /that stop command came from the config being deployed \(version 0.2, [^:]+: target options stop, service-names, stop-timeout\)/);
+  assert.match(hung.stderr, /version 0.1 is still current; the staged release was dropped/);
   assert.match(hung.stderr, /hint: .*raise stop-timeout.*ctl deploy --skip-stop/);
-  assert.equal(await servedVersion(site.url), '1.0', 'version 1 still serves');
+  assert.equal(await servedVersion(site.url), '1.0', 'version 0.1 still serves');
   const afterHang = await hostStatus(agent.path);
-  assert.equal(afterHang.currentNumber, 1);
+  assert.equal(afterHang.currentVersion, '0.1');
   assert.equal(afterHang.lock, undefined, 'the lock is free again');
   assert.equal((await runCommand('pgrep', ['-f', `^${HANGING_STOP}$`])).code, 1, 'the hanging stop command was killed');
 
@@ -64,39 +64,39 @@ test('a stop command that hangs: killed at stop-timeout, the host unchanged; a f
   await stopSiteByHand(agent.path);
   const skipped = await ctl(['deploy', '--skip-stop'], { cwd: site.dir, env });
   assert.equal(skipped.code, 0, skipped.stdout + skipped.stderr);
-  assert.match(skipped.stdout, /not stopping version 1: --skip-stop \(the services were stopped by hand\)/);
-  assert.match(skipped.stdout, /Deployment complete at version 2\n$/);
+  assert.match(skipped.stdout, /not stopping version 0.1: --skip-stop \(the services were stopped by hand\)/);
+  assert.match(skipped.stdout, /Deployment complete at version 0.2\n$/);
   assert.equal(await servedVersion(site.url), '1.0.post1');
 
-  // version 2 runs with the hanging stop command; a fixed buildout.cfg deploys, since its own stop command runs
+  // version 0.2 runs with the hanging stop command; a fixed buildout.cfg deploys, since its own stop command runs
   setStop(site.dir, 'bin/acme-ctl stop');
-  changeWebEgg(site.dir, 'version 3');
+  changeWebEgg(site.dir, 'version 0.3');
   const fixed = await ctl(['deploy', '-v'], { cwd: site.dir, env });
   assert.equal(fixed.code, 0, fixed.stdout + fixed.stderr);
   assert.match(fixed.stdout, /\$ bin\/acme-ctl stop/, 'the stop command of the config being deployed ran');
-  assert.match(fixed.stdout, /Deployment complete at version 3\n$/);
+  assert.match(fixed.stdout, /Deployment complete at version 0.3\n$/);
   assert.equal(await servedVersion(site.url), '1.0.post2');
 
-  // roll back to version 2, then away from it: its own (hanging) stop command runs, and names where it came from
+  // roll back to version 0.2, then away from it: its own (hanging) stop command runs, and names where it came from
   assert.equal((await ctl(['rollback'], { cwd: site.dir, env })).code, 0);
   assert.equal(await servedVersion(site.url), '1.0.post1');
-  const stuck = await ctl(['rollback', '--to', '3'], { cwd: site.dir, env });
+  const stuck = await ctl(['rollback', '--to', '0.3'], { cwd: site.dir, env });
   assert.equal(stuck.code, 1, stuck.stdout + stuck.stderr);
-  assert.match(stuck.stderr, /stopping version 2: stop command failed: `sleep 987` did not finish within 2 s.*\n.*that stop command came from the manifest version 2 \([^)]+\) was deployed with/);
-  assert.equal(await servedVersion(site.url), '1.0.post1', 'version 2 still serves');
+  assert.match(stuck.stderr, /stopping version 0.2: stop command failed: `sleep 987` did not finish within 2 s.*\n.*that stop command came from the manifest version 0.2 \([^)]+\) was deployed with/);
+  assert.equal(await servedVersion(site.url), '1.0.post1', 'version 0.2 still serves');
 
   await stopSiteByHand(agent.path);
-  const controllerRollback = await ctl(['rollback', '--to', '3', '--skip-stop'], { cwd: site.dir, env });
+  const controllerRollback = await ctl(['rollback', '--to', '0.3', '--skip-stop'], { cwd: site.dir, env });
   assert.equal(controllerRollback.code, 0, controllerRollback.stdout + controllerRollback.stderr);
-  assert.match(controllerRollback.stdout, /Rolled back to version 3/);
+  assert.match(controllerRollback.stdout, /Rolled back to version 0.3/);
   assert.equal(await servedVersion(site.url), '1.0.post2');
 
-  // on the host, without the controller: back to version 2, whose stop hangs, then forward past it by hand
-  assert.equal((await runCommand(process.execPath, [AGENT, 'rollback', '--path', agent.path, '--to', '2'])).code, 0);
+  // on the host, without the controller: back to version 0.2, whose stop hangs, then forward past it by hand
+  assert.equal((await runCommand(process.execPath, [AGENT, 'rollback', '--path', agent.path, '--to', '0.2'])).code, 0);
   await stopSiteByHand(agent.path);
-  const hostRollback = await runCommand(process.execPath, [AGENT, 'rollback', '--path', agent.path, '--to', '3', '--skip-stop']);
+  const hostRollback = await runCommand(process.execPath, [AGENT, 'rollback', '--path', agent.path, '--to', '0.3', '--skip-stop']);
   assert.equal(hostRollback.code, 0, hostRollback.stdout + hostRollback.stderr);
-  assert.match(hostRollback.stdout, /not stopping version 2: --skip-stop/);
+  assert.match(hostRollback.stdout, /not stopping version 0.2: --skip-stop/);
   assert.equal(await servedVersion(site.url), '1.0.post2');
 });
 
@@ -183,7 +183,7 @@ test('disk full on the agent: the upload fails with "no space left" and what to 
     await agent.kill('SIGKILL'); // it holds files on the tmpfs
     await runCommand('umount', [blobs]);
   }
-  assert.equal((await hostStatus(agent.path)).currentNumber, 0, 'nothing went live');
+  assert.equal((await hostStatus(agent.path)).currentVersion, '', 'nothing went live');
 });
 
 /** A real ctl process whose output can be waited on, to be interrupted at a chosen moment. */
@@ -212,7 +212,7 @@ test('Ctrl-C and a lost connection say what the host does: nothing before the De
   assert.equal(await early.exited, 130, early.output().stderr);
   assert.match(early.output().stderr, /\ninterrupted: nothing changed on the host \(blobs already uploaded stay there and are not sent again\)\n$/);
   const untouched = await hostStatus(agent.path);
-  assert.deepEqual([untouched.currentNumber, untouched.releases.length, untouched.lock], [0, 0, undefined]);
+  assert.deepEqual([untouched.currentVersion, untouched.releases.length, untouched.lock], ['', 0, undefined]);
 
   // Ctrl-C during the remote build: the host goes on and the deploy completes without ctl
   const late = startCtl(['deploy'], { cwd: site.dir, env });
@@ -220,7 +220,7 @@ test('Ctrl-C and a lost connection say what the host does: nothing before the De
   late.child.kill('SIGINT');
   assert.equal(await late.exited, 130, late.output().stderr);
   assert.match(late.output().stderr, /\ninterrupted: the host goes on with deploy \d{8}-[0-9a-f]+ \(phase build\); `ctl status` shows the outcome\n$/);
-  await waitFor('the deploy to finish on the host', async () => (await hostStatus(agent.path)).currentNumber === 1, 240_000);
+  await waitFor('the deploy to finish on the host', async () => (await hostStatus(agent.path)).currentVersion === '0.1', 240_000);
   assert.equal(await servedVersion(site.url), '1.0');
   const status = await ctl(['status'], { cwd: site.dir, env });
   assert.match(status.stdout, /Current   version 1 /);
@@ -241,7 +241,7 @@ test('Ctrl-C and a lost connection say what the host does: nothing before the De
   await agent.start({});
   const restarted = await hostStatus(agent.path);
   assert.equal(restarted.lock, undefined, 'the restarted agent cleared the lock');
-  assert.equal(restarted.currentNumber, 1);
+  assert.equal(restarted.currentVersion, '0.1');
   assert.equal(await servedVersion(site.url), '1.0');
 });
 

@@ -34,11 +34,16 @@ export function registerHostCommands(program: Command): void {
     .option('--skip-stop', 'do not run the current release\'s stop command: you stopped its services by hand (e.g. because that command hangs)')
     .action(async (options: { path: string; to?: string; withDb?: boolean; skipStop?: boolean }) => {
       const agent = openAsStateOwner(options.path);
-      const result = await rollbackRelease(agent, { to: options.to, withDb: Boolean(options.withDb), skipStop: Boolean(options.skipStop), holder: `host:${userInfo().username}` }, (event) => {
+      const holder = `host:${userInfo().username}`;
+      const result = await rollbackRelease(agent, { to: options.to, withDb: Boolean(options.withDb), skipStop: Boolean(options.skipStop), holder }, (event) => {
         const line = formatDeployEvent(event);
         if (line) process.stdout.write(line + '\n');
+      }).catch((error: Error) => {
+        // refusals too (a maintenance lock, the deploy lock): the audit log shows who tried
+        agent.audit({ keyId: holder, peer: 'local', action: 'Rollback', outcome: 'failed', detail: `to ${options.to ?? 'previous'}: ${error.message}` });
+        throw error;
       });
-      agent.audit({ keyId: `host:${userInfo().username}`, peer: 'local', action: 'Rollback', outcome: 'ok', detail: `to version ${result.version} (${result.tag})` });
+      agent.audit({ keyId: holder, peer: 'local', action: 'Rollback', outcome: 'ok', detail: `to version ${result.version} (${result.tag})` });
       process.stdout.write(`Rolled back to version ${result.version} (${result.tag})\n`);
     });
 }

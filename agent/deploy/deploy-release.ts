@@ -9,6 +9,7 @@ import { checkArchiveBounds } from '../../shared/archive/archive-bounds.ts';
 import { writeFileAtomic } from '../../shared/fs/atomic-write.ts';
 import { checkReleaseTag } from '../state/agent-layout.ts';
 import { acquireDeployLock } from '../state/deploy-lock.ts';
+import { refuseWhileMaintenanceLocked } from '../maintenance/maintenance-lock.ts';
 import { recordKnownVersions } from '../state/known-versions.ts';
 import { versionForRelease } from '../state/deployment-versions.ts';
 import { FIRST_DEPLOYMENT_VERSION } from '../../shared/deployment-version.ts';
@@ -46,6 +47,7 @@ export async function deployRelease(
   emit: EmitDeployEvent,
 ): Promise<DeployOutcome> {
   const manifest = signed.manifest;
+  refuseWhileMaintenanceLocked(agent.layout.maintenanceLockFile, 'deploy');
   verifySignedManifest(agent, signed);
   checkReleaseTag(manifest.tag);
   const current = agent.releases.currentRelease();
@@ -58,6 +60,8 @@ export async function deployRelease(
   const lock = acquireDeployLock(agent.layout.lockFile, { holder: options.holder, tag: manifest.tag });
   agent.activity = `deploying ${manifest.tag}`;
   try {
+    // again under the deploy lock: a maintenance lock taken meanwhile either is seen here or sees this deploy
+    refuseWhileMaintenanceLocked(agent.layout.maintenanceLockFile, 'deploy');
     const existing = agent.releases.findRelease(manifest.tag);
     // Given out (and recorded) before anything can fail: see deployment-versions.ts for the rule.
     const version = versionForRelease(agent.layout, manifest.tag, manifest.settings.versionSeries ?? FIRST_DEPLOYMENT_VERSION, agent.releases.list());
@@ -97,7 +101,7 @@ export async function deployRelease(
       const back = context.previous ? `rolled back to version ${agent.releases.findRelease(context.previous)?.version}` : 'nothing to roll back to: no release is live';
       throw new DeployFailedError(`deploy of version ${version} failed: ${(error as Error).message}\n  ${back}`, {
         where: `${agent.layout.root} (release ${manifest.tag})`,
-        hint: 'the host serves the previous release; see `ctl status` and the agent log',
+        hint: `the host serves the previous release; \`ctl logs --tag ${manifest.tag}\` shows this deploy's whole output`,
         cause: error,
       });
     }
@@ -109,9 +113,11 @@ export async function deployRelease(
     await context.phase('prune', 'removing old releases', async () => agent.releases.prune(manifest.settings.keepReleases, context.previous ? [context.previous] : []), (r) =>
       r.removed.length ? `removed ${r.removed.join(', ')}` : 'nothing to remove',
     );
+    agent.deployOutput.prune(agent.releases.list().map((r) => r.tag));
     return { tag: manifest.tag, version, outcome: 'deployed' };
   } finally {
     agent.activity = 'idle';
+    agent.deployOutput.end(manifest.tag);
     lock.release();
   }
 }

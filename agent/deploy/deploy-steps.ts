@@ -6,12 +6,18 @@ import { databaseBackup, type DatabaseBackup } from '../backup/database-backup.t
 import { backupDir, releaseDir } from '../state/agent-layout.ts';
 import { appendJournal, type DeployPhase, type JournalPhase } from '../state/journal.ts';
 import type { DeployEvent, EmitDeployEvent } from './deploy-event.ts';
+import type { PhaseOutputRecorder } from '../logs/deploy-output-store.ts';
+import { pointToFullOutput } from '../logs/output-tail.ts';
 
 /**
  * What deploy, rollback and recovery share: journaling a phase, telling the
- * watcher, logging with tag and phase, and the plug points for one release.
+ * watcher, logging with tag and phase, storing the phase output for `ctl logs`,
+ * and the plug points for one release. The caller ends the output's recording
+ * (agent.deployOutput.end) when the run is over.
  */
 export class DeployContext {
+  private readonly recorder: PhaseOutputRecorder;
+
   constructor(
     readonly agent: Agent,
     readonly deployId: string,
@@ -19,11 +25,22 @@ export class DeployContext {
     readonly version: string,
     readonly previous: string | undefined,
     private readonly emitEvent: EmitDeployEvent,
-  ) {}
+  ) {
+    this.recorder = agent.deployOutput.begin({ tag, version, deployId });
+  }
 
   emit(phase: DeployEvent['phase'], state: DeployEvent['state'], message: string, tag = this.tag, version = this.version): void {
     this.agent.log[state === 'failed' ? 'error' : 'info']({ tag, phase, state, deployId: this.deployId }, message);
+    if (phase !== 'already') {
+      if (state === 'output') this.recorder.output(phase, message);
+      else this.recorder.marker(phase, state, message);
+    }
     this.emitEvent({ phase, state, message, tag, version, timeMs: Date.now() });
+  }
+
+  /** The command that shows all of a phase's stored output. */
+  fullOutputCommand(phase: DeployPhase): string {
+    return `ctl logs --tag ${this.tag} --phase ${phase}`;
   }
 
   journal(phase: JournalPhase, state: 'started' | 'done' | 'failed', message?: string): void {
@@ -49,11 +66,14 @@ export class DeployContext {
       this.emit(phase, 'done', doneMessage ? doneMessage(result) : 'done');
       return result;
     } catch (error) {
-      // a system error (ENOSPC...) is journaled and shown as what it means, not as Node's errno text
-      const message = (typedError(error) as Error).message;
+      // a system error (ENOSPC...) is journaled and shown as what it means, not as Node's errno text;
+      // an error showing the last lines of long output names where all of it is
+      const typed = typedError(error) as Error;
+      typed.message = pointToFullOutput(typed.message, this.fullOutputCommand(phase));
+      const message = typed.message;
       this.journal(phase, 'failed', message);
       this.emit(phase, 'failed', message);
-      throw error;
+      throw typed;
     }
   }
 

@@ -47,6 +47,7 @@ export async function recoverUnfinished(agent: Agent, emit: EmitDeployEvent): Pr
     context.emit('verify', 'info', `dropped the deploy of ${context.tag}, interrupted during ${last.phase}; production was not touched`);
     return `dropped the deploy of ${context.tag}`;
   } finally {
+    agent.deployOutput.end(unfinished.tag);
     lock.release();
   }
 }

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { StateError } from '../../shared/errors.ts';
 import { compareDeploymentVersions } from '../../shared/deployment-version.ts';
 import { acquireDeployLock } from '../state/deploy-lock.ts';
+import { refuseWhileMaintenanceLocked } from '../maintenance/maintenance-lock.ts';
 import { checkHealth } from '../health/health-check.ts';
 import type { Agent } from '../agent.ts';
 import type { ReleaseInfo } from '../state/release-store.ts';
@@ -19,6 +20,7 @@ export class NotFoundError extends StateError {}
  * release ran (the backup taken right before the release after it went live).
  */
 export async function rollbackRelease(agent: Agent, request: { to?: string; withDb: boolean; skipStop?: boolean; holder: string }, emit: EmitDeployEvent): Promise<{ tag: string; version: string }> {
+  refuseWhileMaintenanceLocked(agent.layout.maintenanceLockFile, 'rollback');
   const current = agent.releases.currentRelease();
   const releases = agent.releases.list().filter((r) => r.built);
   const currentInfo = releases.find((r) => r.tag === current);
@@ -27,6 +29,8 @@ export async function rollbackRelease(agent: Agent, request: { to?: string; with
   const lock = acquireDeployLock(agent.layout.lockFile, { holder: request.holder, tag: target.tag });
   agent.activity = `rolling back to ${target.tag}`;
   try {
+    // again under the deploy lock (see agent/maintenance/maintenance-lock.ts)
+    refuseWhileMaintenanceLocked(agent.layout.maintenanceLockFile, 'rollback');
     const context = new DeployContext(agent, randomUUID(), target.tag, target.version, current, emit);
     context.journal('rollback', 'started', `to version ${target.version}${request.withDb ? ' with its database' : ''}`);
     context.emit('rollback', 'started', `rolling back from version ${currentInfo?.version ?? '-'} to version ${target.version}`);
@@ -51,6 +55,7 @@ export async function rollbackRelease(agent: Agent, request: { to?: string; with
     return { tag: target.tag, version: target.version };
   } finally {
     agent.activity = 'idle';
+    agent.deployOutput.end(target.tag);
     lock.release();
   }
 }

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { StateError } from '../../shared/errors.ts';
+import { OutputTail } from '../logs/output-tail.ts';
 
 export class BuildoutError extends StateError {}
 
@@ -24,11 +25,10 @@ export function runBuildout(options: {
       env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const tail: string[] = [];
+    const tail = new OutputTail(30);
     const take = (line: string) => {
       if (/Warning|warnings\.warn/.test(line)) return;
       tail.push(line);
-      if (tail.length > 30) tail.shift();
       options.onLine(line);
     };
     createInterface({ input: child.stdout }).on('line', take);
@@ -39,7 +39,7 @@ export function runBuildout(options: {
     child.on('close', (code, signal) => {
       if (code === 0) return resolve();
       reject(
-        new BuildoutError(`buildout failed (${signal ?? `exit ${code}`}):\n${tail.map((l) => `    ${l}`).join('\n')}`, {
+        new BuildoutError(`buildout failed (${signal ?? `exit ${code}`})${tail.cutNote()}:\n${tail.lines.map((l) => `    ${l}`).join('\n')}`, {
           where: `${options.releaseDir} (phase build)`,
           hint: 'the release was dropped and the previous one keeps serving; fix the buildout and deploy again',
         }),

@@ -11,6 +11,9 @@ import { callAdmission } from './call-admission.ts';
 import { listenBounded } from './bounded-listener.ts';
 import { recentDeploys } from '../deploy/recent-deploys.ts';
 import { recordUpload } from '../state/upload-log.ts';
+import { sendLogs, type LogChunk, type LogsRequest } from '../logs/send-logs.ts';
+import { lockForMaintenance, unlockMaintenance } from '../maintenance/maintenance-operations.ts';
+import { describeCommandLine, execInCurrentRelease, type ExecOutput } from '../exec/exec-in-release.ts';
 import { clientStreamHandler, serverStreamHandler, unaryHandler, withRequestDigests, type AuthenticationContext, type Caller } from './authenticated-service.ts';
 
 /** The largest request the agent reads: an upload chunk with room to spare; every other request is far smaller. */
@@ -35,7 +38,7 @@ export async function startAgentServer(agent: Agent, listen: { host: string; por
   const method = (name: string) => signedMethodName(agentServiceDefinition[name]!.path, fingerprint);
   // `done` describes a success from its result (e.g. the version a deploy got), `detail` what was asked
   const audited = <T>(caller: Caller, action: string, detail: string, work: () => Promise<T>, done: (result: T) => string = () => detail): Promise<T> =>
-    work().then(
+    Promise.resolve().then(work).then(
       (result) => {
         agent.audit({ keyId: caller.keyId, peer: caller.peer, action, outcome: 'ok', detail: done(result) });
         return result;
@@ -106,6 +109,20 @@ export async function startAgentServer(agent: Agent, listen: { host: string; por
     History: unaryHandler(auth, method('History'), digestOf, async (req: { limit: number }) => ({ entries: agent.history(req.limit || 50) })),
     RecentDeploys: unaryHandler(auth, method('RecentDeploys'), digestOf, async (req: { limit: number }) => recentDeploys(agent, req.limit || 20)),
     HostFacts: unaryHandler(auth, method('HostFacts'), digestOf, async () => readHostFacts(agent)),
+    Logs: serverStreamHandler(auth, method('Logs'), digestOf, (req: LogsRequest, _caller, emit: (c: LogChunk) => void, cancelled) => sendLogs(agent, req, emit, cancelled)),
+    Lock: unaryHandler(auth, method('Lock'), digestOf, async (req: { message: string }, caller) =>
+      audited(caller, 'Lock', JSON.stringify(req.message), async () => lockForMaintenance(agent, { holder: caller.keyId, message: req.message })),
+    ),
+    Unlock: unaryHandler(auth, method('Unlock'), digestOf, async (_req, caller) =>
+      audited(caller, 'Unlock', 'maintenance lock', async () => unlockMaintenance(agent), (r) => `maintenance lock: ${r.lock ? `released the lock of ${r.lock.holder}: ${JSON.stringify(r.lock.message)}` : 'the host was not locked'}`),
+    ),
+    Exec: serverStreamHandler(auth, method('Exec'), digestOf, async (req: { argv: string[]; timeoutSeconds: number }, caller, emit: (o: ExecOutput) => void, cancelled) => {
+      // on record before it runs: a command may outlive the agent's chance to write its outcome
+      agent.audit({ keyId: caller.keyId, peer: caller.peer, action: 'Exec', outcome: 'started', detail: describeCommandLine(req.argv) });
+      await audited(caller, 'Exec', describeCommandLine(req.argv), () => execInCurrentRelease(agent, req, emit, cancelled), (r) =>
+        `${describeCommandLine(req.argv)}: in ${r.cwd}: ${r.timedOut ? 'timed out, killed' : r.signal ? `killed by ${r.signal}` : `exit ${r.exitCode}`}`,
+      );
+    }),
   });
 
   const credentials = grpc.ServerCredentials.createSsl(null, [{ private_key: Buffer.from(identity.keyPem), cert_chain: Buffer.from(identity.certPem) }], false);

@@ -22,7 +22,8 @@ export interface AuthenticationContext {
 }
 
 export type UnaryOperation<Req, Res> = (request: Req, caller: Caller) => Promise<Res>;
-export type ServerStreamOperation<Req, Ev> = (request: Req, caller: Caller, emit: (event: Ev) => void) => Promise<void>;
+/** `cancelled` aborts when the caller goes away: an operation that would otherwise wait (a follow, a command) stops. */
+export type ServerStreamOperation<Req, Ev> = (request: Req, caller: Caller, emit: (event: Ev) => void, cancelled: AbortSignal) => Promise<void>;
 export type ClientStreamOperation<Req, Res> = (first: Req, rest: AsyncIterable<Req>, caller: Caller) => Promise<Res>;
 
 /**
@@ -111,11 +112,13 @@ export function serverStreamHandler<Req extends object, Ev>(
     Promise.resolve()
       .then(() => {
         const caller = authenticate(context, call, method, digestOf(call.request));
-        // A controller that goes away must not stop the operation half-way: events
-        // are simply no longer delivered, the operation finishes on its own.
+        const cancelled = new AbortController();
+        call.on('cancelled', () => cancelled.abort());
+        // A controller that goes away must not stop a deploy half-way: events are
+        // simply no longer delivered, the operation finishes on its own.
         return operation(call.request, caller, (event) => {
           if (!call.cancelled && call.writable) call.write(event);
-        });
+        }, cancelled.signal);
       })
       .then(
         () => call.end(),

@@ -6,6 +6,7 @@
 import { spawn } from "node:child_process";
 import { statSync } from "node:fs";
 import { StringDecoder } from "node:string_decoder";
+import { OutputTail } from "../logs/output-tail.ts";
 
 export interface CommandSpec {
   argv: readonly string[];
@@ -27,8 +28,8 @@ export interface CommandOutcome {
   startProblem?: string;
   /** stdout alone, for commands whose answer is their output (status queries) */
   stdout: string;
-  /** the last lines of stdout and stderr, in the order they came */
-  outputTail: string[];
+  /** the last lines of stdout and stderr, in the order they came, and their count */
+  outputTail: OutputTail;
 }
 
 const TAIL_LINES = 20;
@@ -57,7 +58,7 @@ export function describeOutcome(outcome: CommandOutcome): string {
       : outcome.signal
         ? `was killed by ${outcome.signal}`
         : `exited with code ${outcome.exitCode}`;
-  const tail = outcome.outputTail.length ? `\n  last output:\n${outcome.outputTail.map((line) => `    ${line}`).join("\n")}` : "";
+  const tail = outcome.outputTail.total ? `\n  last output${outcome.outputTail.cutNote()}:\n${outcome.outputTail.lines.map((line) => `    ${line}`).join("\n")}` : "";
   return `${how}${tail}`;
 }
 
@@ -67,7 +68,7 @@ export function formatSeconds(ms: number): string {
 
 export function runCommand(spec: CommandSpec): Promise<CommandOutcome> {
   const display = spec.argv[0] === "/bin/sh" && spec.argv[1] === "-c" ? String(spec.argv[2]) : spec.argv.join(" ");
-  const outcome: CommandOutcome = { display, exitCode: null, signal: null, timedOut: false, timeoutMs: spec.timeoutMs, stdout: "", outputTail: [] };
+  const outcome: CommandOutcome = { display, exitCode: null, signal: null, timedOut: false, timeoutMs: spec.timeoutMs, stdout: "", outputTail: new OutputTail(TAIL_LINES) };
   if (!isDirectory(spec.cwd)) {
     return Promise.resolve({ ...outcome, startProblem: `working directory ${spec.cwd} does not exist` });
   }
@@ -75,7 +76,6 @@ export function runCommand(spec: CommandSpec): Promise<CommandOutcome> {
   const keepLine = (line: string) => {
     spec.log(line);
     outcome.outputTail.push(line);
-    if (outcome.outputTail.length > TAIL_LINES) outcome.outputTail.shift();
   };
 
   return new Promise((resolve) => {

@@ -18,6 +18,10 @@ export interface AgentLayout {
   journalFile: string;
   auditFile: string;
   lockFile: string;
+  /** the maintenance lock (ctl lock): held until ctl unlock, unlike the deploy lock */
+  maintenanceLockFile: string;
+  /** each deploy's phase output (logs/deploys/<tag>/<phase>.log) and the agent's own log */
+  logsDir: string;
   /** authorized controller keys */
   keysDir: string;
   /** the agent's TLS identity */
@@ -51,6 +55,8 @@ export function agentLayout(root: string): AgentLayout {
     journalFile: join(agentDir, "journal"),
     auditFile: join(agentDir, "audit"),
     lockFile: join(agentDir, "lock"),
+    maintenanceLockFile: join(agentDir, "maintenance-lock"),
+    logsDir: join(agentDir, "logs"),
     keysDir: join(agentDir, "keys"),
     tlsDir: join(agentDir, "tls"),
     releasesDir: join(absoluteRoot, "releases"),
@@ -69,7 +75,7 @@ export function ensureLayout(layout: AgentLayout): void {
   ensureDirectory(layout.agentDir, PRIVATE_DIR_MODE);
   // It holds keys and the TLS identity: tightened even when someone loosened it.
   chmodSync(layout.agentDir, PRIVATE_DIR_MODE);
-  for (const dir of [join(layout.agentDir, "blobs"), layout.blobsDir, layout.partialBlobsDir, layout.keysDir, layout.tlsDir]) {
+  for (const dir of [join(layout.agentDir, "blobs"), layout.blobsDir, layout.partialBlobsDir, layout.keysDir, layout.tlsDir, layout.logsDir]) {
     ensureDirectory(dir, PRIVATE_DIR_MODE);
   }
   for (const dir of [layout.releasesDir, layout.sharedDir, layout.sharedVarDir, layout.sharedEggsDir, layout.sharedDistDir, layout.backupsDir]) {

@@ -6,7 +6,8 @@
 import { existsSync, renameSync, statSync } from "node:fs";
 import { appendJsonLine, readLastJsonLines } from "./json-lines-file.ts";
 
-export type AuditOutcome = "ok" | "refused" | "failed";
+/** "started": written before an action that runs for long or may not end cleanly (exec), its outcome follows */
+export type AuditOutcome = "started" | "ok" | "refused" | "failed";
 
 export interface AuditRecord {
   /** ISO time */

@@ -5,9 +5,8 @@
 import { StateError } from "../../shared/errors.ts";
 import { appendJsonLine, readJsonLines } from "./json-lines-file.ts";
 
-/** The deploy phases, in the order a deploy goes through them (design.md, "Deploy phases"). */
-export const DEPLOY_PHASES = ["verify", "stage", "build", "stop", "backup", "switch", "migrate", "start", "health", "commit", "prune", "rollback"] as const;
-export type DeployPhase = (typeof DEPLOY_PHASES)[number];
+import { DEPLOY_PHASES, type DeployPhase } from "../../shared/deploy-phases.ts";
+export { DEPLOY_PHASES, type DeployPhase } from "../../shared/deploy-phases.ts";
 
 /** Not a phase but the end of a deploy given up before `stop`: its staged release is dropped, production never noticed. */
 export const ABORTED = "aborted";

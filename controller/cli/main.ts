@@ -1,6 +1,7 @@
 import { commandLineProgram, runCommandLine } from '../../shared/cli/command-line-program.ts';
 import { registerReleaseCommands } from './release-commands.ts';
 import { registerAgentCommands } from './agent-commands.ts';
+import { registerOperatorCommands } from './operator-commands.ts';
 import { registerBootstrapCommands } from './bootstrap-commands.ts';
 import { registerInitCommand } from './init-command.ts';
 import { registerPinCommands } from './fleet-commands.ts';
@@ -14,6 +15,7 @@ registerInitCommand(program);
 registerReleaseCommands(program);
 registerAgentCommands(program);
 registerCheckCommand(program);
+registerOperatorCommands(program);
 registerBootstrapCommands(program);
 registerPinCommands(program);
 registerReportCommand(program);

@@ -14,6 +14,8 @@ import { connectionLost, explainInterruption, type RemoteProgress } from './inte
 import type { ProgressOutput } from '../cli/terminal.ts';
 import { plural } from '../../shared/text/plural.ts';
 import { formatBytes, formatDuration } from '../../shared/text/human-units.ts';
+import type { AgentStatus } from '../../shared/agent-status.ts';
+import { maintenanceLockRefusal } from '../../shared/maintenance-lock-message.ts';
 
 export interface DeployReport {
   outcome: 'deployed' | 'already';
@@ -52,6 +54,9 @@ export async function runDeploy(
     connection = await AgentConnection.open(address, key, configDir);
     const hello = await connection.unary<{ agentVersion: string; hostname: string }>('Hello', {});
     write(`${ok} (${hello.hostname}, agent ${hello.agentVersion})\n`);
+    // the agent refuses a deploy to a host locked for maintenance: say so before building and uploading
+    const { maintenance } = await connection.unary<AgentStatus>('Status', {});
+    if (maintenance) throw maintenanceLockRefusal(maintenance, 'deploy', `${address.host}:${address.port}`);
 
     write('Pinning egg versions...');
     const known = await connection.unary<{ versions: LedgerEntry[] }>('KnownVersions', { names: [] });

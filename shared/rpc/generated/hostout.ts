@@ -9,6 +9,8 @@ import type { DeployEvent as _hostout_DeployEvent, DeployEvent__Output as _hosto
 import type { DeployRecord as _hostout_DeployRecord, DeployRecord__Output as _hostout_DeployRecord__Output } from './hostout/DeployRecord';
 import type { DeployRequest as _hostout_DeployRequest, DeployRequest__Output as _hostout_DeployRequest__Output } from './hostout/DeployRequest';
 import type { Egg as _hostout_Egg, Egg__Output as _hostout_Egg__Output } from './hostout/Egg';
+import type { ExecOutput as _hostout_ExecOutput, ExecOutput__Output as _hostout_ExecOutput__Output } from './hostout/ExecOutput';
+import type { ExecRequest as _hostout_ExecRequest, ExecRequest__Output as _hostout_ExecRequest__Output } from './hostout/ExecRequest';
 import type { HelloReply as _hostout_HelloReply, HelloReply__Output as _hostout_HelloReply__Output } from './hostout/HelloReply';
 import type { HelloRequest as _hostout_HelloRequest, HelloRequest__Output as _hostout_HelloRequest__Output } from './hostout/HelloRequest';
 import type { HistoryReply as _hostout_HistoryReply, HistoryReply__Output as _hostout_HistoryReply__Output } from './hostout/HistoryReply';
@@ -19,6 +21,11 @@ import type { KnownVersion as _hostout_KnownVersion, KnownVersion__Output as _ho
 import type { KnownVersionsReply as _hostout_KnownVersionsReply, KnownVersionsReply__Output as _hostout_KnownVersionsReply__Output } from './hostout/KnownVersionsReply';
 import type { KnownVersionsRequest as _hostout_KnownVersionsRequest, KnownVersionsRequest__Output as _hostout_KnownVersionsRequest__Output } from './hostout/KnownVersionsRequest';
 import type { Lock as _hostout_Lock, Lock__Output as _hostout_Lock__Output } from './hostout/Lock';
+import type { LockRequest as _hostout_LockRequest, LockRequest__Output as _hostout_LockRequest__Output } from './hostout/LockRequest';
+import type { LogChunk as _hostout_LogChunk, LogChunk__Output as _hostout_LogChunk__Output } from './hostout/LogChunk';
+import type { LogsRequest as _hostout_LogsRequest, LogsRequest__Output as _hostout_LogsRequest__Output } from './hostout/LogsRequest';
+import type { MaintenanceLock as _hostout_MaintenanceLock, MaintenanceLock__Output as _hostout_MaintenanceLock__Output } from './hostout/MaintenanceLock';
+import type { MaintenanceLockReply as _hostout_MaintenanceLockReply, MaintenanceLockReply__Output as _hostout_MaintenanceLockReply__Output } from './hostout/MaintenanceLockReply';
 import type { MissingBlob as _hostout_MissingBlob, MissingBlob__Output as _hostout_MissingBlob__Output } from './hostout/MissingBlob';
 import type { MissingBlobsReply as _hostout_MissingBlobsReply, MissingBlobsReply__Output as _hostout_MissingBlobsReply__Output } from './hostout/MissingBlobsReply';
 import type { MissingBlobsRequest as _hostout_MissingBlobsRequest, MissingBlobsRequest__Output as _hostout_MissingBlobsRequest__Output } from './hostout/MissingBlobsRequest';
@@ -29,6 +36,7 @@ import type { Release as _hostout_Release, Release__Output as _hostout_Release__
 import type { RollbackRequest as _hostout_RollbackRequest, RollbackRequest__Output as _hostout_RollbackRequest__Output } from './hostout/RollbackRequest';
 import type { StatusReply as _hostout_StatusReply, StatusReply__Output as _hostout_StatusReply__Output } from './hostout/StatusReply';
 import type { StatusRequest as _hostout_StatusRequest, StatusRequest__Output as _hostout_StatusRequest__Output } from './hostout/StatusRequest';
+import type { UnlockRequest as _hostout_UnlockRequest, UnlockRequest__Output as _hostout_UnlockRequest__Output } from './hostout/UnlockRequest';
 import type { UploadReply as _hostout_UploadReply, UploadReply__Output as _hostout_UploadReply__Output } from './hostout/UploadReply';
 
 type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
@@ -45,6 +53,8 @@ export interface ProtoGrpcType {
     DeployRecord: MessageTypeDefinition<_hostout_DeployRecord, _hostout_DeployRecord__Output>
     DeployRequest: MessageTypeDefinition<_hostout_DeployRequest, _hostout_DeployRequest__Output>
     Egg: MessageTypeDefinition<_hostout_Egg, _hostout_Egg__Output>
+    ExecOutput: MessageTypeDefinition<_hostout_ExecOutput, _hostout_ExecOutput__Output>
+    ExecRequest: MessageTypeDefinition<_hostout_ExecRequest, _hostout_ExecRequest__Output>
     HelloReply: MessageTypeDefinition<_hostout_HelloReply, _hostout_HelloReply__Output>
     HelloRequest: MessageTypeDefinition<_hostout_HelloRequest, _hostout_HelloRequest__Output>
     HistoryReply: MessageTypeDefinition<_hostout_HistoryReply, _hostout_HistoryReply__Output>
@@ -55,6 +65,11 @@ export interface ProtoGrpcType {
     KnownVersionsReply: MessageTypeDefinition<_hostout_KnownVersionsReply, _hostout_KnownVersionsReply__Output>
     KnownVersionsRequest: MessageTypeDefinition<_hostout_KnownVersionsRequest, _hostout_KnownVersionsRequest__Output>
     Lock: MessageTypeDefinition<_hostout_Lock, _hostout_Lock__Output>
+    LockRequest: MessageTypeDefinition<_hostout_LockRequest, _hostout_LockRequest__Output>
+    LogChunk: MessageTypeDefinition<_hostout_LogChunk, _hostout_LogChunk__Output>
+    LogsRequest: MessageTypeDefinition<_hostout_LogsRequest, _hostout_LogsRequest__Output>
+    MaintenanceLock: MessageTypeDefinition<_hostout_MaintenanceLock, _hostout_MaintenanceLock__Output>
+    MaintenanceLockReply: MessageTypeDefinition<_hostout_MaintenanceLockReply, _hostout_MaintenanceLockReply__Output>
     MissingBlob: MessageTypeDefinition<_hostout_MissingBlob, _hostout_MissingBlob__Output>
     MissingBlobsReply: MessageTypeDefinition<_hostout_MissingBlobsReply, _hostout_MissingBlobsReply__Output>
     MissingBlobsRequest: MessageTypeDefinition<_hostout_MissingBlobsRequest, _hostout_MissingBlobsRequest__Output>
@@ -65,6 +80,7 @@ export interface ProtoGrpcType {
     RollbackRequest: MessageTypeDefinition<_hostout_RollbackRequest, _hostout_RollbackRequest__Output>
     StatusReply: MessageTypeDefinition<_hostout_StatusReply, _hostout_StatusReply__Output>
     StatusRequest: MessageTypeDefinition<_hostout_StatusRequest, _hostout_StatusRequest__Output>
+    UnlockRequest: MessageTypeDefinition<_hostout_UnlockRequest, _hostout_UnlockRequest__Output>
     UploadReply: MessageTypeDefinition<_hostout_UploadReply, _hostout_UploadReply__Output>
   }
 }

@@ -5,6 +5,8 @@ import type { MethodDefinition } from '@grpc/proto-loader'
 import type { BlobChunk as _hostout_BlobChunk, BlobChunk__Output as _hostout_BlobChunk__Output } from '../hostout/BlobChunk';
 import type { DeployEvent as _hostout_DeployEvent, DeployEvent__Output as _hostout_DeployEvent__Output } from '../hostout/DeployEvent';
 import type { DeployRequest as _hostout_DeployRequest, DeployRequest__Output as _hostout_DeployRequest__Output } from '../hostout/DeployRequest';
+import type { ExecOutput as _hostout_ExecOutput, ExecOutput__Output as _hostout_ExecOutput__Output } from '../hostout/ExecOutput';
+import type { ExecRequest as _hostout_ExecRequest, ExecRequest__Output as _hostout_ExecRequest__Output } from '../hostout/ExecRequest';
 import type { HelloReply as _hostout_HelloReply, HelloReply__Output as _hostout_HelloReply__Output } from '../hostout/HelloReply';
 import type { HelloRequest as _hostout_HelloRequest, HelloRequest__Output as _hostout_HelloRequest__Output } from '../hostout/HelloRequest';
 import type { HistoryReply as _hostout_HistoryReply, HistoryReply__Output as _hostout_HistoryReply__Output } from '../hostout/HistoryReply';
@@ -13,6 +15,10 @@ import type { HostFactsReply as _hostout_HostFactsReply, HostFactsReply__Output 
 import type { HostFactsRequest as _hostout_HostFactsRequest, HostFactsRequest__Output as _hostout_HostFactsRequest__Output } from '../hostout/HostFactsRequest';
 import type { KnownVersionsReply as _hostout_KnownVersionsReply, KnownVersionsReply__Output as _hostout_KnownVersionsReply__Output } from '../hostout/KnownVersionsReply';
 import type { KnownVersionsRequest as _hostout_KnownVersionsRequest, KnownVersionsRequest__Output as _hostout_KnownVersionsRequest__Output } from '../hostout/KnownVersionsRequest';
+import type { LockRequest as _hostout_LockRequest, LockRequest__Output as _hostout_LockRequest__Output } from '../hostout/LockRequest';
+import type { LogChunk as _hostout_LogChunk, LogChunk__Output as _hostout_LogChunk__Output } from '../hostout/LogChunk';
+import type { LogsRequest as _hostout_LogsRequest, LogsRequest__Output as _hostout_LogsRequest__Output } from '../hostout/LogsRequest';
+import type { MaintenanceLockReply as _hostout_MaintenanceLockReply, MaintenanceLockReply__Output as _hostout_MaintenanceLockReply__Output } from '../hostout/MaintenanceLockReply';
 import type { MissingBlobsReply as _hostout_MissingBlobsReply, MissingBlobsReply__Output as _hostout_MissingBlobsReply__Output } from '../hostout/MissingBlobsReply';
 import type { MissingBlobsRequest as _hostout_MissingBlobsRequest, MissingBlobsRequest__Output as _hostout_MissingBlobsRequest__Output } from '../hostout/MissingBlobsRequest';
 import type { RecentDeploysReply as _hostout_RecentDeploysReply, RecentDeploysReply__Output as _hostout_RecentDeploysReply__Output } from '../hostout/RecentDeploysReply';
@@ -20,6 +26,7 @@ import type { RecentDeploysRequest as _hostout_RecentDeploysRequest, RecentDeplo
 import type { RollbackRequest as _hostout_RollbackRequest, RollbackRequest__Output as _hostout_RollbackRequest__Output } from '../hostout/RollbackRequest';
 import type { StatusReply as _hostout_StatusReply, StatusReply__Output as _hostout_StatusReply__Output } from '../hostout/StatusReply';
 import type { StatusRequest as _hostout_StatusRequest, StatusRequest__Output as _hostout_StatusRequest__Output } from '../hostout/StatusRequest';
+import type { UnlockRequest as _hostout_UnlockRequest, UnlockRequest__Output as _hostout_UnlockRequest__Output } from '../hostout/UnlockRequest';
 import type { UploadReply as _hostout_UploadReply, UploadReply__Output as _hostout_UploadReply__Output } from '../hostout/UploadReply';
 
 export interface AgentClient extends grpc.Client {
@@ -27,6 +34,11 @@ export interface AgentClient extends grpc.Client {
   Deploy(argument: _hostout_DeployRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_hostout_DeployEvent__Output>;
   deploy(argument: _hostout_DeployRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_hostout_DeployEvent__Output>;
   deploy(argument: _hostout_DeployRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_hostout_DeployEvent__Output>;
+  
+  Exec(argument: _hostout_ExecRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_hostout_ExecOutput__Output>;
+  Exec(argument: _hostout_ExecRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_hostout_ExecOutput__Output>;
+  exec(argument: _hostout_ExecRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_hostout_ExecOutput__Output>;
+  exec(argument: _hostout_ExecRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_hostout_ExecOutput__Output>;
   
   Hello(argument: _hostout_HelloRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_hostout_HelloReply__Output>): grpc.ClientUnaryCall;
   Hello(argument: _hostout_HelloRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_hostout_HelloReply__Output>): grpc.ClientUnaryCall;
@@ -64,6 +76,20 @@ export interface AgentClient extends grpc.Client {
   knownVersions(argument: _hostout_KnownVersionsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_hostout_KnownVersionsReply__Output>): grpc.ClientUnaryCall;
   knownVersions(argument: _hostout_KnownVersionsRequest, callback: grpc.requestCallback<_hostout_KnownVersionsReply__Output>): grpc.ClientUnaryCall;
   
+  Lock(argument: _hostout_LockRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_hostout_MaintenanceLockReply__Output>): grpc.ClientUnaryCall;
+  Lock(argument: _hostout_LockRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_hostout_MaintenanceLockReply__Output>): grpc.ClientUnaryCall;
+  Lock(argument: _hostout_LockRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_hostout_MaintenanceLockReply__Output>): grpc.ClientUnaryCall;
+  Lock(argument: _hostout_LockRequest, callback: grpc.requestCallback<_hostout_MaintenanceLockReply__Output>): grpc.ClientUnaryCall;
+  lock(argument: _hostout_LockRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_hostout_MaintenanceLockReply__Output>): grpc.ClientUnaryCall;
+  lock(argument: _hostout_LockRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_hostout_MaintenanceLockReply__Output>): grpc.ClientUnaryCall;
+  lock(argument: _hostout_LockRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_hostout_MaintenanceLockReply__Output>): grpc.ClientUnaryCall;
+  lock(argument: _hostout_LockRequest, callback: grpc.requestCallback<_hostout_MaintenanceLockReply__Output>): grpc.ClientUnaryCall;
+  
+  Logs(argument: _hostout_LogsRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_hostout_LogChunk__Output>;
+  Logs(argument: _hostout_LogsRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_hostout_LogChunk__Output>;
+  logs(argument: _hostout_LogsRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_hostout_LogChunk__Output>;
+  logs(argument: _hostout_LogsRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_hostout_LogChunk__Output>;
+  
   MissingBlobs(argument: _hostout_MissingBlobsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_hostout_MissingBlobsReply__Output>): grpc.ClientUnaryCall;
   MissingBlobs(argument: _hostout_MissingBlobsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_hostout_MissingBlobsReply__Output>): grpc.ClientUnaryCall;
   MissingBlobs(argument: _hostout_MissingBlobsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_hostout_MissingBlobsReply__Output>): grpc.ClientUnaryCall;
@@ -96,6 +122,15 @@ export interface AgentClient extends grpc.Client {
   status(argument: _hostout_StatusRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_hostout_StatusReply__Output>): grpc.ClientUnaryCall;
   status(argument: _hostout_StatusRequest, callback: grpc.requestCallback<_hostout_StatusReply__Output>): grpc.ClientUnaryCall;
   
+  Unlock(argument: _hostout_UnlockRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_hostout_MaintenanceLockReply__Output>): grpc.ClientUnaryCall;
+  Unlock(argument: _hostout_UnlockRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_hostout_MaintenanceLockReply__Output>): grpc.ClientUnaryCall;
+  Unlock(argument: _hostout_UnlockRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_hostout_MaintenanceLockReply__Output>): grpc.ClientUnaryCall;
+  Unlock(argument: _hostout_UnlockRequest, callback: grpc.requestCallback<_hostout_MaintenanceLockReply__Output>): grpc.ClientUnaryCall;
+  unlock(argument: _hostout_UnlockRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_hostout_MaintenanceLockReply__Output>): grpc.ClientUnaryCall;
+  unlock(argument: _hostout_UnlockRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_hostout_MaintenanceLockReply__Output>): grpc.ClientUnaryCall;
+  unlock(argument: _hostout_UnlockRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_hostout_MaintenanceLockReply__Output>): grpc.ClientUnaryCall;
+  unlock(argument: _hostout_UnlockRequest, callback: grpc.requestCallback<_hostout_MaintenanceLockReply__Output>): grpc.ClientUnaryCall;
+  
   UploadBlob(metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_hostout_UploadReply__Output>): grpc.ClientWritableStream<_hostout_BlobChunk>;
   UploadBlob(metadata: grpc.Metadata, callback: grpc.requestCallback<_hostout_UploadReply__Output>): grpc.ClientWritableStream<_hostout_BlobChunk>;
   UploadBlob(options: grpc.CallOptions, callback: grpc.requestCallback<_hostout_UploadReply__Output>): grpc.ClientWritableStream<_hostout_BlobChunk>;
@@ -110,6 +145,8 @@ export interface AgentClient extends grpc.Client {
 export interface AgentHandlers extends grpc.UntypedServiceImplementation {
   Deploy: grpc.handleServerStreamingCall<_hostout_DeployRequest__Output, _hostout_DeployEvent>;
   
+  Exec: grpc.handleServerStreamingCall<_hostout_ExecRequest__Output, _hostout_ExecOutput>;
+  
   Hello: grpc.handleUnaryCall<_hostout_HelloRequest__Output, _hostout_HelloReply>;
   
   History: grpc.handleUnaryCall<_hostout_HistoryRequest__Output, _hostout_HistoryReply>;
@@ -117,6 +154,10 @@ export interface AgentHandlers extends grpc.UntypedServiceImplementation {
   HostFacts: grpc.handleUnaryCall<_hostout_HostFactsRequest__Output, _hostout_HostFactsReply>;
   
   KnownVersions: grpc.handleUnaryCall<_hostout_KnownVersionsRequest__Output, _hostout_KnownVersionsReply>;
+  
+  Lock: grpc.handleUnaryCall<_hostout_LockRequest__Output, _hostout_MaintenanceLockReply>;
+  
+  Logs: grpc.handleServerStreamingCall<_hostout_LogsRequest__Output, _hostout_LogChunk>;
   
   MissingBlobs: grpc.handleUnaryCall<_hostout_MissingBlobsRequest__Output, _hostout_MissingBlobsReply>;
   
@@ -126,19 +167,25 @@ export interface AgentHandlers extends grpc.UntypedServiceImplementation {
   
   Status: grpc.handleUnaryCall<_hostout_StatusRequest__Output, _hostout_StatusReply>;
   
+  Unlock: grpc.handleUnaryCall<_hostout_UnlockRequest__Output, _hostout_MaintenanceLockReply>;
+  
   UploadBlob: grpc.handleClientStreamingCall<_hostout_BlobChunk__Output, _hostout_UploadReply>;
   
 }
 
 export interface AgentDefinition extends grpc.ServiceDefinition {
   Deploy: MethodDefinition<_hostout_DeployRequest, _hostout_DeployEvent, _hostout_DeployRequest__Output, _hostout_DeployEvent__Output>
+  Exec: MethodDefinition<_hostout_ExecRequest, _hostout_ExecOutput, _hostout_ExecRequest__Output, _hostout_ExecOutput__Output>
   Hello: MethodDefinition<_hostout_HelloRequest, _hostout_HelloReply, _hostout_HelloRequest__Output, _hostout_HelloReply__Output>
   History: MethodDefinition<_hostout_HistoryRequest, _hostout_HistoryReply, _hostout_HistoryRequest__Output, _hostout_HistoryReply__Output>
   HostFacts: MethodDefinition<_hostout_HostFactsRequest, _hostout_HostFactsReply, _hostout_HostFactsRequest__Output, _hostout_HostFactsReply__Output>
   KnownVersions: MethodDefinition<_hostout_KnownVersionsRequest, _hostout_KnownVersionsReply, _hostout_KnownVersionsRequest__Output, _hostout_KnownVersionsReply__Output>
+  Lock: MethodDefinition<_hostout_LockRequest, _hostout_MaintenanceLockReply, _hostout_LockRequest__Output, _hostout_MaintenanceLockReply__Output>
+  Logs: MethodDefinition<_hostout_LogsRequest, _hostout_LogChunk, _hostout_LogsRequest__Output, _hostout_LogChunk__Output>
   MissingBlobs: MethodDefinition<_hostout_MissingBlobsRequest, _hostout_MissingBlobsReply, _hostout_MissingBlobsRequest__Output, _hostout_MissingBlobsReply__Output>
   RecentDeploys: MethodDefinition<_hostout_RecentDeploysRequest, _hostout_RecentDeploysReply, _hostout_RecentDeploysRequest__Output, _hostout_RecentDeploysReply__Output>
   Rollback: MethodDefinition<_hostout_RollbackRequest, _hostout_DeployEvent, _hostout_RollbackRequest__Output, _hostout_DeployEvent__Output>
   Status: MethodDefinition<_hostout_StatusRequest, _hostout_StatusReply, _hostout_StatusRequest__Output, _hostout_StatusReply__Output>
+  Unlock: MethodDefinition<_hostout_UnlockRequest, _hostout_MaintenanceLockReply, _hostout_UnlockRequest__Output, _hostout_MaintenanceLockReply__Output>
   UploadBlob: MethodDefinition<_hostout_BlobChunk, _hostout_UploadReply, _hostout_BlobChunk__Output, _hostout_UploadReply__Output>
 }

@@ -2,6 +2,7 @@
 
 import type { Release as _hostout_Release, Release__Output as _hostout_Release__Output } from '../hostout/Release';
 import type { Lock as _hostout_Lock, Lock__Output as _hostout_Lock__Output } from '../hostout/Lock';
+import type { MaintenanceLock as _hostout_MaintenanceLock, MaintenanceLock__Output as _hostout_MaintenanceLock__Output } from '../hostout/MaintenanceLock';
 
 export interface StatusReply {
   'agentVersion'?: (string);
@@ -15,6 +16,7 @@ export interface StatusReply {
   'hostname'?: (string);
   'currentVersion'?: (string);
   'serviceName'?: (string);
+  'maintenance'?: (_hostout_MaintenanceLock | null);
 }
 
 export interface StatusReply__Output {
@@ -29,4 +31,5 @@ export interface StatusReply__Output {
   'hostname': (string);
   'currentVersion': (string);
   'serviceName': (string);
+  'maintenance': (_hostout_MaintenanceLock__Output | null);
 }

@@ -1,0 +1,12 @@
+// Original file: proto/hostout.proto
+
+
+export interface ExecRequest {
+  'argv'?: (string)[];
+  'timeoutSeconds'?: (number);
+}
+
+export interface ExecRequest__Output {
+  'argv': (string)[];
+  'timeoutSeconds': (number);
+}

@@ -1,0 +1,10 @@
+// Original file: proto/hostout.proto
+
+
+export interface LockRequest {
+  'message'?: (string);
+}
+
+export interface LockRequest__Output {
+  'message': (string);
+}

@@ -1,0 +1,14 @@
+// Original file: proto/hostout.proto
+
+
+export interface LogChunk {
+  'tag'?: (string);
+  'phase'?: (string);
+  'text'?: (string);
+}
+
+export interface LogChunk__Output {
+  'tag': (string);
+  'phase': (string);
+  'text': (string);
+}
