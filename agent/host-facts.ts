@@ -2,23 +2,8 @@ import { execFile } from 'node:child_process';
 import { existsSync, statfsSync } from 'node:fs';
 import { PRINT_ABI_TAG } from '../shared/python-abi-tag-query.ts';
 import type { Agent } from './agent.ts';
+import type { HostFacts } from '../shared/host-facts.ts';
 
-/** What `ctl check` needs to know about this host, read without changing anything. */
-export interface HostFacts {
-  python: string;
-  pythonVersion: string;
-  pythonPlatform: string;
-  abiTag: string;
-  buildoutImportable: boolean;
-  buildoutVersion: string;
-  pythonError: string;
-  launcher: string;
-  launcherPresent: boolean;
-  path: string;
-  freeBytes: number;
-  /** the agent's clock when the request arrived */
-  timeMs: number;
-}
 
 // Imports zc.buildout as a deploy's buildout run does: through the launcher's aliases
 // (Debian's buildout 2.13 needs them on Python >= 3.10), so "importable" means "runs".

@@ -2,22 +2,11 @@ import type { AgentStatus } from '../../shared/agent-status.ts';
 import { DEFAULT_SIGNATURE_WINDOW_MS } from '../../shared/trust/nonce-store.ts';
 import { eggTagMismatches } from '../release/egg-filename-tags.ts';
 import type { CheckResult } from './check-result.ts';
+import type { HostFacts } from '../../shared/host-facts.ts';
+import { formatBytes } from '../../shared/text/human-units.ts';
 
-/** What the agent's HostFacts call reports (proto HostFactsReply). */
-export interface HostFacts {
-  python: string;
-  pythonVersion: string;
-  pythonPlatform: string;
-  abiTag: string;
-  buildoutImportable: boolean;
-  buildoutVersion: string;
-  pythonError: string;
-  launcher: string;
-  launcherPresent: boolean;
-  path: string;
-  freeBytes: number;
-  timeMs: number;
-}
+export type { HostFacts };
+
 
 /**
  * Free disk needed per byte sent: the blob is stored, the archive is unpacked into
@@ -82,13 +71,3 @@ function pythonHint(facts: HostFacts): string {
   return `install python3-zc.buildout for ${facts.python} on the host, or point the agent at a Python that has it: hostout-agent init --path ${facts.path} --python /usr/bin/python3`;
 }
 
-export function formatBytes(bytes: number): string {
-  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${bytes} bytes` : `${value.toFixed(1)} ${units[unit]}`;
-}
