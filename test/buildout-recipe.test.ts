@@ -128,20 +128,20 @@ test('ctl init on a buildout with a target: adds that part and the recipe, write
   assert.deepEqual(JSON.parse(plan.stdout).eggs.map((e: { name: string }) => e.name), ['acme.core', 'acme.recipe', 'acme.web', 'plainhtml']);
 
   const other = await ctl(['init', '--path', '/srv/elsewhere'], { cwd: dir });
-  assert.equal(other.code, 1);
+  assert.equal(other.code, 3);
   assert.match(other.stderr, /buildout\.cfg:\d+: target \[production\] has path = \/srv\/acme, not \/srv\/elsewhere; ctl init does not change an existing target/);
 
   const notATarget = await ctl(['init', 'app'], { cwd: dir });
-  assert.equal(notATarget.code, 1);
+  assert.equal(notATarget.code, 3);
   assert.match(notATarget.stderr, /base\.cfg:\d+: section \[app\] exists and is not a deployment target/);
 
   const noPath = await ctl(['init', 'staging', '--host', '127.0.0.2'], { cwd: dir });
-  assert.equal(noPath.code, 1);
+  assert.equal(noPath.code, 3);
   assert.match(noPath.stderr, /a new target \[staging\] needs --path/);
 
   const before = readFileSync(join(dir, 'buildout.cfg'), 'utf8');
   const incomplete = await ctl(['init', 'staging', '--path', '/srv/staging', '--services', 'command'], { cwd: dir });
-  assert.equal(incomplete.code, 1);
+  assert.equal(incomplete.code, 3);
   assert.match(incomplete.stderr, /\[staging\] services = command needs a start command/);
   assert.equal(readFileSync(join(dir, 'buildout.cfg'), 'utf8'), before, 'a target ctl deploy could not use is not left in the config');
 });
@@ -150,7 +150,7 @@ test('ctl init outside a buildout names the missing config', async (t) => {
   const dir = copyExampleBuildout('hostout-recipe-');
   t.after(() => removeDir(dir));
   const result = await ctl(['init', '-c', 'missing.cfg'], { cwd: dir });
-  assert.equal(result.code, 1);
+  assert.equal(result.code, 3);
   assert.match(result.stderr, /no buildout config at .*missing\.cfg/);
   assert.match(result.stderr, /hint: run ctl init in the directory of your buildout\.cfg/);
 });

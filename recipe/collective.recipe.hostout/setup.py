@@ -4,7 +4,7 @@ setup(
     name="collective.recipe.hostout",
     # Raise it whenever the recipe changes: buildouts with `newest = false`
     # only pick up a new recipe egg under a new version.
-    version="1.0",
+    version="1.1",
     description="zc.buildout recipe for a Hostout deployment target: writes bin/<part>, which runs ctl for it",
     packages=find_packages(exclude=["tests"]),
     namespace_packages=["collective", "collective.recipe"],

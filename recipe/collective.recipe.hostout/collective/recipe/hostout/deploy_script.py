@@ -3,7 +3,7 @@ import shlex
 
 # The ctl commands that act on one target; the first argument of bin/<part>
 # may name one, anything else goes to ctl as it is.
-VERBS = ("deploy", "plan", "release", "rollback", "status", "history", "bootstrap", "upgrade-agent")
+VERBS = ("deploy", "plan", "release", "rollback", "status", "history", "check", "logs", "lock", "unlock", "exec", "report", "bootstrap", "upgrade-agent")
 DEFAULT_VERB = "deploy"
 
 
