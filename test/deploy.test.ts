@@ -51,6 +51,7 @@ test('deploy, change one egg, deploy, deploy unchanged, roll back from the contr
   await agent.kill('SIGKILL');
   const onHost = await runCommand(process.execPath, [AGENT, 'rollback', '--path', agent.path, '--to', '0.2']);
   assert.equal(onHost.code, 0, onHost.stderr);
+  assert.match(onHost.stdout, /Start: starting version 0\.2\.\.\./, 'one line per phase');
   assert.match(onHost.stdout, /Rolled back to version 0\.2/);
   assert.equal(await servedVersion(site.url), '1.0.post1');
   const hostStatus = await runCommand(process.execPath, [AGENT, 'status', '--path', agent.path]);
@@ -58,8 +59,9 @@ test('deploy, change one egg, deploy, deploy unchanged, roll back from the contr
 
   // --with-db: the database as version 0.1 left it, before version 0.2 went live
   const visitsNow = Number(/visit (\d+)/.exec(await fetch(site.url).then((r) => r.text()))![1]);
-  const withDb = await runCommand(process.execPath, [AGENT, 'rollback', '--path', agent.path, '--to', '0.1', '--with-db']);
+  const withDb = await runCommand(process.execPath, [AGENT, 'rollback', '--path', agent.path, '--to', '0.1', '--with-db', '--quiet']);
   assert.equal(withDb.code, 0, withDb.stderr);
+  assert.match(withDb.stdout, /^Rolled back to version 0\.1 \(\S+\)\n$/, '--quiet: the result alone');
   const visitsAfter = Number(/visit (\d+)/.exec(await fetch(site.url).then((r) => r.text()))![1]);
   assert.ok(visitsAfter < visitsNow, `the visits made since version 0.2 went live are gone (${visitsNow} -> ${visitsAfter})`);
 

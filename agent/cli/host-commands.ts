@@ -32,11 +32,13 @@ export function registerHostCommands(program: Command): void {
     .option('--to <tag|version>', 'the release to go back to, e.g. 0.1 or its tag (default: the one before the current)')
     .option('--with-db', 'also restore the database as it was while that release ran')
     .option('--skip-stop', 'do not run the current release\'s stop command: you stopped its services by hand (e.g. because that command hangs)')
-    .action(async (options: { path: string; to?: string; withDb?: boolean; skipStop?: boolean }) => {
+    .option('-q, --quiet', 'print only the result and errors')
+    .option('-v, --verbose', 'print more: the output of the services\' commands')
+    .action(async (options: { path: string; to?: string; withDb?: boolean; skipStop?: boolean; quiet?: boolean; verbose?: boolean }) => {
       const agent = openAsStateOwner(options.path);
       const holder = `host:${userInfo().username}`;
       const result = await rollbackRelease(agent, { to: options.to, withDb: Boolean(options.withDb), skipStop: Boolean(options.skipStop), holder }, (event) => {
-        const line = formatDeployEvent(event);
+        const line = options.quiet ? undefined : formatDeployEvent(event, Boolean(options.verbose));
         if (line) process.stdout.write(line + '\n');
       }).catch((error: Error) => {
         // refusals too (a maintenance lock, the deploy lock): the audit log shows who tried

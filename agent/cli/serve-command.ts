@@ -11,8 +11,11 @@ export function registerServeCommand(program: Command): void {
     .command('serve')
     .description('run the agent: finish what a previous run left half-way, then serve controllers over gRPC (TLS)')
     .requiredOption('--path <dir>', 'state directory')
-    .action(async (options: { path: string }) => {
+    .option('-q, --quiet', 'log only warnings and errors')
+    .option('-v, --verbose', 'log debug lines too')
+    .action(async (options: { path: string; quiet?: boolean; verbose?: boolean }) => {
       const agent = new Agent(options.path);
+      if (options.quiet || options.verbose) agent.log.level = options.quiet ? 'warn' : 'debug';
       const notifier = new SystemdNotifier();
       const log = agent.log;
       await notifier.status('recovering');
