@@ -5,7 +5,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AGENT, REPO_ROOT, ctl, runCommand, type CommandResult } from './support/ctl.ts';
 import { deployableSite, servedVersion } from './support/local-agent.ts';
@@ -90,7 +91,11 @@ test('deploy, rollback, history and keys report JSON; locked, failed-and-rolled-
     assert.ok(Date.now() < until, 'the first deploy never took the lock');
     await new Promise((r) => setTimeout(r, 100));
   }
-  const locked = await ctl(['deploy', '--force', '--json'], { cwd: site.dir, env });
+  // from another laptop's checkout: two runs in one checkout wait for each other before reaching the agent
+  const otherLaptop = mkdtempSync(join(tmpdir(), 'hostout-other-laptop-'));
+  t.after(() => removeDir(otherLaptop));
+  cpSync(site.dir, otherLaptop, { recursive: true, filter: (src) => !src.endsWith('/.hostout/lock') });
+  const locked = await ctl(['deploy', '--force', '--json'], { cwd: otherLaptop, env });
   assert.equal(locked.code, 5, locked.stdout + locked.stderr);
   assert.equal(JSON.parse(locked.stdout).error.kind, 'LockError');
   const forced = await holding;

@@ -27,7 +27,7 @@ test('ctl deploy on a terminal and piped: colours only on a terminal, the bar, t
   assert.equal(first.code, 0, first.stdout);
   assert.match(first.stdout, /Connecting to 127\.0\.0\.1:\d+\.\.\.\x1b\[32mdone\x1b\[0m/, 'done in green');
   assert.match(first.stdout, /Deploying eggs to host\.\.\.\[[^\]]+\] 100% [\d.]+ KiB of [\d.]+ KiB, [\d.]+ (bytes|KiB|MiB)\/s/, 'the upload bar in human units reaches 100%');
-  assert.match(first.stdout, /\x1b\[1mDeployment complete at version 1\x1b\[0m/);
+  assert.match(first.stdout, /\x1b\[1mDeployment complete at version 0\.1\x1b\[0m/);
 
   // A develop egg that cannot be built: the error starts its own line, once, with no colour when piped.
   const setup = join(site.dir, 'src/acme.web/setup.py');
@@ -49,7 +49,7 @@ test('ctl deploy on a terminal and piped: colours only on a terminal, the bar, t
   assert.match(second.stdout, /Pinning egg versions\.\.\.done \(\d+ eggs; released acme\.web /);
   assert.match(second.stdout, /Deploying eggs to host\.\.\.done \(2 files, [\d.]+ KiB\)/);
   assert.match(second.stdout, /Checking health\.\.\.done \(healthy after 1 attempt\)|healthy after \d+ attempts\)/);
-  assert.match(second.stdout, /\nTook [\d.]+ (s|ms), down [\d.]+ (s|ms) \(stop to healthy\), [\d.]+ KiB sent\nDeployment complete at version 2\n$/);
+  assert.match(second.stdout, /\nTook [\d.]+ (s|ms), down [\d.]+ (s|ms) \(stop to healthy\), [\d.]+ KiB sent\nDeployment complete at version 0\.2\n$/);
 
   // A failed health check: the phase says FAILED, its reason is printed once, as the error.
   const cfg = join(site.dir, 'buildout.cfg');
@@ -60,7 +60,7 @@ test('ctl deploy on a terminal and piped: colours only on a terminal, the bar, t
   assert.match(failed.stdout, /Checking health\.\.\.FAILED\n/);
   const reason = /health check failed after \d+ attempts?/;
   assert.equal((failed.stdout + failed.stderr).match(new RegExp(reason, 'g'))?.length, 1, `the reason once:\n${failed.stdout}\n${failed.stderr}`);
-  assert.match(failed.stderr, new RegExp(`^error: .*deploy of version 3 failed: ${reason.source}`));
+  assert.match(failed.stderr, new RegExp(`^error: .*deploy of version 0\.3 failed: ${reason.source}`));
 
   // NO_COLOR and --no-color turn colours off on a terminal too; --quiet leaves only the result.
   const noColour = await ctlOnTerminal(['deploy'], { cwd: site.dir, env: { ...env, NO_COLOR: '1' } });
@@ -69,7 +69,7 @@ test('ctl deploy on a terminal and piped: colours only on a terminal, the bar, t
   assert.match(noColour.stdout, /Checking health\.\.\.FAILED/);
   const coloured = await ctlOnTerminal(['rollback'], { cwd: site.dir, env });
   assert.match(coloured.stdout, /\x1b\[32mdone\x1b\[0m/);
-  const quiet = await ctl(['rollback', '--to', '2', '--quiet'], { cwd: site.dir, env });
+  const quiet = await ctl(['rollback', '--to', '0.2', '--quiet'], { cwd: site.dir, env });
   assert.equal(quiet.code, 0, quiet.stderr);
-  assert.equal(quiet.stdout, 'Rolled back to version 2\n');
+  assert.equal(quiet.stdout, 'Rolled back to version 0.2\n');
 });

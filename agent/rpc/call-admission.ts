@@ -6,6 +6,7 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import { TrustError } from '../../shared/errors.ts';
+import { toServiceError } from './authenticated-service.ts';
 import { signedMethodName } from '../../shared/rpc/agent-service.ts';
 import { precheckRequest, readRequestSignature } from '../../shared/trust/request-signature.ts';
 import type { AuthenticationContext } from './authenticated-service.ts';
@@ -43,7 +44,9 @@ export function callAdmission(auth: AuthenticationContext, agentFingerprint: str
             } catch (error) {
               if (!(error instanceof TrustError)) throw error;
               auth.onRefused(call.getPeer(), method, error);
-              call.sendStatus({ code: grpc.status.UNAUTHENTICATED, details: error.describe() });
+              // as every refusal reads: the reason and what to do, not where inside the agent it happened
+              const refusal = toServiceError(error);
+              call.sendStatus({ code: grpc.status.UNAUTHENTICATED, details: refusal.details!, metadata: refusal.metadata ?? new grpc.Metadata() });
               return;
             }
             if (open >= MAX_CALLS_IN_PROGRESS) {
