@@ -18,6 +18,7 @@ import { loadTlsIdentity } from '../shared/trust/tls-identity.ts';
 import { StateError } from '../shared/errors.ts';
 import type { SignedManifest } from '../shared/manifest.ts';
 import { readKnownVersions, type KnownVersion } from './state/known-versions.ts';
+import { readGivenVersions } from './state/deployment-versions.ts';
 import { HOSTOUT_VERSION } from '../shared/hostout-version.ts';
 import { agentServiceName } from '../shared/agent-service-name.ts';
 import type { AgentStatus } from '../shared/agent-status.ts';
@@ -127,6 +128,7 @@ export class Agent {
       backups: releases.filter((r) => existsSync(join(this.layout.backupsDir, r.tag))).map((r) => r.tag),
       lock: lock ? { holder: lock.holder, since: lock.since, tag: lock.tag, pid: lock.pid, stale: isStaleLock(lock) } : undefined,
       maintenance: maintenance ? { holder: maintenance.holder, since: maintenance.since, message: maintenance.message } : undefined,
+      versionsGiven: [...readGivenVersions(this.layout), ...releases].map(({ version, tag }) => ({ version, tag })),
       state: this.activity,
     };
   }

@@ -26,6 +26,8 @@ export interface AgentStatus {
   lock?: { holder: string; since: string; tag: string; pid?: number; stale?: boolean };
   /** the maintenance lock (ctl lock): deploys and rollbacks are refused while it is held */
   maintenance?: MaintenanceLockInfo;
+  /** every deployment version this host gave out, and to which release: a rollout across hosts picks one version for all */
+  versionsGiven: { version: string; tag: string }[];
   /** idle, deploying TAG, rolling back to TAG */
   state: string;
 }

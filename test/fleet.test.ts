@@ -150,6 +150,14 @@ test('twelve hosts: one release built everywhere, then live in batches; failures
   assert.match(rolledBack[2].error, /no earlier release/);
   assert.deepEqual(rolledBack.filter((_: unknown, i: number) => i !== 2).map((h: { result: string }) => h.result), Array(HOSTS - 1).fill('rolled back'));
   assert.equal(JSON.parse((await run(['status', '--json'])).stdout).hosts[11].version, '0.1', 'the host that was down is back at version 0.1');
+
+  // One version everywhere: the failed canary gave 0.3 on host 1 alone; the next release is 0.4 on every host.
+  appendFileSync(join(dir, 'src/acme.web/acme/web/server.py'), '\n# change 3\n');
+  setTarget(dir, 'batch-size = 6');
+  const together = await run(['deploy', '--json']);
+  assert.equal(together.code, 0, together.stderr);
+  assert.match(together.stderr, /Version 0\.4 on every host/);
+  assert.deepEqual(resultsOf(together.stdout).map((h) => `${h.result} ${h.version}`), Array(HOSTS).fill('deployed 0.4'));
 });
 
 test('ctl pin records, lists and forgets agent fingerprints; wrong input is a clear error', async (t) => {

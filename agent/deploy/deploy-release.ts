@@ -43,7 +43,7 @@ export class DeployFailedError extends HostoutError {}
 export async function deployRelease(
   agent: Agent,
   signed: SignedManifest,
-  options: { force: boolean; skipStop?: boolean; holder: string; prepareOnly?: boolean },
+  options: { force: boolean; skipStop?: boolean; holder: string; prepareOnly?: boolean; version?: string },
   emit: EmitDeployEvent,
 ): Promise<DeployOutcome> {
   const manifest = signed.manifest;
@@ -64,7 +64,7 @@ export async function deployRelease(
     refuseWhileMaintenanceLocked(agent.layout.maintenanceLockFile, 'deploy');
     const existing = agent.releases.findRelease(manifest.tag);
     // Given out (and recorded) before anything can fail: see deployment-versions.ts for the rule.
-    const version = versionForRelease(agent.layout, manifest.tag, manifest.settings.versionSeries ?? FIRST_DEPLOYMENT_VERSION, agent.releases.list());
+    const version = versionForRelease(agent.layout, manifest.tag, manifest.settings.versionSeries ?? FIRST_DEPLOYMENT_VERSION, agent.releases.list(), options.version);
     const context = new DeployContext(agent, randomUUID(), manifest.tag, version, current === manifest.tag ? undefined : current, emit);
     try {
       await prepareRelease(context, signed, existing?.built === true);

@@ -92,7 +92,7 @@ export async function startAgentServer(agent: Agent, listen: { host: string; por
         caller,
         'Deploy',
         `${signed.manifest?.tag}${flags}`,
-        () => deployRelease(agent, signed, { force: req.force, skipStop: req.skipStop, prepareOnly: req.prepareOnly, holder: caller.keyId }, emit),
+        () => deployRelease(agent, signed, { force: req.force, skipStop: req.skipStop, prepareOnly: req.prepareOnly, version: req.version || undefined, holder: caller.keyId }, emit),
         (r) => `${r.outcome === 'already' ? 'already at' : r.outcome === 'prepared' ? 'prepared' : ''} version ${r.version} (${r.tag})${flags}`.trim(),
       );
     }),
@@ -155,6 +155,7 @@ interface DeployRequest {
   force: boolean;
   skipStop: boolean;
   prepareOnly: boolean;
+  version: string;
 }
 
 function keyIdIn(error: TrustError): string {

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import type { AgentLayout } from './agent-layout.ts';
 import { appendJsonLine, readJsonLines } from './json-lines-file.ts';
-import { nextDeploymentVersion } from '../../shared/deployment-version.ts';
+import { isDeploymentVersion, nextDeploymentVersion } from '../../shared/deployment-version.ts';
+import { StateError } from '../../shared/errors.ts';
 
 /**
  * Every deployment version this host gave out, and to which release (tag).
@@ -30,16 +31,27 @@ export function readGivenVersions(layout: AgentLayout): GivenVersion[] {
 }
 
 /**
- * The version release `tag` deploys as: the one it was given before, else the next of
- * `series` (recorded before this returns). `onDisk` are the releases on the host, whose
- * versions count as given too: hosts deployed before this file existed have their
- * legacy numbers (1, 2, 3) only there.
+ * The version release `tag` deploys as: the one it was given before, else `wanted` (the
+ * version a rollout across hosts gives it everywhere) when no other release has it here,
+ * else the next of `series` (recorded before this returns). `onDisk` are the releases on
+ * the host, whose versions count as given too: hosts deployed before this file existed
+ * have their legacy numbers (1, 2, 3) only there.
  */
-export function versionForRelease(layout: AgentLayout, tag: string, series: string, onDisk: readonly { tag: string; version: string }[]): string {
+export function versionForRelease(layout: AgentLayout, tag: string, series: string, onDisk: readonly { tag: string; version: string }[], wanted?: string): string {
   const given = readGivenVersions(layout);
   const before = given.find((v) => v.tag === tag) ?? onDisk.find((r) => r.tag === tag);
   if (before) return before.version;
-  const version = nextDeploymentVersion([...given, ...onDisk].map((v) => v.version), series, layout.root);
+  if (wanted !== undefined && !isDeploymentVersion(wanted)) {
+    throw new StateError(`'${wanted}' is not a deployment version (such as 0.1 or 2.10)`, { where: layout.root, hint: 'use a ctl of the same version as the agent' });
+  }
+  const taken = [...given, ...onDisk].find((v) => v.version === wanted);
+  if (wanted !== undefined && taken) {
+    throw new StateError(`version ${wanted} was given to release ${taken.tag} on this host; it is never given to other content`, {
+      where: layout.root,
+      hint: 'deploy again: ctl asks every host which versions they gave out and picks one none has used',
+    });
+  }
+  const version = wanted ?? nextDeploymentVersion([...given, ...onDisk].map((v) => v.version), series, layout.root);
   appendJsonLine(deploymentVersionsFile(layout), { version, tag, given: new Date().toISOString() } satisfies GivenVersion);
   return version;
 }

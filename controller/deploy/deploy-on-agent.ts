@@ -17,7 +17,7 @@ export function releaseBlobs(result: ReleaseResult): BlobToSend[] {
 export function deployEvents(
   connection: AgentConnection,
   release: { manifest: ReleaseResult['manifest']; signature: ManifestSignature },
-  flags: { force: boolean; skipStop?: boolean; prepareOnly?: boolean },
+  flags: { force: boolean; skipStop?: boolean; prepareOnly?: boolean; version?: string },
 ): AsyncGenerator<PhaseEvent> {
   return connection.stream<PhaseEvent>('Deploy', {
     manifest: Buffer.from(canonicalJson(release.manifest)),
@@ -26,5 +26,6 @@ export function deployEvents(
     force: flags.force,
     skipStop: Boolean(flags.skipStop),
     prepareOnly: Boolean(flags.prepareOnly),
+    version: flags.version ?? '',
   });
 }

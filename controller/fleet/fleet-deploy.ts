@@ -16,6 +16,7 @@ import { loadOrCreateControllerKey } from '../../shared/trust/controller-key.ts'
 import { onEachHost } from './on-each-host.ts';
 import { rolloutBatches, rolloutMayContinue, type RolloutSettings } from './rollout-batches.ts';
 import { FleetProgress } from './fleet-progress.ts';
+import { rolloutVersion } from './rollout-version.ts';
 
 /** What became of one host in a rollout. */
 export interface FleetHostResult {
@@ -118,12 +119,14 @@ export async function runFleetDeploy(
     options.write(`done (${release.eggs.length} eggs${released.length ? `; released ${released.join(', ')}` : ''})\n`);
     for (const warning of release.warnings) options.write(`warning: ${warning}\n`);
     const signature = signManifest(key, release.manifest);
+    const version = rolloutVersion(release.manifest, sessions.map((s) => s.status));
+    options.write(`Version ${version} on every host\n`);
 
     // 3. upload and build everywhere while the old releases serve
     const ready = await stepOnEach(sessions, settings.parallel, progress, `Building on ${sessions.length} hosts`, async (session) => {
       const upload = await uploadMissingBlobs(session.connection, releaseBlobs(release), false);
       session.result.bytesSent = upload.bytes;
-      await runDeployCall(session, release, signature, { force: options.force, prepareOnly: true });
+      await runDeployCall(session, release, signature, { force: options.force, prepareOnly: true, version });
     }, fail);
     let failed = countFailed(results);
 
@@ -133,7 +136,7 @@ export async function runFleetDeploy(
     for (const [index, batch] of batches.entries()) {
       if (stoppedEarly) break;
       const label = `Going live, batch ${index + 1} of ${batches.length} (${batch.canary ? 'canary, ' : ''}${plural(batch.hosts.length, 'host')})`;
-      const live = await stepOnEach(batch.hosts, settings.parallel, progress, label, (session) => runDeployCall(session, release, signature, { force: options.force }), fail);
+      const live = await stepOnEach(batch.hosts, settings.parallel, progress, label, (session) => runDeployCall(session, release, signature, { force: options.force, version }), fail);
       const batchFailed = batch.hosts.length - live.length;
       failed += batchFailed;
       stoppedEarly = !rolloutMayContinue(failed, { canary: batch.canary, failed: batchFailed }, settings.maxFail) && index < batches.length - 1;
@@ -165,7 +168,7 @@ async function stepOnEach(
 }
 
 /** The Deploy call on one host; its phases recorded, its outcome on the host's result. */
-async function runDeployCall(session: HostSession, release: ReleaseResult, signature: ManifestSignature, flags: { force: boolean; prepareOnly?: boolean }): Promise<void> {
+async function runDeployCall(session: HostSession, release: ReleaseResult, signature: ManifestSignature, flags: { force: boolean; prepareOnly?: boolean; version: string }): Promise<void> {
   const timeline = new PhaseTimeline();
   let last: PhaseEvent | undefined;
   try {

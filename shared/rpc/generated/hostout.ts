@@ -11,6 +11,7 @@ import type { DeployRequest as _hostout_DeployRequest, DeployRequest__Output as 
 import type { Egg as _hostout_Egg, Egg__Output as _hostout_Egg__Output } from './hostout/Egg';
 import type { ExecOutput as _hostout_ExecOutput, ExecOutput__Output as _hostout_ExecOutput__Output } from './hostout/ExecOutput';
 import type { ExecRequest as _hostout_ExecRequest, ExecRequest__Output as _hostout_ExecRequest__Output } from './hostout/ExecRequest';
+import type { GivenVersion as _hostout_GivenVersion, GivenVersion__Output as _hostout_GivenVersion__Output } from './hostout/GivenVersion';
 import type { HelloReply as _hostout_HelloReply, HelloReply__Output as _hostout_HelloReply__Output } from './hostout/HelloReply';
 import type { HelloRequest as _hostout_HelloRequest, HelloRequest__Output as _hostout_HelloRequest__Output } from './hostout/HelloRequest';
 import type { HistoryReply as _hostout_HistoryReply, HistoryReply__Output as _hostout_HistoryReply__Output } from './hostout/HistoryReply';
@@ -55,6 +56,7 @@ export interface ProtoGrpcType {
     Egg: MessageTypeDefinition<_hostout_Egg, _hostout_Egg__Output>
     ExecOutput: MessageTypeDefinition<_hostout_ExecOutput, _hostout_ExecOutput__Output>
     ExecRequest: MessageTypeDefinition<_hostout_ExecRequest, _hostout_ExecRequest__Output>
+    GivenVersion: MessageTypeDefinition<_hostout_GivenVersion, _hostout_GivenVersion__Output>
     HelloReply: MessageTypeDefinition<_hostout_HelloReply, _hostout_HelloReply__Output>
     HelloRequest: MessageTypeDefinition<_hostout_HelloRequest, _hostout_HelloRequest__Output>
     HistoryReply: MessageTypeDefinition<_hostout_HistoryReply, _hostout_HistoryReply__Output>

@@ -8,6 +8,7 @@ export interface DeployRequest {
   'force'?: (boolean);
   'skipStop'?: (boolean);
   'prepareOnly'?: (boolean);
+  'version'?: (string);
 }
 
 export interface DeployRequest__Output {
@@ -17,4 +18,5 @@ export interface DeployRequest__Output {
   'force': (boolean);
   'skipStop': (boolean);
   'prepareOnly': (boolean);
+  'version': (string);
 }

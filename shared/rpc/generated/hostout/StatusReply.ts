@@ -3,6 +3,7 @@
 import type { Release as _hostout_Release, Release__Output as _hostout_Release__Output } from '../hostout/Release';
 import type { Lock as _hostout_Lock, Lock__Output as _hostout_Lock__Output } from '../hostout/Lock';
 import type { MaintenanceLock as _hostout_MaintenanceLock, MaintenanceLock__Output as _hostout_MaintenanceLock__Output } from '../hostout/MaintenanceLock';
+import type { GivenVersion as _hostout_GivenVersion, GivenVersion__Output as _hostout_GivenVersion__Output } from '../hostout/GivenVersion';
 
 export interface StatusReply {
   'agentVersion'?: (string);
@@ -17,6 +18,7 @@ export interface StatusReply {
   'currentVersion'?: (string);
   'serviceName'?: (string);
   'maintenance'?: (_hostout_MaintenanceLock | null);
+  'versionsGiven'?: (_hostout_GivenVersion)[];
 }
 
 export interface StatusReply__Output {
@@ -32,4 +34,5 @@ export interface StatusReply__Output {
   'currentVersion': (string);
   'serviceName': (string);
   'maintenance': (_hostout_MaintenanceLock__Output | null);
+  'versionsGiven': (_hostout_GivenVersion__Output)[];
 }

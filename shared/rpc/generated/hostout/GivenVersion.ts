@@ -1,0 +1,12 @@
+// Original file: proto/hostout.proto
+
+
+export interface GivenVersion {
+  'version'?: (string);
+  'tag'?: (string);
+}
+
+export interface GivenVersion__Output {
+  'version': (string);
+  'tag': (string);
+}
