@@ -220,7 +220,11 @@ test('Ctrl-C and a lost connection say what the host does: nothing before the De
   late.child.kill('SIGINT');
   assert.equal(await late.exited, 130, late.output().stderr);
   assert.match(late.output().stderr, /\ninterrupted: the host goes on with deploy \d{8}-[0-9a-f]+ \(phase build\); `ctl status` shows the outcome\n$/);
-  await waitFor('the deploy to finish on the host', async () => (await hostStatus(agent.path)).currentVersion === '0.1', 240_000);
+  // finished: current switched and the lock released (current switches before start and health)
+  await waitFor('the deploy to finish on the host', async () => {
+    const host = await hostStatus(agent.path);
+    return host.currentVersion === '0.1' && !host.lock;
+  }, 240_000);
   assert.equal(await servedVersion(site.url), '1.0');
   const status = await ctl(['status'], { cwd: site.dir, env });
   assert.match(status.stdout, /Current   version 0\.1 /);
