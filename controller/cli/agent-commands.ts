@@ -84,7 +84,7 @@ export function registerAgentCommands(program: Command): void {
       fleetHostsOf(loaded.target, options.hosts);
       const { runRollback } = await import('../deploy/run-rollback.ts');
       const request = { to: options.to, withDb: Boolean(options.withDb), skipStop: Boolean(options.skipStop) };
-      const outcome = await runRollback(loaded.target, request, output.write);
+      const outcome = await runRollback(loaded.target, request, output);
       output.stream.write(`Rolled back to version ${outcome.version}\n`);
       if (options.json) process.stdout.write(JSON.stringify(outcome, null, 2) + '\n');
     });

@@ -3,6 +3,7 @@ import { AgentCallError } from '../agent-client/agent-client.ts';
 import { withAgent } from '../agent-client/with-agent.ts';
 import { DeployProgress, type PhaseEvent } from './deploy-progress.ts';
 import { PhaseTimeline, type PhaseTiming } from './phase-timeline.ts';
+import { outputMode, type ProgressOutput } from '../cli/terminal.ts';
 import { connectionLost, explainInterruption, type RemoteProgress } from './interruption.ts';
 
 /**
@@ -13,13 +14,13 @@ import { connectionLost, explainInterruption, type RemoteProgress } from './inte
 export async function runRollback(
   target: Target,
   request: { to?: string; withDb: boolean; skipStop: boolean },
-  write: (text: string) => void,
+  output: ProgressOutput,
 ): Promise<{ version: string | undefined; phases: PhaseTiming[]; downtimeMs?: number }> {
   const remote: RemoteProgress = { operation: 'rollback', requested: false };
   const stopExplaining = explainInterruption(remote);
   try {
     return await withAgent(target, async (connection) => {
-      const progress = new DeployProgress(write, false);
+      const progress = new DeployProgress(output.write, outputMode().verbose, output);
       const timeline = new PhaseTimeline();
       let last: PhaseEvent | undefined;
       remote.requested = true;
