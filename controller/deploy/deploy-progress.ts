@@ -29,7 +29,6 @@ const LABELS: Record<string, string> = {
 
 export class DeployProgress {
   private open?: string;
-  private readonly output: string[] = [];
 
   constructor(
     private readonly write: (text: string) => void,
@@ -40,8 +39,6 @@ export class DeployProgress {
   event(event: PhaseEvent): void {
     const label = LABELS[event.phase] ?? event.phase;
     if (event.state === 'output') {
-      this.output.push(event.message);
-      if (this.output.length > 40) this.output.shift();
       if (this.verbose) this.line(`    ${event.message}`);
       else this.terminal.status(event.message);
       return;
