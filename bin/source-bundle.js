@@ -29,7 +29,13 @@ export async function bundledEntry(entry) {
       outdir: temp,
       bundle: true,
       splitting: true, // keeps the lazy imports lazy: `ctl status` never loads the release engine
-      packages: 'external',
+      // npm packages go in the bundle too: resolving and loading grpc-js, protobufjs and the
+      // rest file by file cost a no-change `ctl deploy` more than its work did. esbuild stays
+      // out (a native binary, loaded only to build the agent) and so does ssh2 (its optional
+      // native parts are found at run time).
+      external: ['esbuild', 'ssh2'],
+      // CommonJS dependencies call require(); give the ESM bundle one
+      banner: { js: "import { createRequire as __hostoutCreateRequire } from 'node:module';\nconst require = __hostoutCreateRequire(import.meta.url);" },
       platform: 'node',
       format: 'esm',
       target: 'node20',
@@ -60,6 +66,9 @@ function sourcesFingerprint() {
     }
   };
   for (const dir of SOURCE_DIRS) walk(join(ROOT, dir));
+  // the bundle holds the npm packages too: a changed package-lock makes a new one
+  const lock = statSync(join(ROOT, 'package-lock.json'), { throwIfNoEntry: false });
+  hash.update(`package-lock.json\0${lock?.size}\0${lock?.mtimeMs}\n`);
   return hash.digest('hex').slice(0, 16);
 }
 
