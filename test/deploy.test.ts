@@ -29,11 +29,14 @@ test('deploy, change one egg, deploy, deploy unchanged, roll back from the contr
   assert.equal(await servedVersion(site.url), '1.0.post1');
   const pid = pidOf(agent.path);
 
+  const deploysAsked = async () => JSON.parse((await ctl(['history', '--json'], { cwd: site.dir, env })).stdout).entries.filter((e: { action: string }) => e.action === 'Deploy').length;
+  const asked = await deploysAsked();
   const unchanged = await ctl(['deploy'], { cwd: site.dir, env });
   assert.equal(unchanged.code, 0, unchanged.stderr);
-  assert.match(unchanged.stdout, /the host has them all/);
   assert.match(unchanged.stdout, /Already at version 0\.2\n$/);
+  assert.doesNotMatch(unchanged.stdout, /Deploying eggs/, 'the host runs this very release: nothing to check or send');
   assert.equal(pidOf(agent.path), pid, 'no restart when nothing changed');
+  assert.equal(await deploysAsked(), asked, 'no Deploy call when the host runs this very release');
 
   const rollback = await ctl(['rollback'], { cwd: site.dir, env });
   assert.equal(rollback.code, 0, rollback.stderr);

@@ -1,4 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
+import { hostname } from 'node:os';
+import { HOSTOUT_VERSION } from '../../shared/hostout-version.ts';
 import { agentServiceDefinition, signedMethodName } from '../../shared/rpc/agent-service.ts';
 import { TrustError } from '../../shared/errors.ts';
 import type { SignedManifest } from '../../shared/manifest.ts';
@@ -59,11 +61,12 @@ export async function startAgentServer(agent: Agent, listen: { host: string; por
     interceptors: [callAdmission(auth, fingerprint)],
   });
   server.addService(definition, {
+    // cheap on purpose: status() reads every release on disk, Hello needs none of it
     Hello: unaryHandler(auth, method('Hello'), digestOf, async (_req, caller) => ({
-      agentVersion: agent.status().agentVersion,
+      agentVersion: HOSTOUT_VERSION,
       uptimeSeconds: agent.uptimeSeconds(),
       path: agent.layout.root,
-      hostname: agent.status().hostname,
+      hostname: hostname(),
       keyId: caller.keyId,
     })),
     Status: unaryHandler(auth, method('Status'), digestOf, async () => agent.status()),

@@ -52,19 +52,27 @@ export async function runDeploy(
   let connection: AgentConnection | undefined;
   try {
     connection = await AgentConnection.open(address, key, configDir);
-    const hello = await connection.unary<{ agentVersion: string; hostname: string }>('Hello', {});
-    write(`${ok} (${hello.hostname}, agent ${hello.agentVersion})\n`);
+    // one round trip: what the host runs (and whether it is locked) and the versions it knows
+    const [status, known] = await Promise.all([
+      connection.unary<AgentStatus>('Status', {}),
+      connection.unary<{ versions: LedgerEntry[] }>('KnownVersions', { names: [] }),
+    ]);
+    write(`${ok} (${status.hostname}, agent ${status.agentVersion})\n`);
     // the agent refuses a deploy to a host locked for maintenance: say so before building and uploading
-    const { maintenance } = await connection.unary<AgentStatus>('Status', {});
-    if (maintenance) throw maintenanceLockRefusal(maintenance, 'deploy', `${address.host}:${address.port}`);
+    if (status.maintenance) throw maintenanceLockRefusal(status.maintenance, 'deploy', `${address.host}:${address.port}`);
 
     write('Pinning egg versions...');
-    const known = await connection.unary<{ versions: LedgerEntry[] }>('KnownVersions', { names: [] });
     const { result } = await releaseTarget(loaded, known.versions, (name, index, count) => output.status(`building ${name} (${index} of ${count})`));
     remote.tag = result.tag;
     const released = result.eggs.filter((e) => e.changed).map((e) => `${e.name} ${e.version}`);
     write(`${ok} (${plural(result.eggs.length, 'egg')}${released.length ? `; released ${released.join(', ')}` : ''})\n`);
     for (const warning of result.warnings) write(`${output.style.warn('warning:')} ${warning}\n`);
+
+    // The tag hashes everything the release holds: the host already runs this very release,
+    // so there is nothing to send and nothing to ask of it (the agent would answer "already").
+    if (status.currentTag === result.tag && !options.force) {
+      return { outcome: 'already', version: status.currentVersion, tag: result.tag, upload: { blobs: 0, bytes: 0, resumedBytes: 0 }, released, phases: [], totalMs: Math.round(performance.now() - began) };
+    }
 
     write('Deploying eggs to host...');
     const upload = await uploadMissingBlobs(connection, releaseBlobs(result), output.lendLine());

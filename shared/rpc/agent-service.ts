@@ -1,16 +1,17 @@
 import * as grpc from '@grpc/grpc-js';
-import protobuf from 'protobufjs';
+import protobuf from 'protobufjs/light.js';
 import type { ProtoGrpcType } from './generated/hostout.ts';
-import { readAsset } from '../assets.ts';
+import { HOSTOUT_DESCRIPTOR } from './generated/hostout-descriptor.ts';
 
 /**
  * The Agent service from proto/hostout.proto, as grpc-js definitions with TypeScript types.
- * Parsed from its text (not loaded by path) so the bundled agent can carry it inline.
+ * Loaded from the proto's JSON form (generated beside the types, npm run generate:rpc) with
+ * protobufjs/light: no .proto parser to load and no text to parse on every ctl and agent start.
  * Built straight from protobufjs types, as @grpc/proto-loader would build it minus the
- * reflection descriptors nobody here reads: encoding those cost every ctl and agent start
- * a codegen of all of descriptor.proto.
+ * reflection descriptors nobody here reads: encoding those cost every start a codegen of
+ * all of descriptor.proto.
  */
-const protoRoot = protobuf.parse(readAsset('proto/hostout.proto'), { keepCase: false }).root;
+const protoRoot = protobuf.Root.fromJSON(HOSTOUT_DESCRIPTOR);
 protoRoot.resolveAll();
 const TO_OBJECT: protobuf.IConversionOptions = { longs: Number, enums: String, defaults: true, oneofs: true };
 
