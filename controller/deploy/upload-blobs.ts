@@ -1,5 +1,4 @@
 import { createReadStream, statSync } from 'node:fs';
-import cliProgress from 'cli-progress';
 import type { AgentConnection } from '../agent-client/agent-client.ts';
 import { formatBytes } from '../../shared/text/human-units.ts';
 
@@ -35,7 +34,9 @@ export async function uploadMissingBlobs(connection: AgentConnection, blobs: rea
   });
   const missing = reply.missing.map((m) => ({ ...blobs.find((b) => b.sha256 === m.sha256)!, offset: Number(m.receivedBytes) }));
   const total = missing.reduce((sum, m) => sum + statSync(m.path).size - m.offset, 0);
-  const bar = progress && missing.length > 0
+  // the bar's library loads only when there is something to send and a terminal to draw on
+  const cliProgress = progress && missing.length > 0 ? (await import('cli-progress')).default : undefined;
+  const bar = progress && cliProgress
     ? new cliProgress.SingleBar({ format: `${progress.prefix}[{bar}] {percentage}% {sentText} of {totalText}, {rateText} {what}`, stream: progress.stream, hideCursor: true, clearOnComplete: true, barsize: 24 }, cliProgress.Presets.shades_classic)
     : undefined;
   const began = performance.now();
