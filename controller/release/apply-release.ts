@@ -7,6 +7,7 @@ import { writeDeterministicTarGz } from '../../shared/archive/deterministic-tar.
 import { checkArchiveBounds } from '../../shared/archive/archive-bounds.ts';
 import { writeFileAtomic, fsyncDirectory } from '../../shared/fs/atomic-write.ts';
 import { buildDevelopEgg, findCachedEgg, type BuiltEgg } from './develop-egg.ts';
+import { EggBuilders } from './egg-builders.ts';
 import { shippableThirdPartyEgg } from './third-party-egg.ts';
 import { mergeLedgerEntries, writeLedger, type LedgerEntry } from './ledger.ts';
 import type { ReleaseInputs } from './release-inputs.ts';
@@ -35,18 +36,23 @@ export interface ReleaseResult {
  * the others, writes versions.cfg and the buildout archive into
  * .hostout/releases/<tag>/, and only then records the new versions in the ledger.
  */
-export async function applyRelease(inputs: ReleaseInputs, plan: ReleasePlan, onEggBuild: (name: string, index: number, count: number) => void = () => undefined): Promise<ReleaseResult> {
+export async function applyRelease(
+  inputs: ReleaseInputs,
+  plan: ReleasePlan,
+  onEggBuild: (name: string, index: number, count: number) => void = () => undefined,
+  eggBuilders = new EggBuilders(),
+): Promise<ReleaseResult> {
   const releasesDir = join(inputs.stateDir, 'releases');
   removeLeftoverPartials(releasesDir);
   try {
-    return await writeRelease(inputs, plan, onEggBuild);
+    return await writeRelease(inputs, plan, onEggBuild, eggBuilders);
   } finally {
     // renamed to its final name when the release succeeded; a failed one leaves no .partial folder behind
     rmSync(partialDir(releasesDir, plan.tag), { recursive: true, force: true });
   }
 }
 
-async function writeRelease(inputs: ReleaseInputs, plan: ReleasePlan, onEggBuild: (name: string, index: number, count: number) => void): Promise<ReleaseResult> {
+async function writeRelease(inputs: ReleaseInputs, plan: ReleasePlan, onEggBuild: (name: string, index: number, count: number) => void, eggBuilders: EggBuilders): Promise<ReleaseResult> {
   const releasesDir = join(inputs.stateDir, 'releases');
   const finalDir = join(releasesDir, plan.tag);
   const inputsDigest = releaseInputsDigest(inputs, plan);
@@ -58,8 +64,12 @@ async function writeRelease(inputs: ReleaseInputs, plan: ReleasePlan, onEggBuild
   const built: { egg: PlannedEgg; file: BuiltEgg }[] = [];
   const changed = plan.eggs.filter((e) => e.develop && e.changed);
   for (const egg of plan.eggs) {
-    if (changed.includes(egg)) onEggBuild(egg.name, changed.indexOf(egg) + 1, changed.length);
-    built.push({ egg, file: await eggFor(egg, inputs, eggCache, warnings) });
+    if (changed.includes(egg)) {
+      onEggBuild(egg.name, changed.indexOf(egg) + 1, changed.length);
+      // the next changed egg's builder loads setuptools while this one builds
+      if (changed.indexOf(egg) + 1 < changed.length) eggBuilders.prepare(inputs.target.python);
+    }
+    built.push({ egg, file: await eggFor(egg, inputs, eggCache, warnings, eggBuilders) });
   }
 
   const workDir = partialDir(releasesDir, plan.tag);
@@ -194,12 +204,12 @@ function writtenRelease(finalDir: string, plan: ReleasePlan, inputsDigest: strin
   };
 }
 
-async function eggFor(egg: PlannedEgg, inputs: ReleaseInputs, eggCache: string, warnings: string[]): Promise<BuiltEgg> {
+async function eggFor(egg: PlannedEgg, inputs: ReleaseInputs, eggCache: string, warnings: string[], eggBuilders: EggBuilders): Promise<BuiltEgg> {
   if (!egg.develop) return shippableThirdPartyEgg(egg.dist!, eggCache);
   const pkg = egg.package!;
   const cached = egg.changed ? undefined : await findCachedEgg(eggCache, egg.name, egg.version);
   if (cached) return cached;
-  const built = await buildDevelopEgg({ python: inputs.target.python, name: egg.name, packageDir: pkg.dir, files: pkg.files, version: egg.version, cacheDir: eggCache });
+  const built = await buildDevelopEgg({ python: inputs.target.python, name: egg.name, packageDir: pkg.dir, files: pkg.files, version: egg.version, cacheDir: eggCache, builders: eggBuilders });
   const recorded = inputs.ledger.find((e) => e.name === egg.name && e.version === egg.version);
   if (recorded && recorded.eggSha256 !== built.sha256) {
     warnings.push(`${egg.name} ${egg.version} was rebuilt here with different bytes than the ledger records (another Python or setuptools?); hosts that hold the recorded egg will refuse this one`);

@@ -1,7 +1,7 @@
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { sha256File } from '../../shared/archive/sha256-file.ts';
-import { runPythonHelper } from './python-script.ts';
+import { EggBuilders } from './egg-builders.ts';
 
 export interface BuiltEgg {
   path: string;
@@ -39,6 +39,8 @@ export async function buildDevelopEgg(options: {
   files: readonly string[];
   version: string;
   cacheDir: string;
+  /** builders the release started ahead (see egg-builders.ts); else one starts now */
+  builders?: EggBuilders;
 }): Promise<BuiltEgg> {
   mkdirSync(options.cacheDir, { recursive: true });
   const scratch = mkdtempSync(join(options.cacheDir, `.build-${options.name}-`));
@@ -48,11 +50,11 @@ export async function buildDevelopEgg(options: {
       mkdirSync(dirname(join(copy, file)), { recursive: true });
       copyFileSync(join(options.packageDir, file), join(copy, file));
     }
-    const { stdout } = await runPythonHelper(options.python, 'build_egg.py', [options.version, scratch], {
-      cwd: copy,
-      what: `building the egg of ${options.name} ${options.version}`,
-      where: `${options.packageDir}/setup.py`,
-    });
+    const { stdout } = await (options.builders ?? new EggBuilders()).build(
+      options.python,
+      { version: options.version, outDir: scratch, cwd: copy },
+      { what: `building the egg of ${options.name} ${options.version}`, where: `${options.packageDir}/setup.py` },
+    );
     const filename = stdout.trim().split('\n').at(-1)!;
     const target = join(options.cacheDir, filename);
     renameSync(join(scratch, filename), target);

@@ -1,10 +1,13 @@
 import { ReleaseError } from '../../shared/errors.ts';
 import { runPythonHelper } from './python-script.ts';
+import type { TouchedFiles } from './metadata-cache.ts';
 
 export interface PackageMetadata {
   dir: string;
   name: string;
   declaredVersion: string;
+  /** what setup.py opened and listed in its package; undefined when it started a process */
+  touched: TouchedFiles | undefined;
 }
 
 /**
@@ -28,7 +31,7 @@ export async function readPackageMetadata(python: string, dirs: readonly string[
         hint: 'declare name= and version= in setup() (or in setup.cfg [metadata])',
       });
     }
-    return { dir: r.dir, name: r.name, declaredVersion: r.version };
+    return { dir: r.dir, name: r.name, declaredVersion: r.version, touched: r.touched && 'opened' in r.touched ? r.touched : undefined };
   });
 }
 
@@ -39,4 +42,5 @@ interface MetadataLine {
   /** what went wrong, worded to follow "setup.py" */
   error?: string;
   line?: number | null;
+  touched?: TouchedFiles | { opaque: true };
 }

@@ -5,6 +5,8 @@ import { ConfigError } from '../../shared/errors.ts';
 import { loadBuildoutConfig, type BuildoutConfig, type LoadOptions } from '../config/buildout-config.ts';
 import { selectTarget, splitList, type Target } from '../target/target.ts';
 import { readLedger, type LedgerEntry } from './ledger.ts';
+import type { EggBuilders } from './egg-builders.ts';
+import { MetadataCache } from './metadata-cache.ts';
 import { readPackageMetadata } from './package-metadata.ts';
 import { resolveProductionEggs, type ResolvedDist } from './resolve-production-eggs.ts';
 import { composeArchiveEntries, refuseDevelopInProduction, versionsFileArchivePath, type ArchiveEntry } from './buildout-archive.ts';
@@ -13,7 +15,6 @@ import { StatCache } from './stat-cache.ts';
 import { expandDevelopEntries } from './develop-paths.ts';
 import { hashSourceTree } from './source-hash.ts';
 import type { DevelopPackage } from './release-plan.ts';
-import { writeFileAtomic } from '../../shared/fs/atomic-write.ts';
 import { HOST_BUILDOUT_FILE, readTeamVersionsFile, refuseOverruledTeamPins, type TeamVersionsFile } from './versions-file.ts';
 
 /** Everything a release plan is decided from, read from the developer's buildout. */
@@ -58,7 +59,8 @@ export function loadTargetConfig(configFile: string, targetName: string | undefi
   return { config, target: selectTarget(config, targetName, command) };
 }
 
-export async function gatherReleaseInputs({ config, target }: { config: BuildoutConfig; target: Target }): Promise<ReleaseInputs> {
+/** `eggBuilders`: given when the release will build (not for ctl plan), to start a builder as soon as a package changed. */
+export async function gatherReleaseInputs({ config, target }: { config: BuildoutConfig; target: Target }, eggBuilders?: EggBuilders): Promise<ReleaseInputs> {
   const directory = config.get('buildout', 'directory')!;
   // The pins file production may extend is what the release writes: missing is fine.
   const versionsFileName = versionsFileArchivePath(target);
@@ -74,7 +76,11 @@ export async function gatherReleaseInputs({ config, target }: { config: Buildout
   const develop = config.option('buildout', 'develop');
   const developWhere = develop ? `${develop.file}:${develop.line}` : undefined;
   const developDirs = expandDevelopEntries(splitList(develop?.value ?? ''), directory, developWhere);
-  const developPackages = await readDevelopPackages(developDirs, target.python, stateDir, developWhere);
+  const ledger = readLedger(target.ledgerFile);
+  const developPackages = await readDevelopPackages(developDirs, target.python, stateDir, developWhere, (sourceHashes) => {
+    // code no released version holds: an egg will be built, so have a builder load setuptools meanwhile
+    if (eggBuilders && sourceHashes.some((hash) => !ledger.some((entry) => entry.sourceHash === hash))) eggBuilders.prepare(target.python);
+  });
 
   const resolved = await resolveProductionEggs({
     python: target.python,
@@ -106,7 +112,7 @@ export async function gatherReleaseInputs({ config, target }: { config: Buildout
     production,
     target,
     developPackages,
-    ledger: readLedger(target.ledgerFile),
+    ledger,
     resolved,
     productionEntries,
     versionsFileName,
@@ -121,13 +127,19 @@ function cachedRemoteFiles(production: BuildoutConfig): string[] {
   return production.remoteFiles.flatMap((file) => (file.cachedPath ? [file.cachedPath] : []));
 }
 
-/** Hashes each develop package (stat cache) and reads its metadata (cached by that hash). */
-async function readDevelopPackages(dirs: readonly string[], python: string, stateDir: string, developWhere: string | undefined): Promise<DevelopPackage[]> {
+/** Hashes each develop package (stat cache) and reads its metadata (unless metadata-cache.ts holds it). */
+async function readDevelopPackages(
+  dirs: readonly string[],
+  python: string,
+  stateDir: string,
+  developWhere: string | undefined,
+  onHashed: (sourceHashes: readonly string[]) => void,
+): Promise<DevelopPackage[]> {
   const statCache = StatCache.open(join(stateDir, 'stat-cache.json'));
   const hashed = dirs.map((dir) => {
     try {
       const tree = hashSourceTree(dir, statCache);
-      return { dir, hash: tree.hash, files: tree.paths };
+      return { dir, hash: tree.hash, files: tree.paths, tree };
     } catch (error) {
       throw new ConfigError(`develop names ${dir}, which cannot be read: ${(error as Error).message}`, {
         where: developWhere,
@@ -137,27 +149,22 @@ async function readDevelopPackages(dirs: readonly string[], python: string, stat
     }
   });
   statCache.save();
+  onHashed(hashed.map((h) => h.hash));
 
-  const metadataFile = join(stateDir, 'metadata-cache.json');
-  const known: Record<string, { name: string; declaredVersion: string }> = readJson(metadataFile) ?? {};
-  const missing = hashed.filter((h) => !known[h.hash]);
+  const metadataCache = MetadataCache.open(join(stateDir, 'metadata-cache.json'));
+  const known = new Map(hashed.map((h) => [h.dir, metadataCache.lookup(h.dir, h.tree)]));
+  const missing = hashed.filter((h) => !known.get(h.dir));
   for (const meta of await readPackageMetadata(python, missing.map((h) => h.dir))) {
-    known[missing.find((h) => h.dir === meta.dir)!.hash] = { name: meta.name, declaredVersion: meta.declaredVersion };
+    const metadata = { name: meta.name, declaredVersion: meta.declaredVersion };
+    metadataCache.remember(meta.dir, missing.find((h) => h.dir === meta.dir)!.tree, metadata, meta.touched);
+    known.set(meta.dir, metadata);
   }
-  if (missing.length > 0) writeFileAtomic(metadataFile, JSON.stringify(known));
-  return hashed.map((h) => ({ ...known[h.hash]!, dir: h.dir, sourceHash: h.hash, files: h.files }));
+  metadataCache.save();
+  return hashed.map((h) => ({ ...known.get(h.dir)!, dir: h.dir, sourceHash: h.hash, files: h.files }));
 }
 
 function digestEntries(entries: readonly ArchiveEntry[]): string {
   const hash = createHash('sha256');
   for (const entry of entries) hash.update(`${entry.archivePath}\0`).update(readFileSync(entry.sourcePath)).update('\0');
   return hash.digest('hex');
-}
-
-function readJson<T>(file: string): T | undefined {
-  try {
-    return JSON.parse(readFileSync(file, 'utf8')) as T;
-  } catch {
-    return undefined;
-  }
 }

@@ -6,10 +6,15 @@ import { gatherReleaseInputs, type ReleaseInputs } from './release-inputs.ts';
 import { planRelease, type ReleasePlan } from './release-plan.ts';
 import { applyRelease, type ReleaseResult } from './apply-release.ts';
 import { mergeLedgerEntries, readLedger, writeLedger } from './ledger.ts';
+import { EggBuilders } from './egg-builders.ts';
 
 /** read config → plan: what `ctl plan` shows and every release starts from. */
-export async function planTargetRelease(loaded: { config: BuildoutConfig; target: Target }, knownElsewhere: readonly LedgerEntry[] = []): Promise<{ inputs: ReleaseInputs; plan: ReleasePlan }> {
-  const inputs = await gatherReleaseInputs(loaded);
+export async function planTargetRelease(
+  loaded: { config: BuildoutConfig; target: Target },
+  knownElsewhere: readonly LedgerEntry[] = [],
+  eggBuilders?: EggBuilders,
+): Promise<{ inputs: ReleaseInputs; plan: ReleasePlan }> {
+  const inputs = await gatherReleaseInputs(loaded, eggBuilders);
   const plan = planRelease({
     ...inputs,
     knownElsewhere,
@@ -27,10 +32,15 @@ export async function releaseTarget(
   knownElsewhere: readonly LedgerEntry[] = [],
   onEggBuild?: (name: string, index: number, count: number) => void,
 ): Promise<{ plan: ReleasePlan; result: ReleaseResult }> {
-  const { inputs, plan } = await planTargetRelease(loaded, knownElsewhere);
-  const result = await applyRelease(inputs, plan, onEggBuild);
-  learnVersionsFromHost(inputs, knownElsewhere);
-  return { plan, result };
+  const eggBuilders = new EggBuilders();
+  try {
+    const { inputs, plan } = await planTargetRelease(loaded, knownElsewhere, eggBuilders);
+    const result = await applyRelease(inputs, plan, onEggBuild, eggBuilders);
+    learnVersionsFromHost(inputs, knownElsewhere);
+    return { plan, result };
+  } finally {
+    eggBuilders.close();
+  }
 }
 
 /**

@@ -20,6 +20,8 @@ export interface SourceTreeHash {
   paths: string[];
   /** bytes of file content read this time: 0 when the stat cache vouched for every file */
   bytesRead: number;
+  /** each path's content sha256 (of the link target for a symlink) */
+  fileSha256: ReadonlyMap<string, string>;
 }
 
 /** One source file as it enters the digest; modes as git writes them in a tree. */
@@ -43,7 +45,7 @@ export function hashSourceTree(packageDir: string, cache: StatCache): SourceTree
   const read = { bytes: 0 };
   const entries = paths.map((path) => ({ path, ...hashSourceFile(root, path, cache, read) }));
   cache.forgetAllBut(root, new Set(paths));
-  return { hash: digestSourceEntries(entries), files: entries.length, paths, bytesRead: read.bytes };
+  return { hash: digestSourceEntries(entries), files: entries.length, paths, bytesRead: read.bytes, fileSha256: new Map(entries.map((e) => [e.path, e.sha256])) };
 }
 
 function hashSourceFile(root: string, path: string, cache: StatCache, read: { bytes: number }): Omit<SourceEntry, 'path'> {

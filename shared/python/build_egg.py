@@ -1,9 +1,16 @@
 """Build a zipped egg of the package in the current directory at a given version.
 
-Usage: build_egg.py VERSION OUT_DIR   (run inside a copy of the package)
+Usage: build_egg.py --wait, then one JSON line on stdin:
+       {"version": ..., "out_dir": ..., "cwd": ...}   (cwd: a copy of the package)
 The version is injected into setuptools rather than written into setup.py,
 so the package's own files are built exactly as they were hashed.
+
+setuptools is imported first, which takes Debian's Python a quarter of a
+second, and only then is the request read: ctl starts a builder while it is
+still reading the packages' metadata (controller/release/egg-builders.ts).
+Closing stdin without a line means the build is not needed after all.
 """
+import json
 import os
 import sys
 import warnings
@@ -12,7 +19,14 @@ import zipfile
 import setuptools
 import setuptools.dist
 
-version, out_dir = sys.argv[1], sys.argv[2]
+if sys.argv[1:] != ["--wait"]:
+    sys.exit("usage: build_egg.py --wait (then the request as one JSON line on stdin)")
+request = sys.stdin.readline()
+if not request.strip():
+    sys.exit(0)
+request = json.loads(request)
+version, out_dir = request["version"], request["out_dir"]
+os.chdir(request["cwd"])
 _original_setup = setuptools.setup
 _original_parse = setuptools.dist.Distribution.parse_config_files
 

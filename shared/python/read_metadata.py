@@ -2,7 +2,8 @@
 
 Usage: read_metadata.py PACKAGE_DIR...  Each setup.py runs in its own
 directory up to the point where setuptools has read its configuration
-(setup.cfg included), so nothing is built and nothing is written.
+(setup.cfg included), so nothing is built and nothing is written. Each line
+also says what the setup.py touched in its package (see Touched).
 """
 import json
 import os
@@ -47,6 +48,61 @@ def describe(error):
     return "failed: %s: %s" % (type(error).__name__, error)
 
 
+class Touched:
+    """What a setup.py looked at inside its package, seen through audit hooks: the
+    files it opened and the directories it listed. The name and version it declares
+    depend on nothing else in the package, so ctl can reuse them while those stay the
+    same. A setup.py that starts a process (git for setuptools_scm, say) depends on
+    what nobody can see: "opaque", never reused."""
+
+    current = None
+
+    def __init__(self, package_dir):
+        self.root = os.path.realpath(package_dir)
+        self.opened = set()
+        self.listed = set()
+        self.opaque = False
+
+    def relative(self, path):
+        if isinstance(path, bytes):
+            path = os.fsdecode(path)
+        if not isinstance(path, str):
+            return None  # a file descriptor: its file was opened, and seen, by name
+        full = os.path.realpath(os.path.join(os.getcwd(), path))
+        if full == self.root:
+            return "."
+        if full.startswith(self.root + os.sep):
+            return os.path.relpath(full, self.root)
+        return None  # outside the package: as much the environment as the interpreter is
+
+    def to_json(self):
+        if self.opaque:
+            return {"opaque": True}
+        return {"opened": sorted(self.opened), "listed": sorted(self.listed)}
+
+
+def audit(event, args):
+    touched = Touched.current
+    if touched is None:
+        return
+    if event == "open" and args:
+        path = touched.relative(args[0])
+        if path is not None and path != ".":
+            touched.opened.add(path)
+    elif event in ("os.listdir", "os.scandir", "glob.glob"):
+        target = args[0] if args else "."
+        if event == "glob.glob":
+            target = os.path.dirname(os.fsdecode(target)) or "."
+        path = touched.relative(target if target is not None else ".")
+        if path is not None:
+            touched.listed.add(path)
+    elif event in ("subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn", "os.fork", "os.startfile"):
+        touched.opaque = True
+
+
+sys.addaudithook(audit)
+
+
 def read(package_dir):
     setup_py = os.path.join(package_dir, "setup.py")
     if not os.path.exists(setup_py):
@@ -54,10 +110,15 @@ def read(package_dir):
     cwd = os.getcwd()
     try:
         os.chdir(package_dir)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            dist = run_setup_to_config(os.path.abspath("setup.py"))
-        return {"dir": package_dir, "name": dist.get_name(), "version": dist.get_version()}
+        Touched.current = touched = Touched(package_dir)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                dist = run_setup_to_config(os.path.abspath("setup.py"))
+                name, version = dist.get_name(), dist.get_version()
+        finally:
+            Touched.current = None
+        return {"dir": package_dir, "name": name, "version": version, "touched": touched.to_json()}
     except BaseException as error:  # setup.py may raise anything, even SystemExit
         frames = traceback.extract_tb(error.__traceback__)
         in_setup = [f for f in frames if f.filename.endswith("setup.py")]

@@ -28,6 +28,7 @@ import { DEBIAN_PYTHON, runBuildout, removeDir } from '../support/example-buildo
 import { exampleBuildoutFor, startLocalAgent, stopAgentAndApp } from '../support/local-agent.ts';
 import { makeBenchTree } from './make-tree.ts';
 import { measureAgentFootprint } from './agent-footprint.ts';
+import { buildAgentBundle } from '../../controller/bootstrap/agent-bundle.ts';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, 'skip-plan': { type: 'boolean', default: false }, 'skip-agent': { type: 'boolean', default: false } } });
 const runs = Number(values.runs);
@@ -150,7 +151,10 @@ async function ctlHelpMs(): Promise<number> {
 
 const phaseLines = (run: TimedRun) => [`      ctl start-up to its first line ${ms(run.firstOutputMs)}`, ...run.phases.map((p) => `      ${p.label.padEnd(34)} ${ms(p.ms)}`)].join('\n');
 
-const agent = await startLocalAgent();
+// the agent as hosts run it: the bundled file (the sources through tsx compile each module on first use)
+const agentBundleDir = mkdtempSync(join(tmpdir(), 'hostout-bench-agent-'));
+const { path: agentProgram } = await buildAgentBundle(join(agentBundleDir, 'hostout-agent.mjs'));
+const agent = await startLocalAgent({ program: agentProgram });
 const site = await exampleBuildoutFor(agent);
 const env = { HOSTOUT_CONFIG_DIR: agent.configDir };
 const healthUrl = `${site.url.replace(/\/$/, '')}/health`;
@@ -210,6 +214,7 @@ try {
 } finally {
   await stopAgentAndApp(agent);
   removeDir(site.dir);
+  removeDir(agentBundleDir);
 }
 
 if (!values['skip-plan']) {

@@ -21,6 +21,8 @@ export interface LocalAgent {
 
 export interface LocalAgentOptions {
   env?: NodeJS.ProcessEnv;
+  /** the agent program to run (default: bin/hostout-agent.js, the sources through tsx); benchmarks pass the bundle hosts run */
+  program?: string;
   /** the controller whose key the agent authorizes (default: a new one of its own); agents started with one configDir form a fleet one ctl drives */
   configDir?: string;
   /** more `hostout-agent init` arguments, e.g. ['--python', PYTHON] */
@@ -37,7 +39,8 @@ export async function startLocalAgent(options: LocalAgentOptions = {}): Promise<
   const pub = await ctl(['keys', 'show'], { env: { HOSTOUT_CONFIG_DIR: configDir } });
   if (pub.code !== 0) throw new Error(`ctl keys show failed: ${pub.stderr}`);
   await options.beforeInit?.(path);
-  const init = await runCommand(process.execPath, [AGENT, 'init', '--path', path, '--listen', `127.0.0.1:${port}`, '--authorize', pub.stdout.trim(), ...(options.initArgs ?? []), '--json']);
+  const program = options.program ?? AGENT;
+  const init = await runCommand(process.execPath, [program, 'init', '--path', path, '--listen', `127.0.0.1:${port}`, '--authorize', pub.stdout.trim(), ...(options.initArgs ?? []), '--json']);
   if (init.code !== 0) throw new Error(`hostout-agent init failed: ${init.stderr}`);
   const { fingerprint } = JSON.parse(init.stdout);
   let child: ChildProcess | undefined;
@@ -51,7 +54,7 @@ export async function startLocalAgent(options: LocalAgentOptions = {}): Promise<
     log: () => log,
     async start(env = options.env) {
       const from = log.length;
-      child = spawn(process.execPath, [AGENT, 'serve', '--path', path], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+      child = spawn(process.execPath, [program, 'serve', '--path', path], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
       child.stdout!.on('data', (d) => (log += d));
       child.stderr!.on('data', (d) => (log += d));
       const until = Date.now() + 60_000; // generous: tsx compiles the agent on a loaded machine
