@@ -5,7 +5,7 @@ import { signManifest } from '../../shared/trust/manifest-signature.ts';
 import { deployEvents, releaseBlobs } from './deploy-on-agent.ts';
 import { AgentCallError, AgentConnection } from '../agent-client/agent-client.ts';
 import { agentAddressOf } from '../agent-client/agent-address.ts';
-import { releaseTarget } from '../release/release-pipeline.ts';
+import { finishRelease, gatherRelease } from '../release/release-pipeline.ts';
 import type { LedgerEntry } from '../release/ledger.ts';
 import { uploadMissingBlobs, type UploadSummary } from './upload-blobs.ts';
 import { DeployProgress, type PhaseEvent } from './deploy-progress.ts';
@@ -31,8 +31,9 @@ export interface DeployReport {
 }
 
 /**
- * ctl deploy: connect → release (minting only versions no host has seen) →
- * upload what the agent lacks → deploy, one line per phase.
+ * ctl deploy: connect and ask the host while the release's local half runs → finish the
+ * release (minting only versions no host has seen) → upload what the agent lacks → deploy,
+ * one line per phase.
  */
 export async function runDeploy(
   loaded: { config: BuildoutConfig; target: Target },
@@ -52,17 +53,26 @@ export async function runDeploy(
   let connection: AgentConnection | undefined;
   try {
     connection = await AgentConnection.open(address, key, configDir);
-    // one round trip: what the host runs (and whether it is locked) and the versions it knows
-    const [status, known] = await Promise.all([
+    // The host is asked (one round trip: what it runs, whether it is locked, the egg versions
+    // it knows) while the release's local half runs: hashing, metadata, pins, and an egg
+    // builder importing setuptools in a process of its own.
+    const asked = Promise.all([
       connection.unary<AgentStatus>('Status', {}),
       connection.unary<{ versions: LedgerEntry[] }>('KnownVersions', { names: [] }),
-    ]);
-    write(`${ok} (${status.hostname}, agent ${status.agentVersion})\n`);
-    // the agent refuses a deploy to a host locked for maintenance: say so before building and uploading
-    if (status.maintenance) throw maintenanceLockRefusal(status.maintenance, 'deploy', `${address.host}:${address.port}`);
-
-    write('Pinning egg versions...');
-    const { result } = await releaseTarget(loaded, known.versions, (name, index, count) => output.status(`building ${name} (${index} of ${count})`));
+    ]).then(([status, known]) => {
+      write(`${ok} (${status.hostname}, agent ${status.agentVersion})\n`);
+      // the agent refuses a deploy to a host locked for maintenance: say so before building and uploading
+      if (status.maintenance) throw maintenanceLockRefusal(status.maintenance, 'deploy', `${address.host}:${address.port}`);
+      write('Pinning egg versions...');
+      return { status, known };
+    });
+    asked.catch(() => undefined); // a failure is thrown where it is awaited, below
+    const gathered = await gatherRelease(loaded);
+    const { status, known } = await asked.catch((error) => {
+      gathered.eggBuilders.close();
+      throw error;
+    });
+    const { result } = await finishRelease(gathered, known.versions, (name, index, count) => output.status(`building ${name} (${index} of ${count})`));
     remote.tag = result.tag;
     const released = result.eggs.filter((e) => e.changed).map((e) => `${e.name} ${e.version}`);
     write(`${ok} (${plural(result.eggs.length, 'egg')}${released.length ? `; released ${released.join(', ')}` : ''})\n`);

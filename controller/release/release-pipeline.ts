@@ -12,18 +12,46 @@ import { EggBuilders } from './egg-builders.ts';
 export async function planTargetRelease(
   loaded: { config: BuildoutConfig; target: Target },
   knownElsewhere: readonly LedgerEntry[] = [],
-  eggBuilders?: EggBuilders,
 ): Promise<{ inputs: ReleaseInputs; plan: ReleasePlan }> {
-  const inputs = await gatherReleaseInputs(loaded, eggBuilders);
-  const plan = planRelease({
-    ...inputs,
-    knownElsewhere,
-    productionConfigPath: inputs.target.buildoutFile,
-    shipsRemoteExtends: inputs.production.remoteFiles.length > 0,
-    settings: deploySettingsFromTarget(inputs.target),
-    now: new Date(),
-  });
-  return { inputs, plan };
+  const inputs = await gatherReleaseInputs(loaded);
+  return { inputs, plan: planFromInputs(inputs, knownElsewhere) };
+}
+
+/**
+ * A release with its local half done: config read, packages hashed, metadata read, pins
+ * resolved, and an egg builder already importing setuptools if anything changed. What
+ * the hosts know (the egg versions they hold) finishes it: ctl deploy gathers while it
+ * connects and asks.
+ */
+export interface GatheredRelease {
+  inputs: ReleaseInputs;
+  eggBuilders: EggBuilders;
+}
+
+export async function gatherRelease(loaded: { config: BuildoutConfig; target: Target }): Promise<GatheredRelease> {
+  const eggBuilders = new EggBuilders();
+  try {
+    return { inputs: await gatherReleaseInputs(loaded, eggBuilders), eggBuilders };
+  } catch (error) {
+    eggBuilders.close();
+    throw error;
+  }
+}
+
+/** plan → build, minting only versions no host has seen for other code. */
+export async function finishRelease(
+  gathered: GatheredRelease,
+  knownElsewhere: readonly LedgerEntry[] = [],
+  onEggBuild?: (name: string, index: number, count: number) => void,
+): Promise<{ plan: ReleasePlan; result: ReleaseResult }> {
+  try {
+    const plan = planFromInputs(gathered.inputs, knownElsewhere);
+    const result = await applyRelease(gathered.inputs, plan, onEggBuild, gathered.eggBuilders);
+    learnVersionsFromHost(gathered.inputs, knownElsewhere);
+    return { plan, result };
+  } finally {
+    gathered.eggBuilders.close();
+  }
 }
 
 /** read config → plan → build: what `ctl release` does and `ctl deploy` ships. */
@@ -32,15 +60,18 @@ export async function releaseTarget(
   knownElsewhere: readonly LedgerEntry[] = [],
   onEggBuild?: (name: string, index: number, count: number) => void,
 ): Promise<{ plan: ReleasePlan; result: ReleaseResult }> {
-  const eggBuilders = new EggBuilders();
-  try {
-    const { inputs, plan } = await planTargetRelease(loaded, knownElsewhere, eggBuilders);
-    const result = await applyRelease(inputs, plan, onEggBuild, eggBuilders);
-    learnVersionsFromHost(inputs, knownElsewhere);
-    return { plan, result };
-  } finally {
-    eggBuilders.close();
-  }
+  return finishRelease(await gatherRelease(loaded), knownElsewhere, onEggBuild);
+}
+
+function planFromInputs(inputs: ReleaseInputs, knownElsewhere: readonly LedgerEntry[]): ReleasePlan {
+  return planRelease({
+    ...inputs,
+    knownElsewhere,
+    productionConfigPath: inputs.target.buildoutFile,
+    shipsRemoteExtends: inputs.production.remoteFiles.length > 0,
+    settings: deploySettingsFromTarget(inputs.target),
+    now: new Date(),
+  });
 }
 
 /**
