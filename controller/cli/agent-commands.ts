@@ -5,6 +5,7 @@ import { formatStatus, type AgentStatus } from '../../shared/agent-status.ts';
 import { defaultConfigDir, loadOrCreateControllerKey } from '../../shared/trust/controller-key.ts';
 import { loadTargetConfig, stateDirOf } from '../release/release-inputs.ts';
 import { withWorkFolderLock } from '../release/work-folder-lock.ts';
+import { gatherRelease } from '../release/release-pipeline.ts';
 import { bootstrapTarget, withRootCredentialOptions, type BootstrapCliOptions } from './bootstrap-commands.ts';
 import { lookupKnownAgent } from '../agent-client/known-agents.ts';
 import type { Target } from '../target/target.ts';
@@ -45,20 +46,25 @@ export function registerAgentCommands(program: Command): void {
       if (options.dryRun) return printDryRun(isFleet(loaded.target) ? onlyHostOf(loaded, options.hosts) : loaded, Boolean(options.force), Boolean(options.json));
       if (isFleet(loaded.target)) return deployFleet(loaded, options, write);
       fleetHostsOf(loaded.target, options.hosts); // --hosts must name the target's host
-      const { runDeploy, deploySummary } = await deployPipeline();
       if (!agentIsPinned(loaded.target)) {
         // a brand-new host: prepare it once over SSH, then deploy as usual
         write(`Connecting to ${loaded.target.options.get('host')}.\nUser '${loaded.target.options.get('user')}' not found or unable to connect\n`);
         await bootstrapTarget('deploy', target, options, write);
       }
-      const report = await withWorkFolderLock(stateDirOf(loaded.config), `ctl deploy ${loaded.target.name}`, () =>
-        runDeploy(loaded, {
+      const { report, deploySummary } = await withWorkFolderLock(stateDirOf(loaded.config), `ctl deploy ${loaded.target.name}`, async () => {
+        // begun before the deploy code and gRPC load: a changed egg's builder starts importing
+        // setuptools in its own process meanwhile
+        const gathering = gatherRelease(loaded);
+        gathering.catch(() => undefined); // runDeploy awaits it
+        const { runDeploy, deploySummary } = await deployPipeline();
+        const report = await runDeploy(loaded, gathering, {
           force: Boolean(options.force),
           skipStop: Boolean(options.skipStop),
           verbose: Boolean(options.verbose),
           output,
-        }),
-      );
+        });
+        return { report, deploySummary };
+      });
       // the result, even under --quiet
       const result = output.stream;
       if (report.outcome !== 'already') result.write(`${deploySummary(report)}\n`);
