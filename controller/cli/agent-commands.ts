@@ -5,7 +5,7 @@ import { formatStatus, type AgentStatus } from '../../shared/agent-status.ts';
 import { defaultConfigDir, loadOrCreateControllerKey } from '../../shared/trust/controller-key.ts';
 import { loadTargetConfig, stateDirOf } from '../release/release-inputs.ts';
 import { withWorkFolderLock } from '../release/work-folder-lock.ts';
-import { gatherRelease } from '../release/release-pipeline.ts';
+import { beginRelease } from '../release/release-pipeline.ts';
 import { bootstrapTarget, withRootCredentialOptions, type BootstrapCliOptions } from './bootstrap-commands.ts';
 import { lookupKnownAgent } from '../agent-client/known-agents.ts';
 import type { Target } from '../target/target.ts';
@@ -54,10 +54,9 @@ export function registerAgentCommands(program: Command): void {
       const { report, deploySummary } = await withWorkFolderLock(stateDirOf(loaded.config), `ctl deploy ${loaded.target.name}`, async () => {
         // begun before the deploy code and gRPC load: a changed egg's builder starts importing
         // setuptools in its own process meanwhile
-        const gathering = gatherRelease(loaded);
-        gathering.catch(() => undefined); // runDeploy awaits it
+        const begun = beginRelease(loaded);
         const { runDeploy, deploySummary } = await deployPipeline();
-        const report = await runDeploy(loaded, gathering, {
+        const report = await runDeploy(loaded, begun, {
           force: Boolean(options.force),
           skipStop: Boolean(options.skipStop),
           verbose: Boolean(options.verbose),

@@ -5,7 +5,7 @@ import { signManifest } from '../../shared/trust/manifest-signature.ts';
 import { deployEvents, releaseBlobs } from './deploy-on-agent.ts';
 import { AgentCallError, AgentConnection } from '../agent-client/agent-client.ts';
 import { agentAddressOf } from '../agent-client/agent-address.ts';
-import { finishRelease, type GatheredRelease } from '../release/release-pipeline.ts';
+import { finishRelease, gatherRelease, type BegunRelease } from '../release/release-pipeline.ts';
 import type { LedgerEntry } from '../release/ledger.ts';
 import { uploadMissingBlobs, type UploadSummary } from './upload-blobs.ts';
 import { DeployProgress, type PhaseEvent } from './deploy-progress.ts';
@@ -31,14 +31,14 @@ export interface DeployReport {
 }
 
 /**
- * ctl deploy: connect and ask the host while the release's local half (`gathering`) runs → finish the
+ * ctl deploy: connect and ask the host while the release's local half (after `begun`) runs → finish the
  * release (minting only versions no host has seen) → upload what the agent lacks → deploy,
  * one line per phase.
  */
 export async function runDeploy(
   loaded: { config: BuildoutConfig; target: Target },
-  /** the release's local half, begun by the caller before this module (and gRPC) loaded */
-  gathering: Promise<GatheredRelease>,
+  /** the release's first step, taken by the caller before this module (and gRPC) loaded */
+  begun: BegunRelease,
   options: { force: boolean; skipStop?: boolean; verbose: boolean; output: ProgressOutput; configDir?: string },
 ): Promise<DeployReport> {
   const began = performance.now();
@@ -69,7 +69,7 @@ export async function runDeploy(
       return { status, known };
     });
     asked.catch(() => undefined); // a failure is thrown where it is awaited, below
-    const gathered = await gathering;
+    const gathered = await gatherRelease(loaded, begun);
     const { status, known } = await asked.catch((error) => {
       gathered.eggBuilders.close();
       throw error;
@@ -125,7 +125,7 @@ export async function runDeploy(
     stopExplaining();
     connection?.close();
     // a builder started for a release that failed before it was built
-    gathering.then((gathered) => gathered.eggBuilders.close(), () => undefined);
+    begun.eggBuilders.close();
   }
 }
 

@@ -13,7 +13,7 @@ import { composeArchiveEntries, refuseDevelopInProduction, versionsFileArchivePa
 import { refuseTargetPartInProduction } from './production-parts.ts';
 import { StatCache } from './stat-cache.ts';
 import { expandDevelopEntries } from './develop-paths.ts';
-import { hashSourceTree } from './source-hash.ts';
+import { hashSourceTree, type SourceTreeHash } from './source-hash.ts';
 import type { DevelopPackage } from './release-plan.ts';
 import { HOST_BUILDOUT_FILE, readTeamVersionsFile, refuseOverruledTeamPins, type TeamVersionsFile } from './versions-file.ts';
 
@@ -59,8 +59,47 @@ export function loadTargetConfig(configFile: string, targetName: string | undefi
   return { config, target: selectTarget(config, targetName, command) };
 }
 
-/** `eggBuilders`: given when the release will build (not for ctl plan), to start a builder as soon as a package changed. */
-export async function gatherReleaseInputs({ config, target }: { config: BuildoutConfig; target: Target }, eggBuilders?: EggBuilders): Promise<ReleaseInputs> {
+/** The develop packages hashed: a release's first step, cheap when the stat cache vouches for the files. */
+export interface HashedDevelopPackages {
+  dirs: string[];
+  /** file:line of the develop option */
+  where: string | undefined;
+  trees: { dir: string; hash: string; files: string[]; tree: SourceTreeHash }[];
+  ledger: LedgerEntry[];
+}
+
+/**
+ * Hashes every develop package. With `eggBuilders` (a release that will build, not ctl plan),
+ * a package holding code no released version has gets a builder started at once, to import
+ * setuptools while the rest of the release is gathered.
+ */
+export function hashDevelopPackages({ config, target }: { config: BuildoutConfig; target: Target }, eggBuilders?: EggBuilders): HashedDevelopPackages {
+  const directory = config.get('buildout', 'directory')!;
+  const develop = config.option('buildout', 'develop');
+  const where = develop ? `${develop.file}:${develop.line}` : undefined;
+  const dirs = expandDevelopEntries(splitList(develop?.value ?? ''), directory, where);
+  const statCache = StatCache.open(join(stateDirOf(config), 'stat-cache.json'));
+  const trees = dirs.map((dir) => {
+    try {
+      const tree = hashSourceTree(dir, statCache);
+      return { dir, hash: tree.hash, files: tree.paths, tree };
+    } catch (error) {
+      throw new ConfigError(`develop names ${dir}, which cannot be read: ${(error as Error).message}`, {
+        where,
+        hint: 'check out the package there, or remove it from develop',
+        cause: error,
+      });
+    }
+  });
+  statCache.save();
+  const ledger = readLedger(target.ledgerFile);
+  if (eggBuilders && trees.some((t) => !ledger.some((entry) => entry.sourceHash === t.hash))) eggBuilders.prepare(target.python);
+  return { dirs, where, trees, ledger };
+}
+
+/** Everything a release plan is made from; `hashed` when the caller began with hashDevelopPackages. */
+export async function gatherReleaseInputs(loaded: { config: BuildoutConfig; target: Target }, hashed = hashDevelopPackages(loaded)): Promise<ReleaseInputs> {
+  const { config, target } = loaded;
   const directory = config.get('buildout', 'directory')!;
   // The pins file production may extend is what the release writes: missing is fine.
   const versionsFileName = versionsFileArchivePath(target);
@@ -73,14 +112,8 @@ export async function gatherReleaseInputs({ config, target }: { config: Buildout
   const teamVersions = extendsPins && existsSync(versionsPath) ? readTeamVersionsFile(versionsPath, readFileSync(versionsPath, 'utf8'), versionsSection) : undefined;
 
   const stateDir = stateDirOf(config);
-  const develop = config.option('buildout', 'develop');
-  const developWhere = develop ? `${develop.file}:${develop.line}` : undefined;
-  const developDirs = expandDevelopEntries(splitList(develop?.value ?? ''), directory, developWhere);
-  const ledger = readLedger(target.ledgerFile);
-  const developPackages = await readDevelopPackages(developDirs, target.python, stateDir, developWhere, (sourceHashes) => {
-    // code no released version holds: an egg will be built, so have a builder load setuptools meanwhile
-    if (eggBuilders && sourceHashes.some((hash) => !ledger.some((entry) => entry.sourceHash === hash))) eggBuilders.prepare(target.python);
-  });
+  const { dirs: developDirs, ledger } = hashed;
+  const developPackages = await readDevelopMetadata(hashed.trees, target.python, stateDir);
 
   const resolved = await resolveProductionEggs({
     python: target.python,
@@ -127,30 +160,8 @@ function cachedRemoteFiles(production: BuildoutConfig): string[] {
   return production.remoteFiles.flatMap((file) => (file.cachedPath ? [file.cachedPath] : []));
 }
 
-/** Hashes each develop package (stat cache) and reads its metadata (unless metadata-cache.ts holds it). */
-async function readDevelopPackages(
-  dirs: readonly string[],
-  python: string,
-  stateDir: string,
-  developWhere: string | undefined,
-  onHashed: (sourceHashes: readonly string[]) => void,
-): Promise<DevelopPackage[]> {
-  const statCache = StatCache.open(join(stateDir, 'stat-cache.json'));
-  const hashed = dirs.map((dir) => {
-    try {
-      const tree = hashSourceTree(dir, statCache);
-      return { dir, hash: tree.hash, files: tree.paths, tree };
-    } catch (error) {
-      throw new ConfigError(`develop names ${dir}, which cannot be read: ${(error as Error).message}`, {
-        where: developWhere,
-        hint: 'check out the package there, or remove it from develop',
-        cause: error,
-      });
-    }
-  });
-  statCache.save();
-  onHashed(hashed.map((h) => h.hash));
-
+/** Each hashed package's name and declared version: from metadata-cache.ts, else from its setup.py. */
+async function readDevelopMetadata(hashed: HashedDevelopPackages['trees'], python: string, stateDir: string): Promise<DevelopPackage[]> {
   const metadataCache = MetadataCache.open(join(stateDir, 'metadata-cache.json'));
   const known = new Map(hashed.map((h) => [h.dir, metadataCache.lookup(h.dir, h.tree)]));
   const missing = hashed.filter((h) => !known.get(h.dir));

@@ -2,7 +2,7 @@ import type { BuildoutConfig } from '../config/buildout-config.ts';
 import type { Target } from '../target/target.ts';
 import { deploySettingsFromTarget } from '../target/deploy-settings.ts';
 import type { LedgerEntry } from './ledger.ts';
-import { gatherReleaseInputs, type ReleaseInputs } from './release-inputs.ts';
+import { gatherReleaseInputs, hashDevelopPackages, type HashedDevelopPackages, type ReleaseInputs } from './release-inputs.ts';
 import { planRelease, type ReleasePlan } from './release-plan.ts';
 import { applyRelease, type ReleaseResult } from './apply-release.ts';
 import { mergeLedgerEntries, readLedger, writeLedger } from './ledger.ts';
@@ -28,12 +28,22 @@ export interface GatheredRelease {
   eggBuilders: EggBuilders;
 }
 
-export async function gatherRelease(loaded: { config: BuildoutConfig; target: Target }): Promise<GatheredRelease> {
+/** A release's first, cheap step: its develop packages hashed and, if one changed, its builder started. */
+export interface BegunRelease {
+  hashed: HashedDevelopPackages;
+  eggBuilders: EggBuilders;
+}
+
+export function beginRelease(loaded: { config: BuildoutConfig; target: Target }): BegunRelease {
   const eggBuilders = new EggBuilders();
+  return { hashed: hashDevelopPackages(loaded, eggBuilders), eggBuilders };
+}
+
+export async function gatherRelease(loaded: { config: BuildoutConfig; target: Target }, begun = beginRelease(loaded)): Promise<GatheredRelease> {
   try {
-    return { inputs: await gatherReleaseInputs(loaded, eggBuilders), eggBuilders };
+    return { inputs: await gatherReleaseInputs(loaded, begun.hashed), eggBuilders: begun.eggBuilders };
   } catch (error) {
-    eggBuilders.close();
+    begun.eggBuilders.close();
     throw error;
   }
 }
