@@ -4,7 +4,7 @@ import type { AgentStatus } from '../../shared/agent-status.ts';
 import { defaultConfigDir, loadOrCreateControllerKey } from '../../shared/trust/controller-key.ts';
 import { AgentConnection } from '../agent-client/agent-client.ts';
 import { agentAddressOf } from '../agent-client/agent-address.ts';
-import { loadTargetConfig } from '../release/release-inputs.ts';
+import { loadTargetConfig } from '../target/load-target.ts';
 import { previewRelease, type ReleasePreview } from '../release/release-preview.ts';
 import { CHECK_NAMES, type CheckName, type CheckResult } from './check-result.ts';
 import { buildoutCheck, clockCheck, diskCheck, lockCheck, pythonCheck, type HostFacts } from './host-checks.ts';

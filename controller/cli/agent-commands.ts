@@ -3,9 +3,8 @@ import { resolve } from 'node:path';
 import type { AgentConnection } from '../agent-client/agent-client.ts';
 import { formatStatus, type AgentStatus } from '../../shared/agent-status.ts';
 import { defaultConfigDir, loadOrCreateControllerKey } from '../../shared/trust/controller-key.ts';
-import { loadTargetConfig, stateDirOf } from '../release/release-inputs.ts';
+import { loadTargetConfig, stateDirOf } from '../target/load-target.ts';
 import { withWorkFolderLock } from '../release/work-folder-lock.ts';
-import { beginRelease } from '../release/release-pipeline.ts';
 import { bootstrapTarget, withRootCredentialOptions, type BootstrapCliOptions } from './bootstrap-commands.ts';
 import { lookupKnownAgent } from '../agent-client/known-agents.ts';
 import type { Target } from '../target/target.ts';
@@ -54,6 +53,7 @@ export function registerAgentCommands(program: Command): void {
       const { report, deploySummary } = await withWorkFolderLock(stateDirOf(loaded.config), `ctl deploy ${loaded.target.name}`, async () => {
         // begun before the deploy code and gRPC load: a changed egg's builder starts importing
         // setuptools in its own process meanwhile
+        const { beginRelease } = await import('../release/release-pipeline.ts');
         const begun = beginRelease(loaded);
         const { runDeploy, deploySummary } = await deployPipeline();
         const report = await runDeploy(loaded, begun, {

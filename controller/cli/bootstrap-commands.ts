@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { bootstrapFleet, fleetHostsOf, isFleet } from './fleet-commands.ts';
 import { resolve } from 'node:path';
-import { loadTargetConfig } from '../release/release-inputs.ts';
+import { loadTargetConfig } from '../target/load-target.ts';
 import { defaultConfigDir } from '../../shared/trust/controller-key.ts';
 import { ProgressOutput } from './terminal.ts';
 

@@ -2,7 +2,7 @@ import { Option, type Command } from 'commander';
 import { constants } from 'node:os';
 import { resolve } from 'node:path';
 import type { AgentConnection } from '../agent-client/agent-client.ts';
-import { loadTargetConfig } from '../release/release-inputs.ts';
+import { loadTargetConfig } from '../target/load-target.ts';
 import { positiveWholeNumber } from '../../shared/cli/option-values.ts';
 import { UsageError } from '../../shared/errors.ts';
 import { DEPLOY_PHASES } from '../../shared/deploy-phases.ts';

@@ -1,10 +1,12 @@
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
-import { loadTargetConfig, stateDirOf } from '../release/release-inputs.ts';
+import { loadTargetConfig, stateDirOf } from '../target/load-target.ts';
 import { withWorkFolderLock } from '../release/work-folder-lock.ts';
-import { planTargetRelease, releaseTarget } from '../release/release-pipeline.ts';
 import { planJson, planSummary, releaseJson, releaseSummary } from './release-report.ts';
 import { targetOptionsTable } from '../target/options-table.ts';
+
+// the release engine loads only for the commands that release: every other ctl command starts without it
+const releasePipeline = () => import('../release/release-pipeline.ts');
 
 interface ReleaseOptions {
   config: string;
@@ -20,6 +22,7 @@ export function registerReleaseCommands(program: Command): void {
     .option('--json', 'print one JSON object instead of a summary')
     .action(async (target: string | undefined, options: ReleaseOptions) => {
       const loaded = loadTargetConfig(resolve(options.config), target, 'plan');
+      const { planTargetRelease } = await releasePipeline();
       const { plan } = await withWorkFolderLock(stateDirOf(loaded.config), `ctl plan ${loaded.target.name}`, () => planTargetRelease(loaded));
       process.stdout.write(options.json ? JSON.stringify(planJson(plan), null, 2) + '\n' : planSummary(plan));
     });
@@ -32,6 +35,7 @@ export function registerReleaseCommands(program: Command): void {
     .option('--json', 'print one JSON object instead of a summary')
     .action(async (target: string | undefined, options: ReleaseOptions) => {
       const loaded = loadTargetConfig(resolve(options.config), target, 'release');
+      const { releaseTarget } = await releasePipeline();
       const { plan, result } = await withWorkFolderLock(stateDirOf(loaded.config), `ctl release ${loaded.target.name}`, () => releaseTarget(loaded));
       for (const warning of result.warnings) process.stderr.write(`warning: ${warning}\n`);
       process.stdout.write(options.json ? JSON.stringify(releaseJson(result), null, 2) + '\n' : releaseSummary(plan, result));

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
-import { loadTargetConfig } from '../release/release-inputs.ts';
+import { loadTargetConfig } from '../target/load-target.ts';
 import { positiveWholeNumber } from '../../shared/cli/option-values.ts';
 import { writeFileAtomic } from '../../shared/fs/atomic-write.ts';
 import type { RecentDeploys } from '../../shared/deploy/deploy-record.ts';

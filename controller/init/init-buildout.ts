@@ -14,7 +14,7 @@ import { loadBuildoutConfig, type BuildoutConfig } from '../config/buildout-conf
 import { TARGET_OPTIONS, TARGET_RECIPE } from '../target/target-options.ts';
 import { checkTargetOption, readTarget, splitList, targetSectionNames } from '../target/target.ts';
 import { deploySettingsFromTarget } from '../target/deploy-settings.ts';
-import { STATE_DIR_NAME } from '../release/release-inputs.ts';
+import { STATE_DIR_NAME } from '../target/load-target.ts';
 import { addListItem, appendSection, setOption } from './buildout-file-edit.ts';
 import { placeRecipeEgg, recipeVersion, RECIPE_NAME } from './recipe-egg.ts';
 import { CTL_COMMAND_RECORD, recordCtlCommand, thisCtlCommand } from './ctl-command-record.ts';

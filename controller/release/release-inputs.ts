@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import { ConfigError } from '../../shared/errors.ts';
-import { loadBuildoutConfig, type BuildoutConfig, type LoadOptions } from '../config/buildout-config.ts';
-import { selectTarget, splitList, type Target } from '../target/target.ts';
+import { loadBuildoutConfig, type BuildoutConfig } from '../config/buildout-config.ts';
+import { splitList, type Target } from '../target/target.ts';
+import { configReadOptions, stateDirOf } from '../target/load-target.ts';
 import { readLedger, type LedgerEntry } from './ledger.ts';
 import type { EggBuilders } from './egg-builders.ts';
 import { MetadataCache } from './metadata-cache.ts';
@@ -34,29 +35,6 @@ export interface ReleaseInputs {
   productionFilesDigest: string;
   /** Hostout's caches and release outputs for this buildout */
   stateDir: string;
-}
-
-export const STATE_DIR_NAME = '.hostout';
-
-/**
- * How a command reads configs: remote `extends` are kept in .hostout/extends-cache when
- * the buildout names no extends-cache of its own, and a `ctl` process is one command, so
- * the dev and production reads ask the server for a URL once between them.
- */
-const refreshedThisCommand = new Set<string>();
-function readOptions(buildoutDirectory: string): LoadOptions {
-  return { hostoutExtendsCache: join(buildoutDirectory, STATE_DIR_NAME, 'extends-cache'), refreshedUrls: refreshedThisCommand };
-}
-
-/** `<buildout directory>/.hostout`: Hostout's caches and release outputs for this buildout. */
-export function stateDirOf(config: BuildoutConfig): string {
-  return join(config.get('buildout', 'directory')!, STATE_DIR_NAME);
-}
-
-/** The developer's buildout and the deployment target in it. */
-export function loadTargetConfig(configFile: string, targetName: string | undefined, command?: string): { config: BuildoutConfig; target: Target } {
-  const config = loadBuildoutConfig(configFile, [], readOptions(dirname(resolve(configFile))));
-  return { config, target: selectTarget(config, targetName, command) };
 }
 
 /** The develop packages hashed: a release's first step, cheap when the stat cache vouches for the files. */
@@ -104,7 +82,7 @@ export async function gatherReleaseInputs(loaded: { config: BuildoutConfig; targ
   // The pins file production may extend is what the release writes: missing is fine.
   const versionsFileName = versionsFileArchivePath(target);
   const versionsPath = join(target.buildoutDirectory, versionsFileName);
-  const production = loadBuildoutConfig(target.buildoutFile, [], { ...readOptions(directory), notYetWritten: new Set([versionsPath]) });
+  const production = loadBuildoutConfig(target.buildoutFile, [], { ...configReadOptions(directory), notYetWritten: new Set([versionsPath]) });
   refuseDevelopInProduction(production);
   refuseTargetPartInProduction(production);
   const versionsSection = production.get('buildout', 'versions') || 'versions';

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { parse as parseYaml } from 'yaml';
+import { createRequire } from 'node:module';
 import { TargetError } from '../../shared/errors.ts';
 
 /** A host of an Ansible inventory group, with the variables Hostout reads (host vars over group vars). */
@@ -104,6 +104,16 @@ function expandRange(pattern: string, where: string): string[] {
 
 function unquote(value: string): string {
   return /^(['"]).*\1$/.test(value) ? value.slice(1, -1) : value;
+}
+
+/**
+ * The YAML parser, loaded only for a YAML inventory: every ctl command reads the targets,
+ * and carrying the parser cost each of them about 10 ms to start. Required at run time
+ * (not bundled), from node_modules beside the checkout.
+ */
+function parseYaml(text: string): unknown {
+  const yaml = createRequire(import.meta.url)('yaml') as typeof import('yaml');
+  return yaml.parse(text);
 }
 
 function yamlGroups(text: string, file: string): Map<string, Group> {
