@@ -31,9 +31,9 @@ export interface DeployReport {
 }
 
 /**
- * ctl deploy: connect and ask the host while the release's local half (after `begun`) runs → finish the
- * release (minting only versions no host has seen) → upload what the agent lacks → deploy,
- * one line per phase.
+ * ctl deploy: connect and ask the host while the release's local half (after `begun`) runs →
+ * finish the release (minting only versions no host has seen) → upload what the agent lacks →
+ * deploy, one line per phase.
  */
 export async function runDeploy(
   loaded: { config: BuildoutConfig; target: Target },
@@ -70,10 +70,7 @@ export async function runDeploy(
     });
     asked.catch(() => undefined); // a failure is thrown where it is awaited, below
     const gathered = await gatherRelease(loaded, begun);
-    const { status, known } = await asked.catch((error) => {
-      gathered.eggBuilders.close();
-      throw error;
-    });
+    const { status, known } = await asked;
     const { result } = await finishRelease(gathered, known.versions, (name, index, count) => output.status(`building ${name} (${index} of ${count})`));
     remote.tag = result.tag;
     const released = result.eggs.filter((e) => e.changed).map((e) => `${e.name} ${e.version}`);
