@@ -84,6 +84,19 @@ describe("health check", () => {
     assert.equal(app.requests(), result.attempts);
   });
 
+  test("the reason is the service's last answer, never a probe squeezed into the end of the timeout", async () => {
+    const app = await serve((_, response) => {
+      response.statusCode = 500;
+      response.end();
+    });
+    servers.push(app.server);
+    // short timeouts, many runs: each one ends at the deadline in its own way
+    for (let run = 0; run < 30; run++) {
+      const result = await checkHealth({ url: app.url, timeoutSeconds: 0.15, retries: 2 }, releaseDir, log);
+      assert.deepEqual(result, { ok: false, attempts: result.attempts, reason: `GET ${app.url} answered 500 Internal Server Error` }, `run ${run}`);
+    }
+  });
+
   test("a redirect is not healthy and the reason says where it points", async () => {
     const app = await serve((_, response) => {
       response.writeHead(302, { location: "/login" });

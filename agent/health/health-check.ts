@@ -21,6 +21,9 @@ export interface HealthSettings {
   retries: number;
 }
 
+/** The least time worth giving a probe at the end of health-timeout. */
+const LAST_PROBE_MIN_MS = 50;
+
 export type HealthResult = { ok: true; attempts: number } | { ok: false; attempts: number; reason: string };
 
 export async function checkHealth(settings: HealthSettings, releaseDir: string, log: (line: string) => void): Promise<HealthResult> {
@@ -43,6 +46,9 @@ export async function checkHealth(settings: HealthSettings, releaseDir: string, 
     if (result.reason !== reason) log(`health: attempt ${attempts}: ${result.reason}`);
     reason = result.reason;
     await sleep(Math.max(0, Math.min(pauseAfterFailedProbe(attempts, timeoutMs, settings.retries), deadline - Date.now())));
+    // a probe given only the last few milliseconds could only time out, and its "no answer"
+    // would hide the service's real one (a 500, a refused connection) from the report
+    if (deadline - Date.now() < LAST_PROBE_MIN_MS) break;
   }
   if (attempts > 0) log(`health: still unhealthy after ${attempts} attempt(s) in ${formatSeconds(timeoutMs)}`);
   return { ok: false, attempts, reason };
