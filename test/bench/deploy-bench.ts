@@ -10,11 +10,12 @@
  *   cold `ctl plan` on the 50 × 200 tree (make-tree.ts)                      goal ≤ 5 s
  *   the agent bundle: idle RSS (goal ≤ 50 MB) and start to listening vs a bare `node -e`
  *
- * Deploys and rollbacks are shown phase by phase, as ctl's output arrives. Also: bytes
- * sent vs sending everything, and how long the site was unreachable (HTTP probes every
- * few ms). The outage is measured in a second one-egg deploy and rollback: probing every
- * 5 ms takes CPU from ctl, the agent and the app, and the baselines are measured without
- * it. Prints figures; asserts nothing. On a shared machine figures are noisy: rerun.
+ * Every figure and baseline is the median of --runs (one-egg deploys and rollbacks in
+ * rounds: change, deploy, roll back), shown phase by phase as ctl's output arrives. Also:
+ * bytes sent vs sending everything, and how long the site was unreachable (HTTP probes every
+ * few ms), measured in one more deploy and rollback: probing every 5 ms takes CPU from ctl,
+ * the agent and the app, and the baselines are measured without it. Prints figures; asserts
+ * nothing. On a shared machine figures are noisy: rerun.
  *
  *   npm run bench:deploy [-- --runs 3] [-- --skip-plan] [-- --skip-agent]
  */
@@ -172,25 +173,39 @@ try {
   const releaseDir = join(site.dir, '.hostout/releases', readdirSync(join(site.dir, '.hostout/releases')).filter((d) => !d.startsWith('.'))[0]!);
   const archive = join(releaseDir, readdirSync(releaseDir).find((f) => f.endsWith('.tar.gz'))!);
   const everything = readdirSync(join(releaseDir, 'dist')).reduce((s, f) => s + statSync(join(releaseDir, 'dist', f)).size, 0) + statSync(archive).size;
-  const byHand = mkdtempSync(join(tmpdir(), 'hostout-bench-host-'));
-  let at = performance.now();
-  await runCommand('tar', ['-xzf', archive, '-C', byHand]);
-  mkdirSync(join(byHand, 'dist'));
-  for (const egg of readdirSync(join(releaseDir, 'dist'))) copyFileSync(join(releaseDir, 'dist', egg), join(byHand, 'dist', egg));
-  await runBuildout(byHand, ['-c', 'hostout.cfg']);
-  const buildoutByHandMs = performance.now() - at;
-  removeDir(byHand);
-  const eggMs = await eggBuildByHand(join(site.dir, 'src/acme.web'));
+  const buildoutsByHand = [];
+  const eggsByHand = [];
+  for (let i = 0; i < runs; i++) {
+    const byHand = mkdtempSync(join(tmpdir(), 'hostout-bench-host-'));
+    const at = performance.now();
+    await runCommand('tar', ['-xzf', archive, '-C', byHand]);
+    mkdirSync(join(byHand, 'dist'));
+    for (const egg of readdirSync(join(releaseDir, 'dist'))) copyFileSync(join(releaseDir, 'dist', egg), join(byHand, 'dist', egg));
+    await runBuildout(byHand, ['-c', 'hostout.cfg']);
+    buildoutsByHand.push(performance.now() - at);
+    removeDir(byHand);
+    eggsByHand.push(await eggBuildByHand(join(site.dir, 'src/acme.web')));
+  }
+  const buildoutByHandMs = median(buildoutsByHand);
+  const eggMs = median(eggsByHand);
   const cycles = [];
   for (let i = 0; i < runs; i++) cycles.push(await appCycleByHand(join(agent.path, 'current'), healthUrl));
   const cycle = { stopMs: median(cycles.map((c) => c.stopMs)), startMs: median(cycles.map((c) => c.startMs)), firstHealthyMs: median(cycles.map((c) => c.firstHealthyMs)) };
   const cycleMs = cycle.stopMs + cycle.startMs + cycle.firstHealthyMs;
 
   const changeOneEgg = (n: number) => appendFileSync(join(site.dir, 'src/acme.web/acme/web/server.py'), `\n# bench change ${n}\n`);
-  changeOneEgg(1);
-  const oneEggRun = await timedCtl(['deploy'], site.dir, env);
-  const rollbackRun = await timedCtl(['rollback'], site.dir, env);
-  changeOneEgg(2);
+  // each round: one egg changed and deployed, then rolled back; the median round of each is shown
+  const oneEggRuns: TimedRun[] = [];
+  const rollbackRuns: TimedRun[] = [];
+  for (let i = 0; i < runs; i++) {
+    changeOneEgg(i + 1);
+    oneEggRuns.push(await timedCtl(['deploy'], site.dir, env));
+    rollbackRuns.push(await timedCtl(['rollback'], site.dir, env));
+  }
+  const medianRun = (samples: TimedRun[]) => [...samples].sort((a, b) => a.ms - b.ms)[Math.floor(samples.length / 2)]!;
+  const oneEggRun = medianRun(oneEggRuns);
+  const rollbackRun = medianRun(rollbackRuns);
+  changeOneEgg(runs + 1);
   const oneEgg = { ...(await measureOutage(healthUrl, () => timedCtl(['deploy'], site.dir, env))), result: oneEggRun };
   const rollback = { ...(await measureOutage(healthUrl, () => timedCtl(['rollback'], site.dir, env))), result: rollbackRun };
 
@@ -200,15 +215,15 @@ try {
   lines.push(
     `baseline: ctl --help ${ms(helpMs)} (median of ${runs})`,
     `baseline: app stop ${ms(cycle.stopMs)} + start ${ms(cycle.startMs)} + first healthy answer ${ms(cycle.firstHealthyMs)} = ${ms(cycleMs)} (by hand, median of ${runs})`,
-    `baseline: one egg built by hand ${ms(eggMs)}; the release's buildout by hand (untar + offline buildout) ${ms(buildoutByHandMs)}`,
+    `baseline: one egg built by hand ${ms(eggMs)}; the release's buildout by hand (untar + offline buildout) ${ms(buildoutByHandMs)} (medians of ${runs})`,
     `first deploy:                        ${ms(first.ms)}, ${first.files} files, ${kb(first.bytes)} sent`,
     `no-change deploy right after it:     ${ms(firstNoChange.ms)} = ${ratio(firstNoChange.ms, helpMs, 1.5)} ctl --help`,
     phaseLines(firstNoChange),
     `no-change deploy, median of ${runs}:      ${ms(noChange.ms)} = ${ratio(noChange.ms, helpMs, 1.5)} ctl --help; ${noChange.files} files sent`,
     phaseLines(noChange),
-    `one-egg deploy:                      ${ms(oneEgg.result.ms)} = ${ratio(oneEgg.result.ms, oneEggBaseline, 1.3)} (egg + buildout + app cycle by hand = ${ms(oneEggBaseline)}); ${oneEgg.result.files} files, ${kb(oneEgg.result.bytes)} sent (${(oneEgg.result.bytes / everything).toFixed(2)} of everything, ${kb(everything)}); unreachable ${ms(oneEgg.outageMs)} (${oneEgg.failed} of ${oneEgg.probes} probes failed)`,
+    `one-egg deploy, median of ${runs}:       ${ms(oneEgg.result.ms)} = ${ratio(oneEgg.result.ms, oneEggBaseline, 1.3)} (egg + buildout + app cycle by hand = ${ms(oneEggBaseline)}); ${oneEgg.result.files} files, ${kb(oneEgg.result.bytes)} sent (${(oneEgg.result.bytes / everything).toFixed(2)} of everything, ${kb(everything)}); unreachable ${ms(oneEgg.outageMs)} (${oneEgg.failed} of ${oneEgg.probes} probes failed)`,
     phaseLines(oneEgg.result),
-    `rollback:                            ${ms(rollback.result.ms)} = ${ratio(rollback.result.ms, rollbackBaseline, 1)} (app cycle by hand + 0.3 s = ${ms(rollbackBaseline)}); unreachable ${ms(rollback.outageMs)} (${rollback.failed} of ${rollback.probes} probes failed)`,
+    `rollback, median of ${runs}:             ${ms(rollback.result.ms)} = ${ratio(rollback.result.ms, rollbackBaseline, 1)} (app cycle by hand + 0.3 s = ${ms(rollbackBaseline)}); unreachable ${ms(rollback.outageMs)} (${rollback.failed} of ${rollback.probes} probes failed)`,
     phaseLines(rollback.result),
   );
 } finally {
