@@ -1,20 +1,15 @@
 /**
  * The ABI tag zc.buildout's pep425tags.get_abi_tag gives for the interpreter buildout
  * runs under (`cp311` for CPython 3.11): what `abi-tag-eggs = true` appends to the eggs
- * directory. Asked of the interpreter once per process, since only it knows its SOABI.
+ * directory. Asked of the interpreter, since only it knows its SOABI.
  */
-import { execFileSync } from 'node:child_process';
 import { ConfigError } from '../../shared/errors.ts';
 import { PRINT_ABI_TAG } from '../../shared/python-abi-tag-query.ts';
-
-const known = new Map<string, string>();
+import { askPython } from './python-answer.ts';
 
 export function pythonAbiTag(python: string, where: string): string {
-  const cached = known.get(python);
-  if (cached) return cached;
-  let tag: string;
   try {
-    tag = execFileSync(python, ['-c', PRINT_ABI_TAG], { encoding: 'utf8' }).trim();
+    return askPython(python, PRINT_ABI_TAG);
   } catch (cause) {
     throw new ConfigError(`abi-tag-eggs needs the ABI tag of ${python}, which cannot be run`, {
       where,
@@ -22,6 +17,4 @@ export function pythonAbiTag(python: string, where: string): string {
       cause,
     });
   }
-  known.set(python, tag);
-  return tag;
 }
