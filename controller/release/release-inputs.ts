@@ -40,9 +40,7 @@ export interface ReleaseInputs {
 /** The develop packages hashed: a release's first step, cheap when the stat cache vouches for the files. */
 export interface HashedDevelopPackages {
   dirs: string[];
-  /** file:line of the develop option */
-  where: string | undefined;
-  trees: { dir: string; hash: string; files: string[]; tree: SourceTreeHash }[];
+  trees: { dir: string; tree: SourceTreeHash }[];
   ledger: LedgerEntry[];
 }
 
@@ -59,8 +57,7 @@ export function hashDevelopPackages({ config, target }: { config: BuildoutConfig
   const statCache = StatCache.open(join(stateDirOf(config), 'stat-cache.json'));
   const trees = dirs.map((dir) => {
     try {
-      const tree = hashSourceTree(dir, statCache);
-      return { dir, hash: tree.hash, files: tree.paths, tree };
+      return { dir, tree: hashSourceTree(dir, statCache) };
     } catch (error) {
       throw new ConfigError(`develop names ${dir}, which cannot be read: ${(error as Error).message}`, {
         where,
@@ -71,8 +68,8 @@ export function hashDevelopPackages({ config, target }: { config: BuildoutConfig
   });
   statCache.save();
   const ledger = readLedger(target.ledgerFile);
-  if (eggBuilders && trees.some((t) => !ledger.some((entry) => entry.sourceHash === t.hash))) eggBuilders.prepare(target.python);
-  return { dirs, where, trees, ledger };
+  if (eggBuilders && trees.some(({ tree }) => !ledger.some((entry) => entry.sourceHash === tree.hash))) eggBuilders.prepare(target.python);
+  return { dirs, trees, ledger };
 }
 
 /** Everything a release plan is made from; `hashed` when the caller began with hashDevelopPackages. */
@@ -149,7 +146,7 @@ async function readDevelopMetadata(hashed: HashedDevelopPackages['trees'], pytho
     known.set(meta.dir, metadata);
   }
   metadataCache.save();
-  return hashed.map((h) => ({ ...known.get(h.dir)!, dir: h.dir, sourceHash: h.hash, files: h.files }));
+  return hashed.map((h) => ({ ...known.get(h.dir)!, dir: h.dir, sourceHash: h.tree.hash, files: h.tree.paths }));
 }
 
 function digestEntries(entries: readonly ArchiveEntry[]): string {
