@@ -26,6 +26,30 @@ export interface ManifestArchive {
   unpackedBytes: number;
 }
 
+/** A wheel of the buildout toolchain, installed into the host's toolchain virtualenv. */
+export interface ManifestWheel {
+  name: string;
+  version: string;
+  sha256: string;
+  size: number;
+  filename: string;
+}
+
+/**
+ * What the release's buildout runs on: the Python its eggs were built for and the
+ * toolchain (zc.buildout, setuptools, pip, wheel, …). With wheels, the agent installs
+ * them into a virtualenv of their own (toolchains/<id>) and builds with it; without,
+ * the host's own buildout (Debian's) builds, and its Python must be the same minor version.
+ * Absent in manifests made before toolchains: the host's own buildout, unchecked.
+ */
+export interface ManifestToolchain {
+  /** 3.12 */
+  python: string;
+  /** zc.buildout's version */
+  buildout: string;
+  wheels: ManifestWheel[];
+}
+
 export interface Manifest {
   formatVersion: 1;
   target: string;
@@ -39,6 +63,7 @@ export interface Manifest {
   /** the versions.cfg content: every egg production needs, name -> version */
   pins: Record<string, string>;
   settings: DeploySettings;
+  toolchain?: ManifestToolchain;
 }
 
 /**

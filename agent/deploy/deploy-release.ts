@@ -17,6 +17,7 @@ import { checkHealth } from '../health/health-check.ts';
 import { MANIFEST_FILE, type Agent } from '../agent.ts';
 import { DeployContext } from './deploy-steps.ts';
 import { runBuildout } from './run-buildout.ts';
+import { ensureToolchain, placeToolchain } from '../toolchain/release-toolchain.ts';
 import { runMigration } from './run-migration.ts';
 import { undoFailedDeploy } from './undo-failed-deploy.ts';
 import { chooseStopCommand } from './stop-command-choice.ts';
@@ -126,10 +127,13 @@ export async function deployRelease(
 async function prepareRelease(context: DeployContext, signed: SignedManifest, alreadyBuilt: boolean): Promise<void> {
   const { agent, tag, version } = context;
   const manifest = signed.manifest;
-  await context.phase('verify', `verifying release ${tag} (version ${version})`, async () => {
+  // where it will build is decided first: a host without the release's Python refuses it before anything changes
+  const toolchain = await context.phase('verify', `verifying release ${tag} (version ${version})`, async () => {
+    const place = await placeToolchain(manifest.toolchain, agent.layout.toolchainsDir, agent.config.python);
     await verifyBlobs(agent, manifest);
     await placeEggs(agent, manifest);
-  }, () => `signature and ${manifest.eggs.length + 1} blobs verified`);
+    return place;
+  }, (place) => `signature and ${releaseBlobsOf(manifest).length} blobs verified; builds with ${place.description}`);
   if (alreadyBuilt) {
     context.emit('build', 'info', `release ${tag} is already built; not building again`);
     return;
@@ -137,9 +141,9 @@ async function prepareRelease(context: DeployContext, signed: SignedManifest, al
   if (agent.releases.findRelease(tag)) agent.releases.removeRelease(tag);
   await context.phase('stage', 'unpacking the buildout and placing eggs', () => stage(agent, signed));
   agent.releases.writeReleaseInfo({ tag, version, created: manifest.created, eggs: manifest.eggs, built: false });
-  await context.phase('build', 'running buildout (the current release keeps serving)', () =>
+  await context.phase('build', 'running buildout (the current release keeps serving)', async () =>
     runBuildout({
-      python: agent.config.python,
+      python: await ensureToolchain(manifest.toolchain, toolchain, agent.blobs, context.output('build')),
       launcher: agent.buildoutLauncher,
       releaseDir: context.releaseDir(tag),
       buildoutFile: manifest.buildout,
@@ -184,8 +188,17 @@ function verifySignedManifest(agent: Agent, signed: SignedManifest): void {
   }
 }
 
+/** Every blob the manifest names: the buildout archive, its eggs and its toolchain's wheels. */
+function releaseBlobsOf(manifest: Manifest): { sha256: string; what: string }[] {
+  return [
+    { sha256: manifest.archive.sha256, what: 'the buildout archive' },
+    ...manifest.eggs.map((e) => ({ sha256: e.sha256, what: e.filename })),
+    ...(manifest.toolchain?.wheels ?? []).map((w) => ({ sha256: w.sha256, what: w.filename })),
+  ];
+}
+
 async function verifyBlobs(agent: Agent, manifest: Manifest): Promise<void> {
-  const blobs = [{ sha256: manifest.archive.sha256, what: 'the buildout archive' }, ...manifest.eggs.map((e) => ({ sha256: e.sha256, what: e.filename }))];
+  const blobs = releaseBlobsOf(manifest);
   const missing = blobs.filter((b) => !agent.blobs.has(b.sha256));
   if (missing.length > 0) {
     throw new StateError(`the agent lacks ${missing.map((m) => m.what).join(', ')}`, { hint: 'upload the missing blobs first (ctl deploy does)' });
@@ -224,7 +237,7 @@ async function stage(agent: Agent, signed: SignedManifest): Promise<void> {
  * Not the version series: it names the next new release, and a release keeps its version.
  */
 function sameContent(a: Manifest | undefined, b: Manifest): boolean {
-  const eggBytes = (m: Manifest) => m.eggs.map((e) => `${e.filename}=${e.sha256}`).sort().join();
+  const eggBytes = (m: Manifest) => [...m.eggs, ...(m.toolchain?.wheels ?? [])].map((e) => `${e.filename}=${e.sha256}`).sort().join();
   const settings = ({ versionSeries: _, ...rest }: Manifest['settings']) => canonicalJson(rest);
-  return !!a && a.archive.sha256 === b.archive.sha256 && eggBytes(a) === eggBytes(b) && settings(a.settings) === settings(b.settings);
+  return !!a && a.archive.sha256 === b.archive.sha256 && eggBytes(a) === eggBytes(b) && settings(a.settings) === settings(b.settings) && a.toolchain?.python === b.toolchain?.python;
 }

@@ -35,6 +35,8 @@ export interface AgentLayout {
   /** the eggs buildout finds (find-links) */
   sharedDistDir: string;
   backupsDir: string;
+  /** the buildout toolchains' virtualenvs (toolchains/py3.12-<hash>), shared by the releases built with them */
+  toolchainsDir: string;
 }
 
 const PRIVATE_DIR_MODE = 0o700;
@@ -66,6 +68,7 @@ export function agentLayout(root: string): AgentLayout {
     sharedEggsDir: join(sharedDir, "eggs"),
     sharedDistDir: join(sharedDir, "dist"),
     backupsDir: join(absoluteRoot, "backups"),
+    toolchainsDir: join(absoluteRoot, "toolchains"),
   };
 }
 

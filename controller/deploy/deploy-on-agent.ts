@@ -6,7 +6,11 @@ import type { PhaseEvent } from './deploy-progress.ts';
 
 /** Every blob a release consists of: the buildout archive and its eggs, what the agent may lack. */
 export function releaseBlobs(result: ReleaseResult): BlobToSend[] {
-  return [{ sha256: result.archive.sha256, path: result.archive.file, what: 'buildout archive' }, ...result.eggs.map((e) => ({ sha256: e.sha256, path: e.file, what: e.filename }))];
+  return [
+    { sha256: result.archive.sha256, path: result.archive.file, what: 'buildout archive' },
+    ...result.eggs.map((e) => ({ sha256: e.sha256, path: e.file, what: e.filename })),
+    ...result.toolchainWheels.map((w) => ({ sha256: w.sha256, path: w.file, what: w.filename })),
+  ];
 }
 
 /**

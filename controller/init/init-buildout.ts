@@ -18,7 +18,7 @@ import { STATE_DIR_NAME } from '../target/load-target.ts';
 import { addListItem, appendSection, setOption } from './buildout-file-edit.ts';
 import { placeRecipeEgg, recipeVersion, RECIPE_NAME } from './recipe-egg.ts';
 import { CTL_COMMAND_RECORD, recordCtlCommand, thisCtlCommand } from './ctl-command-record.ts';
-import { provideBuildoutScript } from './buildout-script.ts';
+import { buildoutScriptPython, provideBuildoutScript } from './buildout-script.ts';
 
 /** The part `ctl init` writes when the buildout has no target yet, as in the design. */
 export const DEFAULT_TARGET_NAME = 'deploy';
@@ -50,11 +50,13 @@ export async function initBuildout(request: InitRequest): Promise<InitReport> {
   const shown = (path: string) => relative(directory, path) || path;
   const target = chooseTarget(config, request.targetName);
   if (!target.isNew) refuseDifferentOptions(config, target.name, request.targetOptions);
-  const python = target.isNew ? (request.targetOptions.get('python') ?? defaultOf('python')) : readTarget(config, target.name).python;
+  const binDirectory = config.get('buildout', 'bin-directory')!;
+  const python = target.isNew ? newTargetPython(request.targetOptions, binDirectory) : readTarget(config, target.name).python;
+  const targetOptions = target.isNew && python !== defaultOf('python') ? new Map([...request.targetOptions, ['python', python]]) : request.targetOptions;
   const version = await recipeVersion(python);
 
   const original = readFileSync(top, 'utf8');
-  const edits = editConfig(config, original, target, request.targetOptions, version);
+  const edits = editConfig(config, original, target, targetOptions, version);
   const changes = edits.changes.map((change) => `${change} ${shown(top)}`);
   if (edits.text !== original) writeUsableConfig(top, original, edits.text, target.name);
 
@@ -66,7 +68,6 @@ export async function initBuildout(request: InitRequest): Promise<InitReport> {
   const ctlCommand = thisCtlCommand();
   if (recordCtlCommand(directory, ctlCommand)) changes.push(`bin/${target.name} will run ${ctlCommand.join(' ')} (recorded in ${CTL_COMMAND_RECORD})`);
 
-  const binDirectory = config.get('buildout', 'bin-directory')!;
   if (provideBuildoutScript(binDirectory, python)) changes.push(`Wrote ${shown(join(binDirectory, 'buildout'))}: zc.buildout on ${python}, through Hostout's launcher`);
   return { target: target.name, changes };
 }
@@ -172,6 +173,15 @@ function sectionWhere(config: BuildoutConfig, section: string): string {
     if (found) return `${found.file}:${found.line}`;
   }
   return config.topFile;
+}
+
+/**
+ * --python, else the interpreter of the buildout's own bin/buildout, else the active
+ * virtualenv's (a team whose buildout lives in one), else the default.
+ */
+function newTargetPython(given: ReadonlyMap<string, string>, binDirectory: string): string {
+  const activated = process.env.VIRTUAL_ENV ? join(process.env.VIRTUAL_ENV, 'bin', 'python') : undefined;
+  return given.get('python') ?? buildoutScriptPython(binDirectory) ?? (activated && existsSync(activated) ? activated : undefined) ?? defaultOf('python');
 }
 
 function defaultOf(key: string): string {

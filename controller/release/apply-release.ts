@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { canonicalJson } from '../../shared/trust/manifest-signature.ts';
-import type { Manifest, ManifestEgg } from '../../shared/manifest.ts';
+import type { Manifest, ManifestEgg, ManifestToolchain, ManifestWheel } from '../../shared/manifest.ts';
+import { toolchainWheels } from '../toolchain/toolchain-wheels.ts';
 import { writeDeterministicTarGz } from '../../shared/archive/deterministic-tar.ts';
 import { checkArchiveBounds } from '../../shared/archive/archive-bounds.ts';
 import { writeFileAtomic, fsyncDirectory } from '../../shared/fs/atomic-write.ts';
@@ -20,6 +21,11 @@ export interface ReleasedEgg extends ManifestEgg {
   file: string;
 }
 
+export interface ReleasedWheel extends ManifestWheel {
+  /** absolute path of the wheel */
+  file: string;
+}
+
 export interface ReleaseResult {
   tag: string;
   releaseDir: string;
@@ -27,9 +33,14 @@ export interface ReleaseResult {
   archive: { file: string; sha256: string; size: number };
   versionsFile: string;
   eggs: ReleasedEgg[];
+  /** the buildout toolchain's wheels, when the release ships its toolchain */
+  toolchainWheels: ReleasedWheel[];
   manifest: Manifest;
   warnings: string[];
 }
+
+/** Where the toolchain's wheels lie in a release directory. */
+const TOOLCHAIN_DIR = 'toolchain';
 
 /**
  * Carries out a release plan: builds the eggs whose version is new, gathers
@@ -72,11 +83,13 @@ async function writeRelease(inputs: ReleaseInputs, plan: ReleasePlan, onEggBuild
     built.push({ egg, file: await eggFor(egg, inputs, eggCache, warnings, eggBuilders) });
   }
 
+  const wheels = plan.toolchain.shipsWheels ? await toolchainWheels(inputs.target.python, plan.toolchain.dists, join(inputs.stateDir, 'toolchain-wheels')) : [];
+
   const workDir = partialDir(releasesDir, plan.tag);
   rmSync(workDir, { recursive: true, force: true });
-  let written: { archiveName: string; archive: { sha256: string; size: number }; eggs: ReleasedEgg[]; manifest: Manifest };
+  let written: { archiveName: string; archive: { sha256: string; size: number }; eggs: ReleasedEgg[]; toolchainWheels: ReleasedWheel[]; manifest: Manifest };
   try {
-    written = await writeReleaseDir(inputs, plan, built, workDir, finalDir, inputsDigest);
+    written = await writeReleaseDir(inputs, plan, built, wheels, workDir, finalDir, inputsDigest);
     rmSync(finalDir, { recursive: true, force: true });
     renameSync(workDir, finalDir);
   } finally {
@@ -94,6 +107,7 @@ async function writeRelease(inputs: ReleaseInputs, plan: ReleasePlan, onEggBuild
     archive: { file: join(finalDir, archiveName), ...archive },
     versionsFile: join(finalDir, plan.versionsFileName),
     eggs,
+    toolchainWheels: written.toolchainWheels,
     manifest,
     warnings,
   };
@@ -104,6 +118,7 @@ async function writeReleaseDir(
   inputs: ReleaseInputs,
   plan: ReleasePlan,
   built: readonly { egg: PlannedEgg; file: BuiltEgg }[],
+  wheels: readonly (BuiltEgg & { name: string; version: string })[],
   workDir: string,
   finalDir: string,
   inputsDigest: string,
@@ -111,6 +126,9 @@ async function writeReleaseDir(
   mkdirSync(join(workDir, SHIPPED_EGGS_DIR), { recursive: true });
   const { archiveName, archive } = await writeBuildoutArchive(inputs, plan, workDir);
   for (const { file } of built) linkOrCopy(file.path, join(workDir, SHIPPED_EGGS_DIR, file.filename));
+  if (wheels.length > 0) mkdirSync(join(workDir, TOOLCHAIN_DIR));
+  for (const wheel of wheels) linkOrCopy(wheel.path, join(workDir, TOOLCHAIN_DIR, wheel.filename));
+  const toolchainWheels: ReleasedWheel[] = wheels.map((w) => ({ name: w.name, version: w.version, sha256: w.sha256, size: w.size, filename: w.filename, file: join(finalDir, TOOLCHAIN_DIR, w.filename) }));
 
   const eggs: ReleasedEgg[] = built.map(({ egg, file }) => ({
     name: egg.name,
@@ -133,10 +151,15 @@ async function writeReleaseDir(
     eggs: eggs.map(({ changed: _changed, file: _file, ...egg }) => egg),
     pins: plan.pins,
     settings: plan.settings,
+    toolchain: manifestToolchain(plan, toolchainWheels),
   };
   writeFileAtomic(join(workDir, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
   writeFileAtomic(join(workDir, INPUTS_DIGEST_FILE), inputsDigest + '\n');
-  return { archiveName, archive: { sha256: archive.sha256, size: archive.size }, eggs, manifest };
+  return { archiveName, archive: { sha256: archive.sha256, size: archive.size }, eggs, toolchainWheels, manifest };
+}
+
+function manifestToolchain(plan: ReleasePlan, wheels: readonly ReleasedWheel[]): ManifestToolchain {
+  return { python: plan.toolchain.pythonMinor, buildout: plan.toolchain.buildout, wheels: wheels.map(({ file: _file, ...wheel }) => wheel) };
 }
 
 /**
@@ -171,7 +194,7 @@ const INPUTS_DIGEST_FILE = 'release-inputs.sha256';
 function releaseInputsDigest(inputs: ReleaseInputs, plan: ReleasePlan): string {
   const eggs = plan.eggs.map((e) => [e.name, e.version, e.develop, e.package?.sourceHash ?? e.dist?.location ?? '']);
   return createHash('sha256')
-    .update(canonicalJson({ tag: plan.tag, productionFilesDigest: inputs.productionFilesDigest, versions: plan.versionsFileText, host: plan.hostBuildoutText, buildout: plan.buildout, settings: plan.settings, eggs }))
+    .update(canonicalJson({ tag: plan.tag, productionFilesDigest: inputs.productionFilesDigest, versions: plan.versionsFileText, host: plan.hostBuildoutText, buildout: plan.buildout, settings: plan.settings, eggs, toolchain: plan.toolchain }))
     .digest('hex');
 }
 
@@ -191,7 +214,9 @@ function writtenRelease(finalDir: string, plan: ReleasePlan, inputsDigest: strin
   }
   const archiveFile = join(finalDir, `buildout-${plan.tag}.tar.gz`);
   const whole = (file: string, size: number) => statSync(file, { throwIfNoEntry: false })?.size === size;
+  const wheels = manifest.toolchain?.wheels ?? [];
   if (!whole(archiveFile, manifest.archive.size) || !manifest.eggs.every((egg) => whole(join(finalDir, SHIPPED_EGGS_DIR, egg.filename), egg.size))) return undefined;
+  if (!wheels.every((wheel) => whole(join(finalDir, TOOLCHAIN_DIR, wheel.filename), wheel.size))) return undefined;
   return {
     tag: plan.tag,
     releaseDir: finalDir,
@@ -199,6 +224,7 @@ function writtenRelease(finalDir: string, plan: ReleasePlan, inputsDigest: strin
     archive: { file: archiveFile, ...manifest.archive },
     versionsFile: join(finalDir, plan.versionsFileName),
     eggs: manifest.eggs.map((egg) => ({ ...egg, changed: false, file: join(finalDir, SHIPPED_EGGS_DIR, egg.filename) })),
+    toolchainWheels: wheels.map((wheel) => ({ ...wheel, file: join(finalDir, TOOLCHAIN_DIR, wheel.filename) })),
     manifest,
     warnings: [],
   };

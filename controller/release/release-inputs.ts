@@ -15,7 +15,8 @@ import { refuseTargetPartInProduction } from './production-parts.ts';
 import { StatCache } from './stat-cache.ts';
 import { expandDevelopEntries } from './develop-paths.ts';
 import { hashSourceTree, type SourceTreeHash } from './source-hash.ts';
-import type { DevelopPackage } from './release-plan.ts';
+import type { DevelopPackage, PlannedToolchain } from './release-plan.ts';
+import { describeToolchain, shipsToolchainWheels } from '../toolchain/buildout-toolchain.ts';
 import { HOST_BUILDOUT_FILE, readTeamVersionsFile, refuseOverruledTeamPins, type TeamVersionsFile } from './versions-file.ts';
 
 /** Everything a release plan is decided from, read from the developer's buildout. */
@@ -23,6 +24,8 @@ export interface ReleaseInputs {
   config: BuildoutConfig;
   production: BuildoutConfig;
   target: Target;
+  /** what the team's buildout runs on: the target's python and its zc.buildout */
+  toolchain: PlannedToolchain;
   developPackages: DevelopPackage[];
   ledger: LedgerEntry[];
   resolved: ResolvedDist[];
@@ -87,12 +90,17 @@ export async function gatherReleaseInputs(loaded: { config: BuildoutConfig; targ
   const teamVersions = extendsPins && existsSync(versionsPath) ? readTeamVersionsFile(versionsPath, readFileSync(versionsPath, 'utf8'), versionsSection) : undefined;
 
   const stateDir = stateDirOf(config);
+  const toolchain = plannedToolchain(target, stateDir);
   const { dirs: developDirs, ledger } = hashed;
   const developPackages = await readDevelopMetadata(hashed.trees, target.python, stateDir);
 
+  // The pins file is written by the release; the team's copy reaches the archive through it.
+  const productionEntries = composeArchiveEntries(target, production, [versionsFileName, HOST_BUILDOUT_FILE], developDirs);
   const resolved = await resolveProductionEggs({
     python: target.python,
     productionConfig: target.buildoutFile,
+    productionFiles: productionEntries,
+    buildoutDirectory: target.buildoutDirectory,
     configFiles: [...new Set([...config.files, ...production.files, ...cachedRemoteFiles(production)])],
     extendsCache: production.extendsCache,
     developDirs,
@@ -103,7 +111,7 @@ export async function gatherReleaseInputs(loaded: { config: BuildoutConfig; targ
     eggsDirectory: config.get('buildout', 'eggs-directory')!,
     workDir: join(stateDir, 'resolve'),
     versionsSection,
-    notYetWritten: extendsPins && !teamVersions ? [versionsPath] : [],
+    notYetWritten: extendsPins ? [versionsFileName] : [],
   });
   if (teamVersions) {
     const developNames = new Set(developPackages.map((p) => p.name.toLowerCase()));
@@ -113,12 +121,11 @@ export async function gatherReleaseInputs(loaded: { config: BuildoutConfig; targ
     });
   }
 
-  // The pins file is written by the release; the team's copy reaches the archive through it.
-  const productionEntries = composeArchiveEntries(target, production, [versionsFileName, HOST_BUILDOUT_FILE], developDirs);
   return {
     config,
     production,
     target,
+    toolchain,
     developPackages,
     ledger,
     resolved,
@@ -127,6 +134,17 @@ export async function gatherReleaseInputs(loaded: { config: BuildoutConfig; targ
     ...(teamVersions ? { teamVersions } : {}),
     productionFilesDigest: digestEntries(productionEntries),
     stateDir,
+  };
+}
+
+function plannedToolchain(target: Target, stateDir: string): PlannedToolchain {
+  const toolchain = describeToolchain(target.python, join(stateDir, 'toolchain.json'), `[${target.name}] python`);
+  return {
+    python: toolchain.python,
+    pythonMinor: toolchain.pythonMinor,
+    buildout: toolchain.buildout!,
+    dists: toolchain.dists.map(({ name, version, location }) => ({ name, version, location })),
+    shipsWheels: shipsToolchainWheels(toolchain),
   };
 }
 

@@ -1,22 +1,34 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { isAbsolute, join, relative } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative } from 'node:path';
 import { ReleaseError } from '../../shared/errors.ts';
 import { writeFileAtomic } from '../../shared/fs/atomic-write.ts';
 import { runPythonHelper } from './python-script.ts';
 import { writeDevelopEggLinks } from './develop-egg-links.ts';
+
+/**
+ * Where a resolved distribution came from: a develop package, an egg (eggs directory or
+ * find-links: shippable), or the interpreter's own environment (its site-packages, where
+ * the buildout toolchain lives).
+ */
+export type DistOrigin = 'develop' | 'egg' | 'environment';
 
 /** A distribution buildout resolved while building the production config. */
 export interface ResolvedDist {
   name: string;
   version: string;
   location: string;
+  origin: DistOrigin;
 }
 
 export interface ResolveInputs {
   python: string;
   /** absolute path of the production config */
   productionConfig: string;
+  /** the production config, its extends chain and included files, as the host gets them */
+  productionFiles: readonly { archivePath: string; sourcePath: string }[];
+  /** the buildout directory those archive paths are relative to */
+  buildoutDirectory: string;
   /** every config file whose content can change the outcome (dev and prod chains) */
   configFiles: readonly string[];
   /** absolute develop package directories, standing in for the eggs they become */
@@ -34,8 +46,8 @@ export interface ResolveInputs {
   /** the section production reads its pins from (buildout's `versions` option) */
   versionsSection: string;
   /**
-   * Config files the production chain extends that the release itself writes
-   * (the pins file): while resolving they do not exist yet and read as empty.
+   * Files the release itself writes that the production chain extends (the pins file,
+   * relative to the buildout directory): while resolving they read as empty.
    */
   notYetWritten: readonly string[];
 }
@@ -59,13 +71,14 @@ export async function resolveProductionEggs(inputs: ResolveInputs): Promise<Reso
   rmSync(runDir, { recursive: true, force: true });
   mkdirSync(runDir, { recursive: true });
   const recordFile = join(runDir, 'dists.jsonl');
+  const productionConfig = copyProductionFiles(inputs, runDir);
   // buildout would run `setup.py develop` once per package (a Python start each): the
   // links are written up front in one process, and buildout develops only the rest
   const { leftToBuildout } = await writeDevelopEggLinks(inputs.python, join(runDir, DEVELOP_EGGS_DIR), inputs.developDirs);
-  writeFileAtomic(join(runDir, 'resolve.cfg'), resolveConfig(inputs, runDir, leftToBuildout.map((p) => p.dir)));
+  writeFileAtomic(join(runDir, 'resolve.cfg'), resolveConfig(inputs, runDir, productionConfig, leftToBuildout.map((p) => p.dir)));
   await runPythonHelper(inputs.python, 'record_dists.py', ['-c', 'resolve.cfg', 'buildout:directory=' + runDir], {
     cwd: runDir,
-    env: { HOSTOUT_RECORD_DISTS: recordFile, HOSTOUT_NOT_YET_WRITTEN: JSON.stringify(inputs.notYetWritten) },
+    env: { HOSTOUT_RECORD_DISTS: recordFile },
     what: `buildout of ${inputs.productionConfig} (resolving the eggs production needs)`,
     where: inputs.productionConfig,
   });
@@ -77,12 +90,34 @@ export async function resolveProductionEggs(inputs: ResolveInputs): Promise<Reso
 const DEVELOP_EGGS_DIR = 'develop-eggs';
 
 /**
+ * The production files, copied into the run directory as the host unpacks them, with the
+ * files the release writes standing in empty where the team has none: buildout reads
+ * the chain exactly as it will on the host, and no private buildout function is patched
+ * to make a missing pins file read as empty. Returns the copied production config.
+ */
+function copyProductionFiles(inputs: ResolveInputs, runDir: string): string {
+  const filesDir = join(runDir, 'production');
+  for (const { archivePath, sourcePath } of inputs.productionFiles) {
+    mkdirSync(dirname(join(filesDir, archivePath)), { recursive: true });
+    copyFileSync(sourcePath, join(filesDir, archivePath));
+  }
+  for (const archivePath of inputs.notYetWritten) {
+    const standIn = join(filesDir, archivePath);
+    mkdirSync(dirname(standIn), { recursive: true });
+    const team = join(inputs.buildoutDirectory, archivePath);
+    if (existsSync(team)) copyFileSync(team, standIn);
+    else writeFileAtomic(standIn, '');
+  }
+  return join(filesDir, relative(inputs.buildoutDirectory, inputs.productionConfig));
+}
+
+/**
  * Paths are written relative to the run directory: buildout splits `extends`,
  * `develop` and `find-links` on whitespace, so an absolute path under a
  * directory whose name holds a space would fall apart. `developDirs`: the develop
  * packages whose links were not written up front.
  */
-function resolveConfig(inputs: ResolveInputs, runDir: string, developDirs: readonly string[]): string {
+function resolveConfig(inputs: ResolveInputs, runDir: string, productionConfig: string, developDirs: readonly string[]): string {
   const lines = (values: readonly string[]) => values.map((v) => `\n    ${v}`).join('');
   const path = (p: string) => pathForBuildout(runDir, p);
   const link = (l: string) => (/^[a-z+]+:\/\//.test(l) || !isAbsolute(l) ? l : path(l));
@@ -91,7 +126,7 @@ function resolveConfig(inputs: ResolveInputs, runDir: string, developDirs: reado
   const unpinned = inputs.developNames.map((name) => `${name} =\n`).join('');
   return `# Written by Hostout to ask buildout which eggs production needs.
 [buildout]
-extends = ${path(inputs.productionConfig)}
+extends = ${path(productionConfig)}
 develop =${lines(developDirs.map(path))}
 find-links =${lines(inputs.findLinks.map(link))}
 ${inputs.index ? `index = ${inputs.index}\n` : ''}eggs-directory = ${path(inputs.eggsDirectory)}
@@ -157,8 +192,8 @@ function readRecord(file: string): ResolvedDist[] {
     .split('\n')
     .filter(Boolean)
     .map((line) => {
-      const { name, version, location } = JSON.parse(line);
-      return { name, version, location };
+      const { name, version, location, origin } = JSON.parse(line);
+      return { name, version, location, origin };
     });
 }
 
