@@ -5,6 +5,11 @@ Usage: build_egg.py --wait, then one JSON line on stdin:
 The version is injected into setuptools rather than written into setup.py,
 so the package's own files are built exactly as they were hashed.
 
+A package with only pyproject.toml builds the same way when its backend is
+setuptools (`setup()` with no arguments reads pyproject.toml); with another
+backend its PEP 517 wheel is built and turned into an egg at the version
+(pyproject_package.py).
+
 setuptools is imported first, which takes Debian's Python a quarter of a
 second, and only then is the request read: ctl starts a builder while it is
 still reading the packages' metadata (controller/release/egg-builders.ts).
@@ -18,6 +23,8 @@ import zipfile
 
 import setuptools
 import setuptools.dist
+
+import pyproject_package
 
 if sys.argv[1:] != ["--wait"]:
     sys.exit("usage: build_egg.py --wait (then the request as one JSON line on stdin)")
@@ -62,21 +69,36 @@ def rezip_deterministically(egg):
     os.replace(temp, egg)
 
 
-# Relative on purpose: SOURCES.txt records these paths, and the same egg must
-# come out wherever the scratch copy lives.
-build_dir = "build-hostout"
-sys.argv = ["setup.py", "-q", "egg_info", "--egg-base", build_dir,
-            "bdist_egg", "--dist-dir", build_dir, "--bdist-dir", os.path.join(build_dir, "bdist")]
-os.makedirs(build_dir, exist_ok=True)
-sys.path.insert(0, os.getcwd())
-with open("setup.py") as f:
-    code = compile(f.read(), os.path.abspath("setup.py"), "exec")
-exec(code, {"__name__": "__main__", "__file__": os.path.abspath("setup.py")})
+def build_with_setuptools(setup_path, source):
+    """bdist_egg in the current directory; returns the egg's path."""
+    # Relative on purpose: SOURCES.txt records these paths, and the same egg must
+    # come out wherever the scratch copy lives.
+    build_dir = "build-hostout"
+    sys.argv = ["setup.py", "-q", "egg_info", "--egg-base", build_dir,
+                "bdist_egg", "--dist-dir", build_dir, "--bdist-dir", os.path.join(build_dir, "bdist")]
+    os.makedirs(build_dir, exist_ok=True)
+    sys.path.insert(0, os.getcwd())
+    if source is None:
+        with open(setup_path) as f:
+            source = f.read()
+    exec(compile(source, os.path.abspath(setup_path), "exec"), {"__name__": "__main__", "__file__": os.path.abspath(setup_path)})
+    eggs = [name for name in os.listdir(build_dir) if name.endswith(".egg")]
+    if len(eggs) != 1:
+        sys.exit("expected one egg from bdist_egg, found %r" % eggs)
+    rezip_deterministically(os.path.join(build_dir, eggs[0]))
+    return os.path.join(build_dir, eggs[0])
 
-eggs = [name for name in os.listdir(build_dir) if name.endswith(".egg")]
-if len(eggs) != 1:
-    sys.exit("expected one egg from bdist_egg, found %r" % eggs)
+
+def build_with_backend():
+    """The backend's wheel, as an egg at the requested version; returns the egg's path."""
+    build_dir = os.path.abspath("build-hostout")
+    os.makedirs(build_dir, exist_ok=True)
+    wheel = pyproject_package.build_wheel(os.getcwd(), pyproject_package.read_pyproject(os.getcwd()), build_dir)
+    return os.path.join(build_dir, pyproject_package.wheel_to_egg(wheel, build_dir, version))
+
+
+script = pyproject_package.setup_script(os.getcwd())
+egg = build_with_setuptools(*script) if script else build_with_backend()
 os.makedirs(out_dir, exist_ok=True)
-rezip_deterministically(os.path.join(build_dir, eggs[0]))
-os.replace(os.path.join(build_dir, eggs[0]), os.path.join(out_dir, eggs[0]))
-print(eggs[0])
+os.replace(egg, os.path.join(out_dir, os.path.basename(egg)))
+print(os.path.basename(egg))

@@ -2,8 +2,11 @@
 
 Usage: read_metadata.py PACKAGE_DIR...  Each setup.py runs in its own
 directory up to the point where setuptools has read its configuration
-(setup.cfg included), so nothing is built and nothing is written. Each line
-also says what the setup.py touched in its package (see Touched).
+(setup.cfg and pyproject.toml included), so nothing is built and nothing is
+written. A package with only pyproject.toml is read through setuptools when
+that is its backend, else from [project] or its backend (pyproject_package.py).
+Each line also says what was touched in its package (see Touched) and which
+file declares it ("file": setup.py or pyproject.toml).
 """
 import json
 import os
@@ -14,17 +17,23 @@ import distutils.core
 
 import setuptools  # noqa: F401  (makes distutils.core.setup build setuptools' Distribution)
 
+import pyproject_package
 
-def run_setup_to_config(path):
+
+def run_setup_to_config(path, source=None):
     """distutils' run_setup, but compiled under the file's real name, so that
-    a traceback points at the line of setup.py that failed."""
+    a traceback points at the line of setup.py that failed. `source`: the code
+    to run in place of the file's (setuptools' `setup()` for a package with only
+    pyproject.toml)."""
     distutils.core._setup_stop_after = "config"
     distutils.core._setup_distribution = None
     saved_argv = sys.argv
     sys.argv = [path, "--name"]
     try:
-        with open(path, "rb") as f:
-            exec(compile(f.read(), path, "exec"), {"__file__": path, "__name__": "__main__"})
+        if source is None:
+            with open(path, "rb") as f:
+                source = f.read()
+        exec(compile(source, path, "exec"), {"__file__": path, "__name__": "__main__"})
     except SystemExit:
         # Exiting after setup() is harmless; exiting before it is the author
         # refusing to go on, and their message is the reason to report.
@@ -78,7 +87,9 @@ class Touched:
     def to_json(self):
         if self.opaque:
             return {"opaque": True}
-        return {"opened": sorted(self.opened), "listed": sorted(self.listed)}
+        # what a build backend wrote and removed again (its metadata folder) is no input
+        opened = [p for p in self.opened if os.path.exists(os.path.join(self.root, p))]
+        return {"opened": sorted(opened), "listed": sorted(self.listed)}
 
 
 def audit(event, args):
@@ -104,9 +115,13 @@ sys.addaudithook(audit)
 
 
 def read(package_dir):
-    setup_py = os.path.join(package_dir, "setup.py")
-    if not os.path.exists(setup_py):
-        return {"dir": package_dir, "error": "is missing: no setup.py in %s" % package_dir}
+    try:
+        script = pyproject_package.setup_script(package_dir)
+    except FileNotFoundError:
+        return {"dir": package_dir, "file": "setup.py", "error": "is missing: no setup.py and no pyproject.toml in %s" % package_dir}
+    except Exception as error:  # a pyproject.toml that is not TOML
+        return {"dir": package_dir, "file": "pyproject.toml", "error": describe(error), "line": None}
+    declared_in = os.path.basename(script[0]) if script else "pyproject.toml"
     cwd = os.getcwd()
     try:
         os.chdir(package_dir)
@@ -114,20 +129,36 @@ def read(package_dir):
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                dist = run_setup_to_config(os.path.abspath("setup.py"))
-                name, version = dist.get_name(), dist.get_version()
+                if script:
+                    dist = run_setup_to_config(script[0], script[1])
+                    name, version = dist.get_name(), dist.get_version()
+                else:
+                    name, version = name_and_version_from_backend(package_dir)
         finally:
             Touched.current = None
-        return {"dir": package_dir, "name": name, "version": version, "touched": touched.to_json()}
+        return {"dir": package_dir, "file": declared_in, "name": name, "version": version, "touched": touched.to_json()}
     except BaseException as error:  # setup.py may raise anything, even SystemExit
         frames = traceback.extract_tb(error.__traceback__)
         in_setup = [f for f in frames if f.filename.endswith("setup.py")]
         line = in_setup[-1].lineno if in_setup else None
-        return {"dir": package_dir, "error": describe(error), "line": line}
+        return {"dir": package_dir, "file": declared_in, "error": describe(error), "line": line}
     finally:
         os.chdir(cwd)
 
 
+def name_and_version_from_backend(package_dir):
+    """[project] name and version when static; else what the build backend says."""
+    pyproject = pyproject_package.read_pyproject(package_dir)
+    static = pyproject_package.static_name_version(pyproject)
+    if static:
+        return static
+    metadata, _ = pyproject_package.backend_metadata(package_dir, pyproject)
+    return metadata["Name"], metadata["Version"]
+
+
 if __name__ == "__main__":
+    # setuptools and build backends talk on stdout; the answer gets its own copy of it
+    answer = os.fdopen(os.dup(1), "w")
+    os.dup2(2, 1)
     for package_dir in sys.argv[1:]:
-        print(json.dumps(read(package_dir)), flush=True)
+        print(json.dumps(read(package_dir)), file=answer, flush=True)

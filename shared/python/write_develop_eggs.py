@@ -10,24 +10,36 @@ egg-info is written by setuptools' own egg_info writers, so its files hold what 
 would write (SOURCES.txt aside, which resolution never reads). Packages with C extensions,
 or whose setup.py does anything unexpected, are left to buildout's own develop: one JSON
 line per package says `written` or why not.
+
+A package with only pyproject.toml is developed the same way through setuptools when that
+is its backend; with another backend (hatchling, flit_core) its egg-info is made from the
+backend's metadata (pyproject_package.py), beside its code (in src/ for a src layout):
+buildout 2.13 and 4.x cannot develop such a package at all, and 5.x only through pip.
 """
 import json
 import os
+import re
 import sys
 import warnings
 from importlib import metadata
 
+import pyproject_package
 from read_metadata import run_setup_to_config
 
 
 def write_develop_egg(package_dir, develop_eggs_dir, writers):
     os.chdir(package_dir)
-    dist = run_setup_to_config(os.path.abspath("setup.py"))
+    script = pyproject_package.setup_script(package_dir)
+    if script is None:
+        return write_backend_egg_info(package_dir, develop_eggs_dir)
+    dist = run_setup_to_config(*script)
+    # what setuptools does before any command: finds packages (src layout) unless configured
+    dist.set_defaults()
     if dist.has_ext_modules():
         return "it builds C extensions"
     egg_info = dist.get_command_obj("egg_info")
     egg_info.ensure_finalized()
-    if egg_info.broken_egg_info:
+    if getattr(egg_info, "broken_egg_info", False):  # gone from setuptools 81
         return "it has a broken egg-info directory"
     egg_info.mkpath(egg_info.egg_info)
     for name, writer in writers:
@@ -38,6 +50,31 @@ def write_develop_egg(package_dir, develop_eggs_dir, writers):
     link = os.path.join(develop_eggs_dir, egg_info.egg_name + ".egg-link")
     with open(link + ".tmp", "w") as out:
         out.write(os.path.abspath(egg_info.egg_base) + "\n" + back_to_setup)
+    os.replace(link + ".tmp", link)
+    return None
+
+
+def is_importable(folder, entry):
+    """A module or package at the top of a code root (not setup.py, not an egg-info)."""
+    if entry.startswith(".") or entry == "setup.py":
+        return False
+    if entry.endswith(".py"):
+        return entry[:-3].isidentifier()
+    return entry.isidentifier() and os.path.isdir(os.path.join(folder, entry))
+
+
+def write_backend_egg_info(package_dir, develop_eggs_dir):
+    """egg-info and egg-link of a package whose backend is not setuptools."""
+    pyproject = pyproject_package.read_pyproject(package_dir)
+    metadata, entry_points = pyproject_package.backend_metadata(package_dir, pyproject)
+    code_root = os.path.join(package_dir, "src") if os.path.isdir(os.path.join(package_dir, "src")) else package_dir
+    top_level = [entry[:-3] if entry.endswith(".py") else entry for entry in os.listdir(code_root) if is_importable(code_root, entry)]
+    egg_name = re.sub(r"[^A-Za-z0-9.]+", "_", metadata["Name"])
+    pyproject_package.write_egg_info(os.path.join(code_root, egg_name + ".egg-info"), metadata, entry_points, top_level)
+    link = os.path.join(develop_eggs_dir, metadata["Name"] + ".egg-link")
+    back_to_package = os.curdir if code_root == package_dir else ".."
+    with open(link + ".tmp", "w") as out:
+        out.write(os.path.abspath(code_root) + "\n" + back_to_package)
     os.replace(link + ".tmp", link)
     return None
 
