@@ -48,7 +48,7 @@ test('pyproject-only develop packages (setuptools, hatchling, flit) are released
   assert.equal(first.code, 0, first.stderr + first.stdout);
   assert.match(first.stdout, /Deployment complete at version 0\.1\n$/);
   const pins = readFileSync(join(agent.path, 'current', 'versions.cfg'), 'utf8');
-  for (const [name, version] of [['tagline', '2.0'], ['greeting', '3.1'], ['banner', '0.5']]) {
+  for (const [name, version] of [['tagline', '2.0'], ['greeting', '3.1'], ['banner', '0.5']] as const) {
     assert.match(pins, new RegExp(`^${name}\\s+= ${version.replace('.', '\\.')}$`, 'm'), `${name} pinned at its declared version`);
   }
   const run = async (script: string) => (await runCommand(join(agent.path, 'current', 'bin', script), [])).stdout.trim();

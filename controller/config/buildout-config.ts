@@ -5,8 +5,8 @@
  * not depend on the home directory of whoever plans it.
  */
 import type { RawBuildoutFile } from './buildout-file.ts';
-import { buildoutDefaults, withDefaultVersions } from './buildout-defaults.ts';
-import { absolutizeCacheDirectories, finishStandardDirectories, joinStandardDirectories, tagEggsDirectoryWithAbi } from './buildout-directories.ts';
+import { BUILDOUT_PYTHON, buildoutDefaults, withDefaultVersions } from './buildout-defaults.ts';
+import { absolutizeCacheDirectories, finishStandardDirectories, joinStandardDirectories, layOutEggsDirectory } from './buildout-directories.ts';
 import { locateTopConfigFile, readExtendsChain, type RemoteConfigFile } from './buildout-extends.ts';
 import { checkBuildoutSection } from './buildout-section-checks.ts';
 import { parseCommandLineOverrides } from './command-line-overrides.ts';
@@ -27,6 +27,8 @@ export interface BuildoutConfig {
   remoteFiles: RemoteConfigFile[];
   /** The extends cache the remote files were read through, when there are some. */
   extendsCache?: string;
+  /** The interpreter that runs this buildout: a target's python unless it names another. */
+  buildoutPython: string;
   /** Substituted value. Throws ConfigError if the section holds a bad reference. */
   get(section: string, option: string): string | undefined;
   /** `file` is a path, or DEFAULT_VALUE, COMPUTED_VALUE or COMMAND_LINE_VALUE with line 0. */
@@ -48,6 +50,11 @@ export interface LoadOptions {
   refreshedUrls?: Set<string>;
   /** absolute paths of extended files that may be missing and then read as empty (the pins file a release writes) */
   notYetWritten?: ReadonlySet<string>;
+  /**
+   * The interpreter that runs this buildout (buildout-python.ts): its zc.buildout decides
+   * conditional section headers and the eggs directory's layout. Default: Debian's python3.
+   */
+  buildoutPython?: string;
 }
 
 /** `overrides` are buildout's command-line assignments: `section:option=value` or `option=value`. */
@@ -61,6 +68,7 @@ export function loadBuildoutConfig(topFile: string, overrides: string[] = [], op
     hostoutExtendsCache: options.hostoutExtendsCache,
     refreshedUrls: options.refreshedUrls,
     notYetWritten: options.notYetWritten,
+    buildoutPython: options.buildoutPython,
   });
 
   let definitions = layerConfig(defaults, fromFiles);
@@ -74,7 +82,8 @@ export function loadBuildoutConfig(topFile: string, overrides: string[] = [], op
   const sections = resolveSections(definitions);
   finishStandardDirectories(sections);
   checkBuildoutSection(sections.section('buildout') ?? new Map());
-  tagEggsDirectoryWithAbi(sections);
+  const buildoutPython = options.buildoutPython ?? BUILDOUT_PYTHON;
+  layOutEggsDirectory(sections, buildoutPython);
   const versionsName = sections.section('buildout')?.get('versions')?.value;
   if (versionsName) sections.section(versionsName);
 
@@ -85,6 +94,7 @@ export function loadBuildoutConfig(topFile: string, overrides: string[] = [], op
     rawFiles,
     remoteFiles,
     extendsCache,
+    buildoutPython,
     get: (section, name) => option(section, name)?.value,
     option,
     sectionNames: () => sections.names(),

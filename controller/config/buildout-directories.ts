@@ -5,9 +5,9 @@
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { ConfigError } from '../../shared/errors.ts';
-import { BUILDOUT_PYTHON } from './buildout-defaults.ts';
 import { isConfigUrl } from './buildout-extends.ts';
 import { pythonAbiTag } from './python-abi-tag.ts';
+import { buildoutMajorVersion } from './buildout-version.ts';
 import type { ResolvedSections } from './resolved-sections.ts';
 import {
   COMMAND_LINE_VALUE, COMPUTED_VALUE, DEFAULT_VALUE, type ConfigDefinitions, type ConfigValue,
@@ -68,15 +68,18 @@ export function finishStandardDirectories(sections: ResolvedSections): void {
 }
 
 /**
- * Last, with `abi-tag-eggs = true`, buildout puts eggs in a subdirectory named after the
- * ABI of the Python running it (`eggs/cp311`), so eggs built for another Python are not mixed in.
- * That Python is BUILDOUT_PYTHON, the one buildout runs under here.
+ * Last, the eggs directory's layout as the running buildout makes it: zc.buildout 5 puts
+ * eggs in a subdirectory per egg format (`eggs/v5`, buildout's eggs-directory-version,
+ * empty for none); with `abi-tag-eggs = true` then in one named after the ABI of the Python
+ * running it (`eggs/cp311`, `eggs/v5/cp313`), so eggs built for another Python are not mixed in.
  */
-export function tagEggsDirectoryWithAbi(sections: ResolvedSections): void {
+export function layOutEggsDirectory(sections: ResolvedSections, python: string): void {
   const buildout = sections.section('buildout');
+  const eggsVersion = buildoutMajorVersion(python) >= 5 ? buildout?.get('eggs-directory-version')?.value ?? 'v5' : '';
+  if (eggsVersion) sections.replace('buildout', 'eggs-directory', joinLikePython(buildout?.get('eggs-directory')?.value ?? '', eggsVersion));
   const abiTagEggs = buildout?.get('abi-tag-eggs');
   if (abiTagEggs?.value !== 'true') return;
-  const tag = pythonAbiTag(BUILDOUT_PYTHON, `${abiTagEggs.file}:${abiTagEggs.line}`);
+  const tag = pythonAbiTag(python, `${abiTagEggs.file}:${abiTagEggs.line}`);
   sections.replace('buildout', 'eggs-directory', joinLikePython(buildout?.get('eggs-directory')?.value ?? '', tag));
 }
 

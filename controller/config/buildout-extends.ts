@@ -46,6 +46,8 @@ export interface ExtendsReadOptions {
    * Hostout writes them (the pins file) when it releases.
    */
   notYetWritten?: ReadonlySet<string>;
+  /** the interpreter whose zc.buildout decides conditional section headers */
+  buildoutPython?: string;
 }
 
 // Buildout's own test (_isurl) for names it would download.
@@ -73,13 +75,13 @@ export function readExtendsChain(topFile: string, options: ExtendsReadOptions): 
     const fetched = downloadExtendsFile(url, download!, firstTime, where);
     options.refreshedUrls?.add(url);
     if (!known) remoteFiles.set(url, { url, extendedAt: where, ...fetched });
-    return parseBuildoutText(decodeBuildoutText(fetched.content, url), url);
+    return parseBuildoutText(decodeBuildoutText(fetched.content, url), url, options.buildoutPython);
   };
 
   const read = (file: string, extendedAt?: string): ConfigDefinitions => {
     const raw = isConfigUrl(file)
       ? readRemote(file, extendedAt!)
-      : rawFiles.get(file) ?? (options.notYetWritten?.has(file) && !existsSync(file) ? parseBuildoutText('', file) : parseBuildoutFile(file));
+      : rawFiles.get(file) ?? (options.notYetWritten?.has(file) && !existsSync(file) ? parseBuildoutText('', file) : parseBuildoutFile(file, options.buildoutPython));
     rawFiles.set(file, raw);
 
     const sections = definitionsOfFile(raw);

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../../shared/errors.ts';
 import { isSectionConditionTrue } from './section-condition.ts';
+import { BUILDOUT_PYTHON } from './buildout-defaults.ts';
 
 export type OptionOp = '=' | '+=' | '-=';
 
@@ -16,7 +17,8 @@ export interface RawBuildoutFile { path: string; sections: RawSection[] }
 const SECTION_HEADER = /^\[\s*([^\s#[\]:;{}]+)\s*(?::([^#;]*))?\s*\]\s*(?:[#;].*)?$/;
 const OPTION_START = /^([^\s{}[\]=:]+\s*[-+]?)=([\s\S]*)$/;
 
-export function parseBuildoutFile(path: string): RawBuildoutFile {
+/** `python`: the interpreter whose zc.buildout decides conditional section headers. */
+export function parseBuildoutFile(path: string, python = BUILDOUT_PYTHON): RawBuildoutFile {
   let bytes: Buffer;
   try {
     bytes = readFileSync(path);
@@ -27,7 +29,7 @@ export function parseBuildoutFile(path: string): RawBuildoutFile {
       cause,
     });
   }
-  return parseBuildoutText(decodeBuildoutText(bytes, path), path);
+  return parseBuildoutText(decodeBuildoutText(bytes, path), path, python);
 }
 
 /**
@@ -64,7 +66,7 @@ function lineOfFirstInvalidByte(bytes: Uint8Array): number {
   return line;
 }
 
-export function parseBuildoutText(text: string, path: string): RawBuildoutFile {
+export function parseBuildoutText(text: string, path: string, python = BUILDOUT_PYTHON): RawBuildoutFile {
   const sections: RawSection[] = [];
   const badLines: Array<{ line: number; text: string }> = [];
   let section: RawSection | undefined;
@@ -93,7 +95,7 @@ export function parseBuildoutText(text: string, path: string): RawBuildoutFile {
       const [, name = '', condition] = header;
       sectionIsOn = true;
       // Like buildout, a false section leaves the previous section open but mutes its lines.
-      if (condition && !isSectionConditionTrue(condition, `${path}:${lineNo}`)) {
+      if (condition && !isSectionConditionTrue(condition, `${path}:${lineNo}`, python)) {
         sectionIsOn = false;
         return;
       }

@@ -41,9 +41,12 @@ const PREDEFINED_NAMES: ReadonlyMap<string, boolean> = new Map([
 
 const EVALUATOR = fileURLToPath(new URL('../../shared/python/eval_section_condition.py', import.meta.url));
 
-/** `where` is the header's file:line, used in the error when buildout would refuse the expression. */
-export function isSectionConditionTrue(expression: string, where: string): boolean {
-  return predefinedNamesCondition(expression) ?? evaluatedByBuildoutPython(expression, where);
+/**
+ * `where` is the header's file:line, used in the error when buildout would refuse the expression;
+ * `python` runs the buildout that reads the file (its zc.buildout's names decide the rest).
+ */
+export function isSectionConditionTrue(expression: string, where: string, python = BUILDOUT_PYTHON): boolean {
+  return predefinedNamesCondition(expression) ?? evaluatedByBuildoutPython(expression, where, python);
 }
 
 class NotPredefinedNames extends Error {}
@@ -92,25 +95,28 @@ function predefinedNamesCondition(expression: string): boolean | undefined {
 
 const evaluated = new Map<string, { value: boolean } | { error: string; message: string }>();
 
-function evaluatedByBuildoutPython(expression: string, where: string): boolean {
-  let result = evaluated.get(expression);
+function evaluatedByBuildoutPython(expression: string, where: string, python: string): boolean {
+  const key = `${python}\0${expression}`;
+  let result = evaluated.get(key);
   if (!result) {
-    const run = spawnSync(BUILDOUT_PYTHON, [EVALUATOR, expression], { encoding: 'utf8' });
+    const run = spawnSync(python, [EVALUATOR, expression], { encoding: 'utf8' });
     // The answer is the last line: importing buildout may print warnings before it.
     const answer = run.status === 0 ? /^\{.*\}$/m.exec(run.stdout.trim().split('\n').at(-1) ?? '')?.[0] : undefined;
     if (!answer) {
-      throw new ConfigError(`the section condition "${expression.trim()}" needs ${BUILDOUT_PYTHON} with zc.buildout to be evaluated, which failed`, {
+      throw new ConfigError(`the section condition "${expression.trim()}" needs ${python} with zc.buildout to be evaluated, which failed`, {
         where,
         hint: `install Debian's python3-zc.buildout (deploy/install-prerequisites.sh), or write the condition with buildout's predefined names (python3, linux, ...) and not/and/or`,
         cause: run.error ?? run.stderr,
       });
     }
     result = JSON.parse(answer) as { value: boolean } | { error: string; message: string };
-    evaluated.set(expression, result);
+    evaluated.set(key, result);
   }
   if ('value' in result) return result.value;
   throw new ConfigError(`buildout cannot evaluate the section condition "${expression.trim()}": ${result.error}: ${result.message}`, {
     where,
-    hint: "zc.buildout 2.13 knows python2, python3, python24 to python36, linux, macosx, windows, posix, bits32/bits64, sys, os, platform and re; newer names such as python38 need buildout 3",
+    hint: python === BUILDOUT_PYTHON
+      ? "zc.buildout 2.13 knows python2, python3, python24 to python36, linux, macosx, windows, posix, bits32/bits64, sys, os, platform and re; newer names such as python38 need buildout 3 or later (run your buildout from a virtualenv with it, and Hostout reads your configs with it)"
+      : `the zc.buildout of ${python} does not know that name either (buildout 4.x knows python24 to python39, 5.x up to python315)`,
   });
 }

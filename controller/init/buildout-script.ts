@@ -17,19 +17,3 @@ export function provideBuildoutScript(binDirectory: string, python: string): boo
   return true;
 }
 
-/**
- * The interpreter the buildout's own bin/buildout runs with (its `#!` line): a team
- * whose buildout lives in a virtualenv releases with that virtualenv's Python and
- * toolchain. Undefined when there is no bin/buildout or its first line names no
- * interpreter that exists.
- */
-export function buildoutScriptPython(binDirectory: string): string | undefined {
-  let firstLine: string;
-  try {
-    firstLine = readFileSync(join(binDirectory, 'buildout'), 'utf8').split('\n', 1)[0]!;
-  } catch {
-    return undefined;
-  }
-  const interpreter = /^#!\s*(\/\S+)\s*$/.exec(firstLine)?.[1];
-  return interpreter && existsSync(interpreter) ? interpreter : undefined;
-}

@@ -7,7 +7,7 @@
  * it must, so running it again changes nothing.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { ConfigError, TargetError } from '../../shared/errors.ts';
 import { writeFileAtomic } from '../../shared/fs/atomic-write.ts';
 import { loadBuildoutConfig, type BuildoutConfig } from '../config/buildout-config.ts';
@@ -18,7 +18,8 @@ import { STATE_DIR_NAME } from '../target/load-target.ts';
 import { addListItem, appendSection, setOption } from './buildout-file-edit.ts';
 import { placeRecipeEgg, recipeVersion, RECIPE_NAME } from './recipe-egg.ts';
 import { CTL_COMMAND_RECORD, recordCtlCommand, thisCtlCommand } from './ctl-command-record.ts';
-import { buildoutScriptPython, provideBuildoutScript } from './buildout-script.ts';
+import { provideBuildoutScript } from './buildout-script.ts';
+import { buildoutPythonOf, buildoutScriptPython } from '../config/buildout-python.ts';
 
 /** The part `ctl init` writes when the buildout has no target yet, as in the design. */
 export const DEFAULT_TARGET_NAME = 'deploy';
@@ -45,7 +46,7 @@ export async function initBuildout(request: InitRequest): Promise<InitReport> {
   if (!existsSync(top)) {
     throw new ConfigError(`no buildout config at ${top}`, { where: top, hint: 'run ctl init in the directory of your buildout.cfg, or name the config with -c FILE' });
   }
-  const config = loadBuildoutConfig(top);
+  const config = loadBuildoutConfig(top, [], { buildoutPython: buildoutPythonOf(dirname(top)) });
   const directory = config.get('buildout', 'directory')!;
   const shown = (path: string) => relative(directory, path) || path;
   const target = chooseTarget(config, request.targetName);
@@ -106,7 +107,7 @@ function editConfig(config: BuildoutConfig, text: string, target: { name: string
 function writeUsableConfig(file: string, original: string, text: string, targetName: string): void {
   writeFileAtomic(file, text);
   try {
-    deploySettingsFromTarget(readTarget(loadBuildoutConfig(file), targetName));
+    deploySettingsFromTarget(readTarget(loadBuildoutConfig(file, [], { buildoutPython: buildoutPythonOf(dirname(file)) }), targetName));
   } catch (error) {
     writeFileAtomic(file, original);
     throw error;

@@ -82,7 +82,8 @@ export async function gatherReleaseInputs(loaded: { config: BuildoutConfig; targ
   // The pins file production may extend is what the release writes: missing is fine.
   const versionsFileName = versionsFileArchivePath(target);
   const versionsPath = join(target.buildoutDirectory, versionsFileName);
-  const production = loadBuildoutConfig(target.buildoutFile, [], { ...configReadOptions(directory), notYetWritten: new Set([versionsPath]) });
+  // read as the target's python reads it: its zc.buildout runs production
+  const production = loadBuildoutConfig(target.buildoutFile, [], { ...configReadOptions(directory), buildoutPython: target.python, notYetWritten: new Set([versionsPath]) });
   refuseDevelopInProduction(production);
   refuseTargetPartInProduction(production);
   const versionsSection = production.get('buildout', 'versions') || 'versions';

@@ -130,8 +130,9 @@ extends = ${path(productionConfig)}
 develop =${lines(developDirs.map(path))}
 find-links =${lines(inputs.findLinks.map(link))}
 ${inputs.index ? `index = ${inputs.index}\n` : ''}eggs-directory = ${path(inputs.eggsDirectory)}
-# already the development buildout's eggs directory, ABI tag included
+# already the development buildout's eggs directory, eggs/v5 and ABI tag included
 abi-tag-eggs = false
+eggs-directory-version =
 ${inputs.extendsCache ? `# remote extends were just read into this cache; newest = false makes buildout read them there\nextends-cache = ${path(inputs.extendsCache)}\n` : ''}develop-eggs-directory = ${DEVELOP_EGGS_DIR}
 bin-directory = bin
 parts-directory = parts

@@ -1,6 +1,7 @@
 import { dirname, join, resolve } from 'node:path';
 import { loadBuildoutConfig, type BuildoutConfig, type LoadOptions } from '../config/buildout-config.ts';
 import { selectTarget, type Target } from './target.ts';
+import { buildoutPythonOf } from '../config/buildout-python.ts';
 
 /**
  * The developer's buildout and the deployment target in it: what every ctl command reads
@@ -16,7 +17,7 @@ export const STATE_DIR_NAME = '.hostout';
  */
 const refreshedThisCommand = new Set<string>();
 export function configReadOptions(buildoutDirectory: string): LoadOptions {
-  return { hostoutExtendsCache: join(buildoutDirectory, STATE_DIR_NAME, 'extends-cache'), refreshedUrls: refreshedThisCommand };
+  return { hostoutExtendsCache: join(buildoutDirectory, STATE_DIR_NAME, 'extends-cache'), refreshedUrls: refreshedThisCommand, buildoutPython: buildoutPythonOf(buildoutDirectory) };
 }
 
 /** `<buildout directory>/.hostout`: Hostout's caches and release outputs for this buildout. */

@@ -75,7 +75,8 @@ export function readTarget(config: BuildoutConfig, name: string): Target {
     include: splitList(options.get('include')!),
     versionsFile: options.get('versions-file')!,
     ledgerFile: inDirectory(options.get('ledger')!),
-    python: options.get('python')!,
+    // unset: the interpreter that runs this buildout (its bin/buildout), which releases with its toolchain
+    python: explicit.has('python') ? options.get('python')! : config.buildoutPython,
     hosts,
     options,
   };
