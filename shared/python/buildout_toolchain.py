@@ -144,9 +144,8 @@ def pack(out_dir, name):
             continue
         with open(os.path.join(base, path), "rb") as f:
             entries.append((path, f.read()))
-    dist_info = "%s-%s.dist-info" % (re.sub(r"[-.]+", "_", dist.metadata["Name"]), dist.version)
-    installed_info = [p for p, _ in entries if p.endswith(".dist-info/METADATA")][0].rsplit("/", 1)[0]
-    entries = [(p.replace(installed_info + "/", dist_info + "/", 1), data) for p, data in entries]
+    # named as installed: setuptools before 69 finds zc.buildout only under zc.buildout-*.dist-info
+    dist_info = [p for p, _ in entries if p.endswith(".dist-info/METADATA")][0].rsplit("/", 1)[0]
     entries.sort()
     lines = ["%s,%s,%d" % (p, record_hash(data), len(data)) for p, data in entries]
     lines.append("%s/RECORD,," % dist_info)
