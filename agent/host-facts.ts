@@ -3,6 +3,7 @@ import { existsSync, statfsSync } from 'node:fs';
 import { PRINT_ABI_TAG } from '../shared/python-abi-tag-query.ts';
 import type { Agent } from './agent.ts';
 import type { HostFacts } from '../shared/host-facts.ts';
+import { isToolchainInstalled, placeRequestedToolchain, pythonVersionOf, type ToolchainRequest } from './toolchain/release-toolchain.ts';
 
 
 // Imports zc.buildout as a deploy's buildout run does: through the launcher's aliases
@@ -25,7 +26,8 @@ except Exception as error:
 print(json.dumps(facts))
 `;
 
-export async function readHostFacts(agent: Agent): Promise<HostFacts> {
+/** `toolchain`: a release's, to say how this host would build it (empty python: not asked). */
+export async function readHostFacts(agent: Agent, toolchain?: ToolchainRequest): Promise<HostFacts> {
   // the clock is read as the request arrives, not after Python ran: ctl compares it with when it asked
   const timeMs = Date.now();
   const python = agent.config.python;
@@ -46,7 +48,17 @@ export async function readHostFacts(agent: Agent): Promise<HostFacts> {
     path: agent.layout.root,
     freeBytes: Number(disk.bavail) * Number(disk.bsize),
     timeMs,
+    ...(toolchain?.python ? await toolchainFacts(agent, toolchain) : {}),
   };
+}
+
+async function toolchainFacts(agent: Agent, request: ToolchainRequest): Promise<Pick<HostFacts, 'toolchainInterpreter' | 'toolchainInterpreterVersion' | 'toolchainError' | 'toolchainInstalled'>> {
+  try {
+    const place = await placeRequestedToolchain(request, agent.layout.toolchainsDir, agent.config.python, '');
+    return { toolchainInterpreter: place.base, toolchainInterpreterVersion: (await pythonVersionOf(place.base)) ?? '', toolchainInstalled: isToolchainInstalled(place) };
+  } catch (error) {
+    return { toolchainError: (error as Error).message };
+  }
 }
 
 function askPython(python: string, launcher: string | undefined): Promise<{ version: string; platform: string; abiTag: string; buildout: string; error: string }> {

@@ -13,4 +13,10 @@ export interface HostFacts {
   freeBytes: number;
   /** the agent's clock when the request arrived */
   timeMs: number;
+  /** asked with a release's toolchain: the host's Python that builds it, or why none can */
+  toolchainInterpreter?: string;
+  toolchainInterpreterVersion?: string;
+  toolchainError?: string;
+  /** its virtualenv is made already */
+  toolchainInstalled?: boolean;
 }

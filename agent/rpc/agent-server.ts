@@ -111,7 +111,9 @@ export async function startAgentServer(agent: Agent, listen: { host: string; por
     }),
     History: unaryHandler(auth, method('History'), digestOf, async (req: { limit: number }) => ({ entries: agent.history(req.limit || 50) })),
     RecentDeploys: unaryHandler(auth, method('RecentDeploys'), digestOf, async (req: { limit: number }) => recentDeploys(agent, req.limit || 20)),
-    HostFacts: unaryHandler(auth, method('HostFacts'), digestOf, async () => readHostFacts(agent)),
+    HostFacts: unaryHandler(auth, method('HostFacts'), digestOf, async (req: { toolchainPython: string; toolchainWheels: string[] }) =>
+      readHostFacts(agent, { python: req.toolchainPython, wheelShas: req.toolchainWheels }),
+    ),
     Logs: serverStreamHandler(auth, method('Logs'), digestOf, (req: LogsRequest, _caller, emit: (c: LogChunk) => void, cancelled) => sendLogs(agent, req, emit, cancelled)),
     Lock: unaryHandler(auth, method('Lock'), digestOf, async (req: { message: string }, caller) =>
       audited(caller, 'Lock', JSON.stringify(req.message), async () => lockForMaintenance(agent, { holder: caller.keyId, message: req.message })),

@@ -7,11 +7,11 @@
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { StateError } from '../../shared/errors.ts';
 import { writeFileAtomic } from '../../shared/fs/atomic-write.ts';
-import type { ManifestToolchain, ManifestWheel } from '../../shared/manifest.ts';
+import type { ManifestToolchain } from '../../shared/manifest.ts';
 import type { BlobStore } from '../state/blob-store.ts';
 import { describeOutcome, runCommand, succeeded } from '../services/run-command.ts';
 
@@ -25,15 +25,33 @@ export interface ToolchainPlace {
   dir?: string;
   /** the interpreter buildout runs with */
   python: string;
+  /** the host's Python the virtualenv is made from (or that runs buildout itself) */
+  base: string;
   /** `zc.buildout 4.2.0, setuptools 81.0.0, … (Python 3.12)` */
   description: string;
 }
 
+/** What decides where a release builds: its Python and the bytes of its toolchain's wheels. */
+export interface ToolchainRequest {
+  /** 3.12 */
+  python: string;
+  wheelShas: readonly string[];
+}
+
+export function toolchainRequestOf(toolchain: ManifestToolchain): ToolchainRequest {
+  return { python: toolchain.python, wheelShas: toolchain.wheels.map((w) => w.sha256) };
+}
+
 /** The virtualenv a toolchain of wheels lives in: named after the Python and the wheels' bytes. */
-export function toolchainDirectory(toolchainsDir: string, toolchain: ManifestToolchain): string {
-  const hash = createHash('sha256').update(toolchain.python);
-  for (const sha of toolchain.wheels.map((w) => w.sha256).sort()) hash.update(`\0${sha}`);
-  return join(toolchainsDir, `py${toolchain.python}-${hash.digest('hex').slice(0, 12)}`);
+export function toolchainDirectory(toolchainsDir: string, request: ToolchainRequest): string {
+  const hash = createHash('sha256').update(request.python);
+  for (const sha of [...request.wheelShas].sort()) hash.update(`\0${sha}`);
+  return join(toolchainsDir, `py${request.python}-${hash.digest('hex').slice(0, 12)}`);
+}
+
+/** The toolchain's virtualenv is made and whole. */
+export function isToolchainInstalled(place: ToolchainPlace): boolean {
+  return !place.dir || existsSync(join(place.dir, COMPLETE_MARKER));
 }
 
 export function describeManifestToolchain(toolchain: ManifestToolchain): string {
@@ -46,24 +64,27 @@ export function describeManifestToolchain(toolchain: ManifestToolchain): string 
  * ToolchainError names both Pythons when this host has none of the release's version.
  * `agentPython` is the agent's own (agent.json).
  */
-export async function placeToolchain(toolchain: ManifestToolchain | undefined, toolchainsDir: string, agentPython: string): Promise<ToolchainPlace & { base: string }> {
+export async function placeToolchain(toolchain: ManifestToolchain | undefined, toolchainsDir: string, agentPython: string): Promise<ToolchainPlace> {
   if (!toolchain) return { python: agentPython, base: agentPython, description: `the host's own buildout (${agentPython})` };
-  const description = describeManifestToolchain(toolchain);
-  const base = await findInterpreter(toolchain.python, agentPython);
-  if (toolchain.wheels.length === 0) return { python: base, base, description };
-  const dir = toolchainDirectory(toolchainsDir, toolchain);
+  return placeRequestedToolchain(toolchainRequestOf(toolchain), toolchainsDir, agentPython, describeManifestToolchain(toolchain));
+}
+
+export async function placeRequestedToolchain(request: ToolchainRequest, toolchainsDir: string, agentPython: string, description: string): Promise<ToolchainPlace> {
+  const base = await findInterpreter(request.python, agentPython);
+  if (request.wheelShas.length === 0) return { python: base, base, description };
+  const dir = toolchainDirectory(toolchainsDir, request);
   return { dir, python: join(dir, 'bin', 'python'), base, description };
 }
 
 /** The toolchain's virtualenv, made when this host has not made it yet; returns the interpreter to build with. */
 export async function ensureToolchain(
   toolchain: ManifestToolchain | undefined,
-  place: ToolchainPlace & { base: string },
+  place: ToolchainPlace,
   blobs: BlobStore,
   onLine: (line: string) => void,
 ): Promise<string> {
   if (!toolchain || !place.dir) return place.python;
-  if (existsSync(join(place.dir, COMPLETE_MARKER))) return place.python;
+  if (isToolchainInstalled(place)) return place.python;
   onLine(`Installing buildout toolchain ${place.description} into ${place.dir}`);
   rmSync(place.dir, { recursive: true, force: true }); // a half-made one, from an agent stopped while making it
   mkdirSync(place.dir, { recursive: true });
@@ -91,19 +112,6 @@ export async function ensureToolchain(
   return place.python;
 }
 
-/** The toolchains this host has made, for status and check. */
-export function installedToolchains(toolchainsDir: string): { dir: string; python: string; wheels: ManifestWheel[] }[] {
-  if (!existsSync(toolchainsDir)) return [];
-  return readdirSync(toolchainsDir).flatMap((name) => {
-    try {
-      const marker = JSON.parse(readFileSync(join(toolchainsDir, name, COMPLETE_MARKER), 'utf8'));
-      return [{ dir: join(toolchainsDir, name), python: marker.python, wheels: marker.wheels }];
-    } catch {
-      return [];
-    }
-  });
-}
-
 /**
  * A Python of `minor` version on this host: the agent's own when it is one, else
  * pythonX.Y on the agent's PATH, /usr/local/bin or /usr/bin.
@@ -127,9 +135,14 @@ function searchDirs(): string[] {
 }
 
 /** "3.12", or undefined when it is not there or does not run. */
-export function pythonMinorOf(python: string): Promise<string | undefined> {
+export async function pythonMinorOf(python: string): Promise<string | undefined> {
+  return (await pythonVersionOf(python))?.split('.').slice(0, 2).join('.');
+}
+
+/** "3.12.1", or undefined when it is not there or does not run. */
+export function pythonVersionOf(python: string): Promise<string | undefined> {
   return new Promise((resolve) =>
-    execFile(python, ['-c', 'import sys; print("%d.%d" % sys.version_info[:2])'], { timeout: 15_000, encoding: 'utf8' }, (error, stdout) => resolve(error ? undefined : stdout.trim())),
+    execFile(python, ['-c', 'import platform; print(platform.python_version())'], { timeout: 15_000, encoding: 'utf8' }, (error, stdout) => resolve(error ? undefined : stdout.trim())),
   );
 }
 

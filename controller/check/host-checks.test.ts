@@ -56,3 +56,33 @@ test('clock: ok within a minute, a warning well before the 5 minute window, a fa
   const far = clockCheck(-200_000);
   assert.deepEqual([far.status, far.kind], ['fail', 'TrustError']);
 });
+
+const shipped = {
+  python: '3.12.1',
+  pythonMinor: '3.12',
+  buildout: '4.2.0',
+  dists: [{ name: 'zc.buildout', version: '4.2.0' }, { name: 'setuptools', version: '81.0.0' }],
+  shipsWheels: true,
+};
+
+test('toolchain: a shipped one shows beside the host\'s Python of its version; a host without that Python fails naming both', () => {
+  const fits = { ...facts, toolchainInterpreter: '/usr/local/bin/python3.12', toolchainInterpreterVersion: '3.12.1', toolchainInstalled: false };
+  const line = buildoutCheck(fits, shipped);
+  assert.equal(line.status, 'ok');
+  assert.match(line.message, /^release: zc\.buildout 4\.2\.0, setuptools 81\.0\.0 \(Python 3\.12\.1\); host: Python 3\.12\.1 at \/usr\/local\/bin\/python3\.12, its virtualenv is made from the shipped wheels at the next deploy$/);
+  assert.match(buildoutCheck({ ...fits, toolchainInstalled: true }, shipped).message, /its virtualenv is made$/);
+  assert.equal(pythonCheck(fits, ['a-1-py3.12.egg'], shipped).status, 'ok', 'eggs for 3.12 fit the host\'s 3.12, whatever the agent itself runs');
+
+  const lacking = { ...facts, toolchainError: 'this host has no Python 3.12, which the release\'s eggs and buildout toolchain were made with: looked for python3.12 in /usr/bin' };
+  const python = pythonCheck(lacking, ['a-1-py3.12.egg'], shipped);
+  assert.equal(python.status, 'fail');
+  assert.match(python.message, /no Python 3\.12/);
+  assert.match(python.hint!, /install Python 3\.12 on the host, or .* \(3\.11\.2 at \/usr\/bin\/python3\)/);
+  assert.equal(buildoutCheck(lacking, shipped).status, 'fail');
+});
+
+test('toolchain: the host\'s own buildout builds a release that ships none, and the line says so', () => {
+  const own = buildoutCheck(facts, { ...shipped, python: '3.11.2', pythonMinor: '3.11', buildout: '2.13.2', dists: [{ name: 'zc.buildout', version: '2.13.2' }], shipsWheels: false });
+  assert.equal(own.status, 'ok');
+  assert.match(own.message, /^release: the host's own zc\.buildout \(built here with zc\.buildout 2\.13\.2, Python 3\.11\.2\); host: zc\.buildout 2\.13\.2 imports/);
+});

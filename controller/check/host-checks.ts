@@ -18,7 +18,17 @@ export const DISK_FACTOR = 4;
 /** Skew at which ctl check warns: well inside the agent's window, so there is time to fix NTP. */
 export const CLOCK_WARN_MS = 60_000;
 
-export function pythonCheck(facts: HostFacts, eggFilenames: readonly string[]): CheckResult {
+/**
+ * The eggs against the host's Python that builds the release: the one of the release's
+ * toolchain version when the host was asked about it (`toolchainInterpreter`), else the agent's own.
+ */
+export function pythonCheck(facts: HostFacts, eggFilenames: readonly string[], toolchain?: ToolchainOfRelease): CheckResult {
+  if (facts.toolchainError) {
+    return { name: 'python', status: 'fail', message: facts.toolchainError, hint: `install Python ${toolchain?.pythonMinor ?? ''} on the host, or set the target's python to a virtualenv of a Python the host has (${facts.pythonVersion || 'none runs'} at ${facts.python})` };
+  }
+  if (facts.toolchainInterpreter && facts.toolchainInterpreterVersion) {
+    facts = { ...facts, python: facts.toolchainInterpreter, pythonVersion: facts.toolchainInterpreterVersion };
+  }
   if (!facts.pythonVersion) {
     return { name: 'python', status: 'fail', message: facts.pythonError || `${facts.python} cannot be run`, hint: pythonHint(facts) };
   }
@@ -33,14 +43,34 @@ export function pythonCheck(facts: HostFacts, eggFilenames: readonly string[]): 
   };
 }
 
-export function buildoutCheck(facts: HostFacts): CheckResult {
+/** What the release builds with: from the plan (controller/release/release-plan.ts PlannedToolchain). */
+export interface ToolchainOfRelease {
+  python: string;
+  pythonMinor: string;
+  buildout: string;
+  dists: readonly { name: string; version: string }[];
+  shipsWheels: boolean;
+}
+
+/**
+ * The release's buildout toolchain beside the host's. A shipped toolchain (wheels) needs only
+ * the host's Python of its version; otherwise the host's own zc.buildout builds the release.
+ */
+export function buildoutCheck(facts: HostFacts, toolchain?: ToolchainOfRelease): CheckResult {
+  if (toolchain?.shipsWheels) {
+    const release = `release: ${toolchain.dists.map((d) => `${d.name} ${d.version}`).join(', ')} (Python ${toolchain.python})`;
+    if (facts.toolchainError || !facts.toolchainInterpreter) return { name: 'buildout', status: 'fail', message: `${release}; host: ${facts.toolchainError || 'cannot say which Python would build it (an older agent: ctl upgrade-agent)'}` };
+    const made = facts.toolchainInstalled ? 'its virtualenv is made' : 'its virtualenv is made from the shipped wheels at the next deploy';
+    return { name: 'buildout', status: 'ok', message: `${release}; host: Python ${facts.toolchainInterpreterVersion} at ${facts.toolchainInterpreter}, ${made}` };
+  }
   if (!facts.buildoutImportable) {
     return { name: 'buildout', status: 'fail', message: `${facts.python} cannot import zc.buildout${facts.pythonError ? ` (${facts.pythonError})` : ''}`, hint: pythonHint(facts) };
   }
   if (!facts.launcherPresent) {
     return { name: 'buildout', status: 'fail', message: `zc.buildout ${facts.buildoutVersion} imports, but the launcher ${facts.launcher} is missing`, hint: `run \`hostout-agent init --path ${facts.path}\` again on the host (it puts the launcher back)` };
   }
-  return { name: 'buildout', status: 'ok', message: `zc.buildout ${facts.buildoutVersion} imports with ${facts.python}; launcher present` };
+  const release = toolchain ? `release: the host's own zc.buildout (built here with zc.buildout ${toolchain.buildout}, Python ${toolchain.python}); ` : '';
+  return { name: 'buildout', status: 'ok', message: `${release}host: zc.buildout ${facts.buildoutVersion} imports with ${facts.python}; launcher present` };
 }
 
 export function diskCheck(facts: HostFacts, bytesToSend: number): CheckResult {

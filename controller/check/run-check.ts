@@ -5,7 +5,7 @@ import { defaultConfigDir, loadOrCreateControllerKey } from '../../shared/trust/
 import { AgentConnection } from '../agent-client/agent-client.ts';
 import { agentAddressOf } from '../agent-client/agent-address.ts';
 import { loadTargetConfig } from '../target/load-target.ts';
-import { previewRelease, type ReleasePreview } from '../release/release-preview.ts';
+import { previewBlobs, previewRelease, type ReleasePreview } from '../release/release-preview.ts';
 import { CHECK_NAMES, type CheckName, type CheckResult } from './check-result.ts';
 import { buildoutCheck, clockCheck, diskCheck, lockCheck, pythonCheck, type HostFacts } from './host-checks.ts';
 
@@ -81,11 +81,12 @@ export async function runCheck(configFile: string, targetName: string | undefine
     let facts: HostFacts | undefined;
     try {
       const sent = Date.now();
-      facts = await connection.unary<HostFacts>('HostFacts', {});
+      const toolchain = preview.plan.toolchain;
+      facts = await connection.unary<HostFacts>('HostFacts', { toolchainPython: toolchain.pythonMinor, toolchainWheels: preview.toolchainWheels.map((w) => w.sha256) });
       // the agent reads its clock as the request arrives: off from `sent` by the network's one-way delay only
       results.set('clock', clockCheck(Number(facts.timeMs) - sent));
-      results.set('python', pythonCheck(facts, preview.eggs.map((e) => e.filename)));
-      results.set('buildout', buildoutCheck(facts));
+      results.set('python', pythonCheck(facts, preview.eggs.map((e) => e.filename), preview.plan.toolchain));
+      results.set('buildout', buildoutCheck(facts, preview.plan.toolchain));
     } catch (error) {
       for (const name of ['python', 'buildout', 'disk', 'clock'] as const) {
         results.set(name, failure(name, error, undefined, 'an agent older than this ctl does not answer HostFacts: ctl upgrade-agent'));
@@ -94,11 +95,11 @@ export async function runCheck(configFile: string, targetName: string | undefine
     const status = await connection.unary<AgentStatus>('Status', {});
     results.set('lock', lockCheck(status));
     if (facts) {
-      const hashed = [preview.archive, ...preview.eggs].filter((b) => b.sha256);
+      const hashed = previewBlobs(preview).filter((b) => b.sha256);
       const { missing } = await connection.unary<{ missing: { sha256: string; receivedBytes: number }[] }>('MissingBlobs', { blobs: hashed.map((b) => ({ sha256: b.sha256, size: b.size })) });
       const lacking = new Set(missing.map((m) => m.sha256));
       // an egg still to be built is counted at the size of its sources: near its zipped size, and the best guess before building
-      const bytesToSend = [preview.archive, ...preview.eggs].filter((b) => !b.sha256 || lacking.has(b.sha256)).reduce((sum, b) => sum + b.size, 0);
+      const bytesToSend = previewBlobs(preview).filter((b) => !b.sha256 || lacking.has(b.sha256)).reduce((sum, b) => sum + b.size, 0);
       results.set('disk', diskCheck(facts, bytesToSend));
     }
     return report();

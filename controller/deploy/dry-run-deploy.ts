@@ -7,7 +7,7 @@ import { AgentConnection } from '../agent-client/agent-client.ts';
 import { agentAddressOf } from '../agent-client/agent-address.ts';
 import { lookupKnownAgent } from '../agent-client/known-agents.ts';
 import type { LedgerEntry } from '../release/ledger.ts';
-import { previewRelease, type PreviewBlob, type ReleasePreview } from '../release/release-preview.ts';
+import { previewBlobs, previewRelease, type PreviewBlob, type ReleasePreview } from '../release/release-preview.ts';
 import { dryRunPhases } from './dry-run-phases.ts';
 
 export interface DryRunFile {
@@ -56,7 +56,7 @@ export async function dryRunDeploy(loaded: { config: BuildoutConfig; target: Tar
     const status = await connection.unary<AgentStatus>('Status', {});
     const preview = await previewRelease(loaded, known.versions);
     const phases = dryRunPhases({ plannedTag: preview.plan.tag, force: options.force, migrate: Boolean(preview.plan.settings.migrate), series: seriesOf(preview.plan), status });
-    const hashed = [preview.archive, ...preview.eggs].filter((b) => b.sha256);
+    const hashed = previewBlobs(preview).filter((b) => b.sha256);
     const reply = await connection.unary<{ missing: { sha256: string; receivedBytes: number }[] }>('MissingBlobs', { blobs: hashed.map((b) => ({ sha256: b.sha256, size: b.size })) });
     const received = new Map(reply.missing.map((m) => [m.sha256, Number(m.receivedBytes)]));
     const travels = (b: PreviewBlob) => (b.sha256 === undefined ? true : received.has(b.sha256));
@@ -75,7 +75,7 @@ function report(
   phases: ReturnType<typeof dryRunPhases>,
   received = new Map<string, number>(),
 ): DryRunReport {
-  const files: DryRunFile[] = [preview.archive, ...preview.eggs]
+  const files: DryRunFile[] = previewBlobs(preview)
     .filter(travels)
     .map((b) => ({ filename: b.filename, bytes: b.toBuild ? b.size : b.size - (received.get(b.sha256!) ?? 0), toBuild: b.toBuild }));
   const built = files.filter((f) => f.toBuild);

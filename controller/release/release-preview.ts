@@ -11,6 +11,7 @@ import { writeBuildoutArchive } from './apply-release.ts';
 import { describeEgg, eggFilenamePrefix, findCachedEgg } from './develop-egg.ts';
 import { shippableThirdPartyEgg } from './third-party-egg.ts';
 import { pythonMajorMinor } from './python-version.ts';
+import { toolchainWheels } from '../toolchain/toolchain-wheels.ts';
 
 /** One file a release would ship: its hash when known without building it. */
 export interface PreviewBlob {
@@ -28,6 +29,13 @@ export interface ReleasePreview {
   plan: ReleasePlan;
   archive: PreviewBlob;
   eggs: PreviewBlob[];
+  /** the buildout toolchain's wheels, when the release ships them */
+  toolchainWheels: PreviewBlob[];
+}
+
+/** Every file the release would ship: the archive, the eggs, the toolchain's wheels. */
+export function previewBlobs(preview: ReleasePreview): PreviewBlob[] {
+  return [preview.archive, ...preview.eggs, ...preview.toolchainWheels];
 }
 
 /**
@@ -44,7 +52,10 @@ export async function previewRelease(loaded: { config: BuildoutConfig; target: T
     const { archiveName, archive } = await writeBuildoutArchive(inputs, plan, scratch);
     const eggs: PreviewBlob[] = [];
     for (const egg of plan.eggs) eggs.push(await previewEgg(egg, inputs, [...inputs.ledger, ...knownElsewhere], scratch));
-    return { plan, archive: { filename: archiveName, ...archive, toBuild: false }, eggs };
+    // packed into their own cache as the release packs them: same bytes, so their hashes are known
+    const wheels = plan.toolchain.shipsWheels ? await toolchainWheels(inputs.target.python, plan.toolchain.dists, join(inputs.stateDir, 'toolchain-wheels')) : [];
+    const toolchain = wheels.map((w): PreviewBlob => ({ filename: w.filename, sha256: w.sha256, size: w.size, toBuild: false }));
+    return { plan, archive: { filename: archiveName, ...archive, toBuild: false }, eggs, toolchainWheels: toolchain };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }

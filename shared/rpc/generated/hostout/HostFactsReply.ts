@@ -15,6 +15,10 @@ export interface HostFactsReply {
   'path'?: (string);
   'freeBytes'?: (number | string | Long);
   'timeMs'?: (number | string | Long);
+  'toolchainInterpreter'?: (string);
+  'toolchainInterpreterVersion'?: (string);
+  'toolchainError'?: (string);
+  'toolchainInstalled'?: (boolean);
 }
 
 export interface HostFactsReply__Output {
@@ -30,4 +34,8 @@ export interface HostFactsReply__Output {
   'path': (string);
   'freeBytes': (number);
   'timeMs': (number);
+  'toolchainInterpreter': (string);
+  'toolchainInterpreterVersion': (string);
+  'toolchainError': (string);
+  'toolchainInstalled': (boolean);
 }

@@ -2,7 +2,11 @@
 
 
 export interface HostFactsRequest {
+  'toolchainPython'?: (string);
+  'toolchainWheels'?: (string)[];
 }
 
 export interface HostFactsRequest__Output {
+  'toolchainPython': (string);
+  'toolchainWheels': (string)[];
 }
