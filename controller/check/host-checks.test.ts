@@ -86,3 +86,8 @@ test('toolchain: the host\'s own buildout builds a release that ships none, and 
   assert.equal(own.status, 'ok');
   assert.match(own.message, /^release: the host's own zc\.buildout \(built here with zc\.buildout 2\.13\.2, Python 3\.11\.2\); host: zc\.buildout 2\.13\.2 imports/);
 });
+
+test('python: the line names the Python that builds the release, with its own ABI tag', () => {
+  const line = pythonCheck({ ...facts, toolchainInterpreter: '/usr/local/bin/python3.12', toolchainInterpreterVersion: '3.12.1' }, ['a-1-py3.12.egg'], shipped);
+  assert.equal(line.message, '/usr/local/bin/python3.12 is Python 3.12.1 (linux-x86_64, cp312): fits all 1 eggs');
+});

@@ -27,7 +27,9 @@ export function pythonCheck(facts: HostFacts, eggFilenames: readonly string[], t
     return { name: 'python', status: 'fail', message: facts.toolchainError, hint: `install Python ${toolchain?.pythonMinor ?? ''} on the host, or set the target's python to a virtualenv of a Python the host has (${facts.pythonVersion || 'none runs'} at ${facts.python})` };
   }
   if (facts.toolchainInterpreter && facts.toolchainInterpreterVersion) {
-    facts = { ...facts, python: facts.toolchainInterpreter, pythonVersion: facts.toolchainInterpreterVersion };
+    // CPython's ABI tag follows from its version: cp312 for 3.12
+    const abiTag = `cp${facts.toolchainInterpreterVersion.split('.').slice(0, 2).join('')}`;
+    facts = { ...facts, python: facts.toolchainInterpreter, pythonVersion: facts.toolchainInterpreterVersion, abiTag };
   }
   if (!facts.pythonVersion) {
     return { name: 'python', status: 'fail', message: facts.pythonError || `${facts.python} cannot be run`, hint: pythonHint(facts) };

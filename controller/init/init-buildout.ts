@@ -46,7 +46,7 @@ export async function initBuildout(request: InitRequest): Promise<InitReport> {
   if (!existsSync(top)) {
     throw new ConfigError(`no buildout config at ${top}`, { where: top, hint: 'run ctl init in the directory of your buildout.cfg, or name the config with -c FILE' });
   }
-  const config = loadBuildoutConfig(top, [], { buildoutPython: buildoutPythonOf(dirname(top)) });
+  const config = loadBuildoutConfig(top, [], { buildoutPython: buildoutPythonOf(dirname(top), top) });
   const directory = config.get('buildout', 'directory')!;
   const shown = (path: string) => relative(directory, path) || path;
   const target = chooseTarget(config, request.targetName);
@@ -107,7 +107,7 @@ function editConfig(config: BuildoutConfig, text: string, target: { name: string
 function writeUsableConfig(file: string, original: string, text: string, targetName: string): void {
   writeFileAtomic(file, text);
   try {
-    deploySettingsFromTarget(readTarget(loadBuildoutConfig(file, [], { buildoutPython: buildoutPythonOf(dirname(file)) }), targetName));
+    deploySettingsFromTarget(readTarget(loadBuildoutConfig(file, [], { buildoutPython: buildoutPythonOf(dirname(file), file) }), targetName));
   } catch (error) {
     writeFileAtomic(file, original);
     throw error;

@@ -16,8 +16,8 @@ export const STATE_DIR_NAME = '.hostout';
  * the dev and production reads ask the server for a URL once between them.
  */
 const refreshedThisCommand = new Set<string>();
-export function configReadOptions(buildoutDirectory: string): LoadOptions {
-  return { hostoutExtendsCache: join(buildoutDirectory, STATE_DIR_NAME, 'extends-cache'), refreshedUrls: refreshedThisCommand, buildoutPython: buildoutPythonOf(buildoutDirectory) };
+export function configReadOptions(buildoutDirectory: string, topFile?: string): LoadOptions {
+  return { hostoutExtendsCache: join(buildoutDirectory, STATE_DIR_NAME, 'extends-cache'), refreshedUrls: refreshedThisCommand, buildoutPython: buildoutPythonOf(buildoutDirectory, topFile) };
 }
 
 /** `<buildout directory>/.hostout`: Hostout's caches and release outputs for this buildout. */
@@ -26,6 +26,6 @@ export function stateDirOf(config: BuildoutConfig): string {
 }
 
 export function loadTargetConfig(configFile: string, targetName: string | undefined, command?: string): { config: BuildoutConfig; target: Target } {
-  const config = loadBuildoutConfig(configFile, [], configReadOptions(dirname(resolve(configFile))));
+  const config = loadBuildoutConfig(configFile, [], configReadOptions(dirname(resolve(configFile)), resolve(configFile)));
   return { config, target: selectTarget(config, targetName, command) };
 }
