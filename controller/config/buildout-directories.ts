@@ -74,13 +74,12 @@ export function finishStandardDirectories(sections: ResolvedSections): void {
  * running it (`eggs/cp311`, `eggs/v5/cp313`), so eggs built for another Python are not mixed in.
  */
 export function layOutEggsDirectory(sections: ResolvedSections, python: string): void {
-  const buildout = sections.section('buildout');
-  const eggsVersion = buildoutMajorVersion(python) >= 5 ? buildout?.get('eggs-directory-version')?.value ?? 'v5' : '';
-  if (eggsVersion) sections.replace('buildout', 'eggs-directory', joinLikePython(buildout?.get('eggs-directory')?.value ?? '', eggsVersion));
-  const abiTagEggs = buildout?.get('abi-tag-eggs');
-  if (abiTagEggs?.value !== 'true') return;
-  const tag = pythonAbiTag(python, `${abiTagEggs.file}:${abiTagEggs.line}`);
-  sections.replace('buildout', 'eggs-directory', joinLikePython(buildout?.get('eggs-directory')?.value ?? '', tag));
+  const buildout = () => sections.section('buildout');
+  const appendToEggsDirectory = (name: string) => sections.replace('buildout', 'eggs-directory', joinLikePython(buildout()?.get('eggs-directory')?.value ?? '', name));
+  const eggsVersion = buildoutMajorVersion(python) >= 5 ? buildout()?.get('eggs-directory-version')?.value ?? 'v5' : '';
+  if (eggsVersion) appendToEggsDirectory(eggsVersion);
+  const abiTagEggs = buildout()?.get('abi-tag-eggs');
+  if (abiTagEggs?.value === 'true') appendToEggsDirectory(pythonAbiTag(python, `${abiTagEggs.file}:${abiTagEggs.line}`));
 }
 
 /** Values that still hold a `${` are left alone: buildout cannot know where they point. */
