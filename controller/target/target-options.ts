@@ -23,7 +23,7 @@ export const TARGET_OPTIONS: readonly TargetOptionSpec[] = [
   { key: 'include', kind: 'list', default: '', description: 'more files or directories (relative to the buildout directory) to pack into the buildout archive, e.g. templates the production config reads' },
   { key: 'versions-file', kind: 'string', default: 'versions.cfg', description: "the pins file, relative to the buildout directory: written into the archive with every egg pinned; when the production config extends it, a missing one is what the release writes and an existing one (the team's pins) is kept and added to" },
   { key: 'ledger', kind: 'path', default: 'hostout-ledger.txt', description: 'the release ledger (package, version, source hash, egg hash); commit it' },
-  { key: 'python', kind: 'path', default: '/usr/bin/python3', description: 'the Python that builds eggs and runs buildout on this machine (Debian\'s, with python3-zc.buildout)' },
+  { key: 'python', kind: 'path', default: '/usr/bin/python3', description: 'the Python whose zc.buildout builds the release on this machine: default the one bin/buildout runs (a virtualenv\'s), else Debian\'s; its toolchain and Python version are what hosts build with' },
   { key: 'host', kind: 'string', default: '127.0.0.1', description: 'the host to deploy to (one host; for several use hosts or hosts-from)' },
   { key: 'hosts', kind: 'list', description: 'several hosts to deploy to, one per line or space-separated, each HOST or HOST:AGENT-PORT; one release goes to all of them' },
   { key: 'hosts-from', kind: 'string', description: 'the hosts of an Ansible inventory group: FILE GROUP (INI or YAML inventory, FILE relative to the buildout directory); ansible_host, ansible_port (SSH) and hostout_agent_port are read' },
