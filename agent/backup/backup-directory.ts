@@ -21,26 +21,36 @@ export async function writeBackupDirectory(
   kind: string,
   fill: (partialDir: string) => Promise<Record<string, unknown>>,
 ): Promise<BackupInfo> {
-  const partialDir = `${backupDir}.partial`;
-  const replacedDir = `${backupDir}.replaced`;
+  const partialDir = partialBackupDir(backupDir);
   await rm(partialDir, { recursive: true, force: true });
   await mkdir(partialDir, { recursive: true });
   try {
     const details = await fill(partialDir);
     const info: BackupInfo = { kind, ...(await syncTree(partialDir)), created: new Date().toISOString() };
-    writeFileAtomic(join(partialDir, BACKUP_RECORD_FILE), `${JSON.stringify({ ...info, ...details }, null, 2)}\n`);
-    await rm(replacedDir, { recursive: true, force: true });
-    await rename(backupDir, replacedDir).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== "ENOENT") throw error;
-    });
-    await rename(partialDir, backupDir);
-    await fsyncPath(dirname(backupDir));
-    await rm(replacedDir, { recursive: true, force: true });
+    await finishBackupDirectory(partialDir, backupDir, { ...info, ...details });
     return info;
   } catch (error) {
     await rm(partialDir, { recursive: true, force: true });
     throw error;
   }
+}
+
+/** `<tag>.partial` beside `backupDir`: where a backup is made until it is complete. */
+export function partialBackupDir(backupDir: string): string {
+  return `${backupDir}.partial`;
+}
+
+/** Gives the synced partial directory its backup.json and renames it into place, replacing an earlier backup of the tag. */
+export async function finishBackupDirectory(partialDir: string, backupDir: string, record: BackupRecord): Promise<void> {
+  const replacedDir = `${backupDir}.replaced`;
+  writeFileAtomic(join(partialDir, BACKUP_RECORD_FILE), `${JSON.stringify(record, null, 2)}\n`);
+  await rm(replacedDir, { recursive: true, force: true });
+  await rename(backupDir, replacedDir).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== "ENOENT") throw error;
+  });
+  await rename(partialDir, backupDir);
+  await fsyncPath(dirname(backupDir));
+  await rm(replacedDir, { recursive: true, force: true });
 }
 
 /** The record of the complete backup in `backupDir`, which must have been made by `kind`. */

@@ -34,6 +34,11 @@ export interface BackupInfo {
 }
 
 export interface DatabaseBackup {
+  /**
+   * A first pass while the application still serves (the bulk of the copy, or a dump), left
+   * beside backupDir for `backup` to finish with what changed since; kinds without it do all in `backup`.
+   */
+  prepare?(backupDir: string): Promise<{ bytes: number }>;
   /** Writes a complete backup to backupDir (replacing one that is there); the directory exists only once complete. */
   backup(backupDir: string): Promise<BackupInfo>;
   restore(backupDir: string): Promise<void>;
@@ -41,16 +46,19 @@ export interface DatabaseBackup {
 
 export const DEFAULT_BACKUP_TIMEOUT_SECONDS = 3600;
 
-/** Throws BackupError when the settings lack what their kind needs. */
-export function databaseBackup(settings: BackupSettings, sharedVarDir: string, log: (line: string) => void): DatabaseBackup {
-  return reportingBackupErrors(backupForKind(settings, sharedVarDir, log));
+/**
+ * Throws BackupError when the settings lack what their kind needs. `python`: the agent's,
+ * which copies SQLite databases through SQLite's online backup.
+ */
+export function databaseBackup(settings: BackupSettings, sharedVarDir: string, log: (line: string) => void, python = "/usr/bin/python3"): DatabaseBackup {
+  return reportingBackupErrors(backupForKind(settings, sharedVarDir, log, python));
 }
 
-function backupForKind(settings: BackupSettings, sharedVarDir: string, log: (line: string) => void): DatabaseBackup {
+function backupForKind(settings: BackupSettings, sharedVarDir: string, log: (line: string) => void, python: string): DatabaseBackup {
   const timeoutMs = (settings.timeoutSeconds ?? DEFAULT_BACKUP_TIMEOUT_SECONDS) * 1000;
   switch (settings.kind) {
     case "files":
-      return fileBackup(settings.paths, sharedVarDir, log);
+      return fileBackup(settings.paths, sharedVarDir, log, python);
     case "postgresql":
       return postgresqlBackup(required(settings.database, "db-name", "postgresql"), settings.pgEnv ?? {}, timeoutMs, log);
     case "command": {
@@ -86,5 +94,9 @@ function reportingBackupErrors(backup: DatabaseBackup): DatabaseBackup {
         throw new BackupError(`${action} failed: ${(error as Error).message}`, { where: backupDir, cause: error });
       }
     };
-  return { backup: wrap("backup", backup.backup), restore: wrap("restore", backup.restore) };
+  return {
+    ...(backup.prepare ? { prepare: wrap("backup (first pass)", backup.prepare) } : {}),
+    backup: wrap("backup", backup.backup),
+    restore: wrap("restore", backup.restore),
+  };
 }

@@ -58,7 +58,7 @@ describe("db = files", () => {
     assert.equal(info.bytes, statSync(db).size);
     assert.ok(Date.now() - Date.parse(info.created) < 60_000);
     const record = JSON.parse(readFileSync(join(backupDir, "backup.json"), "utf8"));
-    assert.deepEqual(record, { ...info, paths: ["acme.db"], absent: ["acme.db-journal", "acme.db-shm", "acme.db-wal"] });
+    assert.deepEqual(record, { ...info, format: 2, paths: ["acme.db"], absent: ["acme.db-journal", "acme.db-shm", "acme.db-wal"], writtenBytes: statSync(db).size });
     assert.deepEqual(readdirSync(join(root, "backups")), ["20261125-aaaa1111"], "no .partial left behind");
 
     assert.deepEqual(sqlite(db, "delete from items where name = 'apple'; insert into items values ('plum');"), ["pear", "plum"]);
@@ -73,7 +73,9 @@ describe("db = files", () => {
     assert.ok(existsSync(`${db}-wal`), "the killed application left its -wal");
     const backup = databaseBackup({ kind: "files", paths: ["acme.db"] }, sharedVar, log);
     await backup.backup(backupDir);
-    assert.deepEqual(JSON.parse(readFileSync(join(backupDir, "backup.json"), "utf8")).paths, ["acme.db", "acme.db-shm", "acme.db-wal"]);
+    // SQLite's online backup holds the -wal's committed pages: the -wal and -shm are not copied, and go on restore
+    assert.deepEqual(JSON.parse(readFileSync(join(backupDir, "backup.json"), "utf8")).paths, ["acme.db"]);
+    assert.deepEqual(JSON.parse(readFileSync(join(backupDir, "backup.json"), "utf8")).absent, ["acme.db-journal", "acme.db-shm", "acme.db-wal"]);
 
     // the new release writes, checkpoints, then is killed with fresh pages in a new -wal
     sqlite(db, "insert into items values ('pear');");
@@ -149,8 +151,10 @@ describe("db = files", () => {
     mkdirSync(`${backupDir}.partial/var`, { recursive: true });
     writeFileSync(`${backupDir}.partial/var/stale`, "from a crash");
     await backup.backup(backupDir);
-    assert.equal(readFileSync(join(backupDir, "var", "Data.fs"), "utf8"), "second");
     assert.deepEqual(readdirSync(join(root, "backups")), ["20261125-aaaa1111"]);
+    writeFileSync(join(sharedVar, "Data.fs"), "third");
+    await backup.restore(backupDir);
+    assert.equal(readFileSync(join(sharedVar, "Data.fs"), "utf8"), "second");
   });
 
   test("restore refuses a directory without a complete backup, and a backup of another kind", async () => {

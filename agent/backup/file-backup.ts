@@ -1,92 +1,162 @@
 /**
- * db = files: a copy of paths under shared/var (SQLite files, ZODB Data.fs and blobstorage),
- * taken while the application is stopped, so each file is consistent. Restore stages every
- * path beside its target first, then swaps them in: a file by one rename; a directory by
- * two, and a restore run again after a crash between those two finishes the job.
+ * db = files: paths under shared/var (SQLite files, ZODB Data.fs and blobstorage) as an
+ * incremental snapshot (file-snapshot.ts) linked from the newest earlier backup. Two passes:
+ * `prepare` takes the bulk while the old release still serves, `backup` (services stopped)
+ * only what changed since, so the outage does not grow with the database. A SQLite
+ * database is copied through SQLite's own online backup, so the first pass can take it
+ * while the application writes. Nothing outside backups/ is written until a restore.
  */
-import { lstat, mkdir, rename, rm } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
+import { execFile } from "node:child_process";
+import { mkdir, readdir, readFile, rm, stat } from "node:fs/promises";
+import { dirname, join } from "node:path";
 import { BackupError } from "../../shared/errors.ts";
-import { readBackupRecord, writeBackupDirectory, type BackupRecord } from "./backup-directory.ts";
-import type { DatabaseBackup } from "./database-backup.ts";
-import { copyEntry, fsyncPath, syncTree } from "./file-tree.ts";
-import { backupEntries, checkedSharedVarPaths, RESTORE_REPLACED_SUFFIX, RESTORE_STAGING_SUFFIX, type BackupEntries } from "./shared-var-paths.ts";
+import { readAsset } from "../../shared/assets.ts";
+import { writeFileAtomic } from "../../shared/fs/atomic-write.ts";
+import { BACKUP_RECORD_FILE, finishBackupDirectory, partialBackupDir, readBackupRecord, type BackupRecord } from "./backup-directory.ts";
+import type { BackupInfo, DatabaseBackup } from "./database-backup.ts";
+import { fsyncPath } from "./file-tree.ts";
+import { OBJECTS_DIR, restoreSnapshot, takeSnapshot, type Snapshot, type SpecialCopy } from "./file-snapshot.ts";
+import { backupEntries, isSqliteFile, type BackupEntries } from "./shared-var-paths.ts";
+import { restoreCopies } from "./file-copies-restore.ts";
 
-/** Inside the backup directory, the copied paths live under var/, apart from backup.json. */
-const COPIES_DIR = "var";
+/** The snapshot's entries, beside backup.json: large for a blobstorage, read only when needed. */
+const SNAPSHOT_FILE = "snapshot.json";
+/** backup.json's format for snapshots; backups without it hold plain copies under var/. */
+const SNAPSHOT_FORMAT = 2;
 
-export function fileBackup(paths: readonly string[], sharedVarDir: string, log: (line: string) => void): DatabaseBackup {
+export function fileBackup(paths: readonly string[], sharedVarDir: string, log: (line: string) => void, python: string): DatabaseBackup {
+  const specialCopy = sqliteOnlineCopy(python);
+  const snapshotInto = async (dir: string, backupDir: string, previous: { snapshot: Snapshot; dir: string } | undefined) => {
+    const entries = withSqliteSiblingsAbsent(await backupEntries(paths, sharedVarDir, log));
+    return takeSnapshot({ sharedVarDir, present: entries.present, absent: entries.absent, previous, specialCopy, log }, dir).then((result) => {
+      log(`backup: ${result.cost.copiedFiles} files copied, ${result.cost.appendedFiles} appended to, ${result.cost.linkedFiles} linked from ${previous ? previous.dir.split("/").at(-1) : "no earlier backup"}; ${result.cost.copiedBytes} bytes written into ${backupDir.split("/").at(-1)}`);
+      return result;
+    });
+  };
   return {
-    backup: (backupDir) =>
-      writeBackupDirectory(backupDir, "files", async (partialDir) => {
-        const entries = await backupEntries(paths, sharedVarDir, log);
-        for (const path of entries.present) {
-          const target = join(partialDir, COPIES_DIR, path);
-          await mkdir(dirname(target), { recursive: true });
-          await copyEntry(join(sharedVarDir, path), target, log);
-        }
-        log(`backup: copied ${entries.present.join(", ") || "nothing"} from ${sharedVarDir}`);
-        return { paths: entries.present, absent: entries.absent };
-      }),
+    async prepare(backupDir) {
+      const partial = partialBackupDir(backupDir);
+      await rm(partial, { recursive: true, force: true });
+      await mkdir(partial, { recursive: true });
+      try {
+        const { snapshot, cost } = await snapshotInto(partial, backupDir, await newestSnapshot(dirname(backupDir), backupDir));
+        writeFileAtomic(join(partial, FIRST_PASS_FILE), JSON.stringify(snapshot));
+        return { bytes: cost.copiedBytes };
+      } catch (error) {
+        await rm(partial, { recursive: true, force: true });
+        throw error;
+      }
+    },
 
-    restore: async (backupDir) => {
-      const entries = recordedEntries(await readBackupRecord(backupDir, "files"), backupDir);
-      for (const path of entries.present) await stageRestore(join(backupDir, COPIES_DIR, path), join(sharedVarDir, path), log);
-      for (const path of entries.present) await swapIn(join(sharedVarDir, path));
-      for (const path of entries.absent) await removeEntry(join(sharedVarDir, path));
-      log(`restore: put back ${entries.present.join(", ") || "nothing"}${entries.absent.length ? `, removed ${entries.absent.join(", ")}` : ""} in ${sharedVarDir}`);
+    async backup(backupDir) {
+      const partial = partialBackupDir(backupDir);
+      // after a first pass, only what changed since it; else from the newest earlier backup
+      const firstPass = await readFirstPass(partial);
+      if (!firstPass) {
+        await rm(partial, { recursive: true, force: true });
+        await mkdir(partial, { recursive: true });
+      }
+      try {
+        const previous = firstPass ? { snapshot: firstPass, dir: partial } : await newestSnapshot(dirname(backupDir), backupDir);
+        const { snapshot, cost } = await snapshotInto(partial, backupDir, previous);
+        await dropUnusedObjects(partial, snapshot);
+        writeFileAtomic(join(partial, SNAPSHOT_FILE), JSON.stringify(snapshot));
+        await rm(join(partial, FIRST_PASS_FILE), { force: true });
+        await fsyncPath(join(partial, OBJECTS_DIR));
+        await fsyncPath(partial);
+        const files = snapshot.entries.filter((e) => e.type === "file");
+        const info: BackupInfo = { kind: "files", files: files.length, bytes: files.reduce((sum, e) => sum + e.size, 0), created: new Date().toISOString() };
+        const record: BackupRecord = { ...info, format: SNAPSHOT_FORMAT, paths: snapshot.present, absent: snapshot.absent, writtenBytes: firstPass ? await bytesOwnedAlone(partial) : cost.copiedBytes };
+        await finishBackupDirectory(partial, backupDir, record);
+        return info;
+      } catch (error) {
+        await rm(partial, { recursive: true, force: true });
+        throw error;
+      }
+    },
+
+    async restore(backupDir) {
+      const record = await readBackupRecord(backupDir, "files");
+      if (record.format !== SNAPSHOT_FORMAT) return restoreCopies(record, backupDir, sharedVarDir, log);
+      await restoreSnapshot(await readSnapshot(backupDir), backupDir, sharedVarDir, log);
     },
   };
 }
 
-function recordedEntries(record: BackupRecord, backupDir: string): BackupEntries {
-  const isPathList = (value: unknown): value is string[] => Array.isArray(value) && value.every((item) => typeof item === "string");
-  if (!isPathList(record.paths) || !isPathList(record.absent)) {
-    throw new BackupError("backup.json has no paths and absent lists", { where: backupDir, hint: "the backup is damaged; restore by hand" });
-  }
-  return { present: checkedSharedVarPaths(record.paths), absent: checkedSharedVarPaths(record.absent) };
-}
+/** The first pass's snapshot, kept in the partial directory until the second pass finishes it. */
+const FIRST_PASS_FILE = "first-pass.json";
 
-const stagingName = (target: string) => join(dirname(target), `.${basename(target)}${RESTORE_STAGING_SUFFIX}`);
-const replacedName = (target: string) => join(dirname(target), `.${basename(target)}${RESTORE_REPLACED_SUFFIX}`);
-
-/** Copies the backed-up entry beside its target, synced, ready to be renamed over it. */
-async function stageRestore(copy: string, target: string, log: (line: string) => void): Promise<void> {
-  const staged = stagingName(target);
-  await rm(staged, { recursive: true, force: true });
-  await mkdir(dirname(target), { recursive: true });
-  await copyEntry(copy, staged, log);
-  await syncTree(staged);
-}
-
-async function swapIn(target: string): Promise<void> {
-  const staged = stagingName(target);
-  const replaced = replacedName(target);
-  const [stagedStats, targetStats] = await Promise.all([lstat(staged), lstatOrUndefined(target)]);
-  if (targetStats && (targetStats.isDirectory() || stagedStats.isDirectory())) {
-    // rename(2) cannot replace a non-empty directory: move it aside first
-    await rm(replaced, { recursive: true, force: true });
-    await rename(target, replaced);
-  }
-  await rename(staged, target);
-  await fsyncPath(dirname(target));
-  await rm(replaced, { recursive: true, force: true });
-}
-
-async function removeEntry(target: string): Promise<void> {
-  if (!(await lstatOrUndefined(target))) return;
-  const replaced = replacedName(target);
-  await rm(replaced, { recursive: true, force: true });
-  await rename(target, replaced);
-  await fsyncPath(dirname(target));
-  await rm(replaced, { recursive: true, force: true });
-}
-
-async function lstatOrUndefined(path: string) {
+async function readFirstPass(partial: string): Promise<Snapshot | undefined> {
   try {
-    return await lstat(path);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw error;
+    return JSON.parse(await readFile(join(partial, FIRST_PASS_FILE), "utf8")) as Snapshot;
+  } catch {
+    return undefined;
   }
+}
+
+/** What the objects no other backup links weigh: after two passes, the bytes both wrote. */
+async function bytesOwnedAlone(partial: string): Promise<number> {
+  let bytes = 0;
+  for (const name of await readdir(join(partial, OBJECTS_DIR))) {
+    const stats = await stat(join(partial, OBJECTS_DIR, name));
+    if (stats.nlink === 1) bytes += stats.size;
+  }
+  return bytes;
+}
+
+async function readSnapshot(backupDir: string): Promise<Snapshot> {
+  try {
+    return JSON.parse(await readFile(join(backupDir, SNAPSHOT_FILE), "utf8")) as Snapshot;
+  } catch (error) {
+    throw new BackupError(`${SNAPSHOT_FILE} of the backup cannot be read`, { where: join(backupDir, SNAPSHOT_FILE), hint: "the backup is damaged; restore an older one, or by hand", cause: error });
+  }
+}
+
+/** The newest complete snapshot backup beside `backupDir` (not itself): what the next one links from. */
+async function newestSnapshot(backupsDir: string, backupDir: string): Promise<{ snapshot: Snapshot; dir: string } | undefined> {
+  const candidates: { dir: string; created: string }[] = [];
+  for (const name of await readdir(backupsDir).catch(() => [] as string[])) {
+    const dir = join(backupsDir, name);
+    if (dir === backupDir || name.startsWith(".") || name.includes(".")) continue; // .partial, .replaced
+    try {
+      const record = JSON.parse(await readFile(join(dir, BACKUP_RECORD_FILE), "utf8")) as BackupRecord;
+      if (record.kind === "files" && record.format === SNAPSHOT_FORMAT) candidates.push({ dir, created: record.created });
+    } catch {
+      continue;
+    }
+  }
+  const newest = candidates.sort((a, b) => (a.created < b.created ? 1 : -1))[0];
+  return newest && { snapshot: await readSnapshot(newest.dir), dir: newest.dir };
+}
+
+/** Objects a first pass wrote that the finished snapshot no longer uses (a file that changed again). */
+async function dropUnusedObjects(dir: string, snapshot: Snapshot): Promise<void> {
+  const used = new Set(snapshot.entries.flatMap((e) => (e.type === "file" ? e.segments.map((s) => s.sha256) : [])));
+  for (const name of await readdir(join(dir, OBJECTS_DIR))) {
+    if (!used.has(name)) await rm(join(dir, OBJECTS_DIR, name), { force: true });
+  }
+}
+
+/**
+ * A SQLite database's -wal, -journal and -shm are not copied: its online backup holds
+ * every committed transaction, and a restore removes them, so no stale -wal is replayed.
+ */
+function withSqliteSiblingsAbsent(entries: BackupEntries): BackupEntries {
+  const siblings = entries.present.filter((path) => /-(wal|journal|shm)$/.test(path) && entries.present.includes(path.replace(/-(wal|journal|shm)$/, "")));
+  return { present: entries.present.filter((p) => !siblings.includes(p)), absent: [...entries.absent, ...siblings].sort() };
+}
+
+/** SQLite's own online backup (Python's sqlite3 backup()), through the agent's python. */
+function sqliteOnlineCopy(python: string): SpecialCopy {
+  return async (source, target) => {
+    if (!(await isSqliteFile(source))) return false;
+    await new Promise<void>((resolve, reject) =>
+      execFile(python, ["-c", readAsset("shared/python/sqlite_backup.py"), source, target], { timeout: 3_600_000 }, (error, _stdout, stderr) =>
+        error
+          ? reject(new BackupError(`SQLite's online backup of ${source} failed: ${stderr.trim().split("\n").at(-1) || error.message}`, { where: source, hint: `check that ${python} runs and that the database is not damaged (sqlite3 ${source} 'PRAGMA integrity_check')` }))
+          : resolve(),
+      ),
+    );
+    return true;
+  };
 }

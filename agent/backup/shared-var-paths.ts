@@ -83,6 +83,11 @@ async function entryKind(path: string): Promise<"absent" | "sqlite" | "other" | 
   }
 }
 
+/** The file starts with SQLite's header: a database to copy through SQLite itself. */
+export async function isSqliteFile(path: string): Promise<boolean> {
+  return startsWith(path, SQLITE_HEADER);
+}
+
 async function startsWith(path: string, header: string): Promise<boolean> {
   const handle = await open(path, "r");
   try {

@@ -160,6 +160,11 @@ async function prepareRelease(context: DeployContext, signed: SignedManifest, al
 /** stop → backup → switch → (migrate) → start → health: the only moments production notices. */
 async function goLive(context: DeployContext, manifest: Manifest, skipStop: boolean): Promise<void> {
   const { previous, tag } = context;
+  // the bulk of the backup while the old release still serves: after stop, only what changed since
+  const database = context.database(tag, 'prebackup');
+  if (database.prepare) {
+    await context.phase('prebackup', 'backing up the database while the current release serves (first pass)', () => database.prepare!(context.backupDir(tag)), (info) => `${formatBytes(info.bytes)} written`);
+  }
   if (previous) {
     const running = { tag: previous, version: context.agent.releases.findRelease(previous)?.version ?? '-' };
     const choice = chooseStopCommand({ ...running, services: context.settingsOf(previous)?.services }, { tag, version: context.version, services: manifest.settings.services });

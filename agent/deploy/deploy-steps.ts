@@ -91,7 +91,7 @@ export class DeployContext {
   }
 
   database(tag: string, phase: DeployPhase): DatabaseBackup {
-    return databaseBackup(this.settingsOf(tag)?.db ?? { kind: 'none', paths: [] }, this.agent.layout.sharedVarDir, this.output(phase));
+    return databaseBackup(this.settingsOf(tag)?.db ?? { kind: 'none', paths: [] }, this.agent.layout.sharedVarDir, this.output(phase), this.agent.config.python);
   }
 
   releaseDir(tag: string): string {

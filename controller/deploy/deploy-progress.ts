@@ -17,6 +17,7 @@ const LABELS: Record<string, string> = {
   verify: 'Verifying release on host',
   stage: 'Deploying buildout to host',
   build: 'Running remote buildout',
+  prebackup: 'Backing up database while it serves',
   stop: 'Stopping remote services',
   backup: 'Backing up database',
   switch: 'Switching the current release',

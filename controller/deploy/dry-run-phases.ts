@@ -30,6 +30,8 @@ export function dryRunPhases(input: {
   /** the target's `version` option: the series a new version continues */
   series: string;
   status: Pick<AgentStatus, 'currentTag' | 'currentVersion' | 'releases'>;
+  /** the database kind backs up in two passes, the first while the old release serves */
+  earlyBackup?: boolean;
 }): DryRunPhases {
   const { status, plannedTag } = input;
   if (status.currentTag && !input.force && sameReleaseContent(status.currentTag, plannedTag)) {
@@ -41,6 +43,7 @@ export function dryRunPhases(input: {
   const phases = [
     'verify',
     ...(existing?.built ? [] : ['stage', 'build']),
+    ...(input.earlyBackup ? ['prebackup'] : []),
     ...(previous ? ['stop'] : []),
     'backup',
     'switch',
