@@ -22,6 +22,7 @@ import { readGivenVersions } from './state/deployment-versions.ts';
 import { HOSTOUT_VERSION } from '../shared/hostout-version.ts';
 import { agentServiceName } from '../shared/agent-service-name.ts';
 import type { AgentStatus } from '../shared/agent-status.ts';
+import { readBackupUsage } from './backup/prune-backups.ts';
 
 export { MANIFEST_FILE };
 
@@ -124,6 +125,7 @@ export class Agent {
         built: r.built,
         eggs: r.eggs.map((e) => ({ name: e.name, version: e.version, develop: e.develop })),
         hasBackup: existsSync(join(this.layout.backupsDir, r.tag)),
+        ...readBackupUsage(join(this.layout.backupsDir, r.tag)),
       })),
       backups: releases.filter((r) => existsSync(join(this.layout.backupsDir, r.tag))).map((r) => r.tag),
       lock: lock ? { holder: lock.holder, since: lock.since, tag: lock.tag, pid: lock.pid, stale: isStaleLock(lock) } : undefined,

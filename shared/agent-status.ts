@@ -1,4 +1,5 @@
 import { describeMaintenanceLock, type MaintenanceLockInfo } from './maintenance-lock-message.ts';
+import { formatBytes } from './text/human-units.ts';
 
 /** What an agent reports about its host: `ctl status` and `hostout-agent status` show the same thing. */
 export interface AgentStatus {
@@ -20,6 +21,9 @@ export interface AgentStatus {
     built: boolean;
     eggs: { name: string; version: string; develop: boolean }[];
     hasBackup: boolean;
+    /** the backed-up data's size, and the disk only this backup takes (the rest is shared with other backups); 0 when unknown */
+    backupBytes?: number;
+    backupOwnBytes?: number;
   }[];
   backups: string[];
   /** stale: its process died (an agent killed mid-deploy); it blocks nothing and the next deploy or agent start clears it */
@@ -44,7 +48,8 @@ export function formatStatus(status: AgentStatus): string {
     'Releases',
     ...(status.releases.length === 0 ? ['  (none)'] : []),
     ...[...status.releases].reverse().map((r) => {
-      const marks = [r.current ? 'current' : '', r.hasBackup ? 'backup' : '', r.built ? '' : 'not built'].filter(Boolean).join(', ');
+      const backup = r.hasBackup ? (r.backupBytes ? `backup ${formatBytes(r.backupBytes)}, ${formatBytes(r.backupOwnBytes ?? 0)} on disk of its own` : 'backup') : '';
+      const marks = [r.current ? 'current' : '', backup, r.built ? '' : 'not built'].filter(Boolean).join(', ');
       const eggs = r.eggs.filter((e) => e.develop).map((e) => `${e.name} ${e.version}`).join(', ');
       return `  ${r.version.padStart(6)}  ${r.tag}  ${r.deployed || r.created}${marks ? `  [${marks}]` : ''}\n          ${eggs}`;
     }),

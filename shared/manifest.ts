@@ -91,6 +91,8 @@ export interface DeploySettings {
   /** run between switch and start (schema migrations); absent when the target has none */
   migrate?: { command: string; timeoutSeconds: number };
   keepReleases: number;
+  /** database backups kept (the newest); absent: as many as keepReleases */
+  keepBackups?: number;
   /** release directories that live in shared/ and outlive releases (var, ...) */
   sharedDirs: string[];
   /**

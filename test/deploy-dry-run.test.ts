@@ -34,7 +34,7 @@ test('deploy --dry-run says what would be sent and which phases would run, and c
   assert.deepEqual(first.send.files.map((f: { toBuild: boolean }) => f.toBuild), [false, true, true, true, false]);
   assert.equal(first.send.filesToBuild, 3);
   assert.ok(first.send.bytes > 0 && first.send.sourceBytesToBuild > 0);
-  assert.deepEqual(first.phases, ['verify', 'stage', 'build', 'backup', 'switch', 'start', 'health', 'commit', 'prune'], 'nothing is live: no stop, and no migrate unless set');
+  assert.deepEqual(first.phases, ['verify', 'stage', 'build', 'prebackup', 'backup', 'switch', 'start', 'health', 'commit', 'prune'], 'nothing is live: no stop, and no migrate unless set');
   assert.equal(first.stops, undefined);
   assert.ok(!existsSync(ledger), 'no ledger was written');
   assert.deepEqual(treeSnapshot(releasesDir), {}, 'no release was written');

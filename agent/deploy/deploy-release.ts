@@ -18,6 +18,7 @@ import { MANIFEST_FILE, type Agent } from '../agent.ts';
 import { DeployContext } from './deploy-steps.ts';
 import { runBuildout } from './run-buildout.ts';
 import { ensureToolchain, placeToolchain } from '../toolchain/release-toolchain.ts';
+import { measureBackupUsage, pruneBackups } from '../backup/prune-backups.ts';
 import { runMigration } from './run-migration.ts';
 import { undoFailedDeploy } from './undo-failed-deploy.ts';
 import { chooseStopCommand } from './stop-command-choice.ts';
@@ -111,9 +112,12 @@ export async function deployRelease(
     agent.releases.writeReleaseInfo({ ...info, deployed: new Date().toISOString() });
     context.journal('commit', 'done');
     context.emit('commit', 'done', `version ${version} is live`);
-    await context.phase('prune', 'removing old releases', async () => agent.releases.prune(manifest.settings.keepReleases, context.previous ? [context.previous] : []), (r) =>
-      r.removed.length ? `removed ${r.removed.join(', ')}` : 'nothing to remove',
-    );
+    await context.phase('prune', 'removing old releases and backups', async () => {
+      const releases = agent.releases.prune(manifest.settings.keepReleases, context.previous ? [context.previous] : []);
+      const backups = pruneBackups(agent.layout.backupsDir, manifest.settings.keepBackups ?? manifest.settings.keepReleases, [manifest.tag]);
+      measureBackupUsage(agent.layout.backupsDir);
+      return [...releases.removed, ...backups.map((tag) => `backups/${tag}`)];
+    }, (removed) => (removed.length ? `removed ${removed.join(', ')}` : 'nothing to remove'));
     agent.deployOutput.prune(agent.releases.list().map((r) => r.tag));
     return { tag: manifest.tag, version, outcome: 'deployed' };
   } finally {

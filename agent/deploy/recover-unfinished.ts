@@ -23,7 +23,7 @@ export async function recoverUnfinished(agent: Agent, emit: EmitDeployEvent): Pr
   const lock = acquireDeployLock(agent.layout.lockFile, { holder: 'agent:recovery', tag: unfinished.tag });
   try {
     const context = new DeployContext(agent, unfinished.deployId, unfinished.tag, last.version ?? agent.releases.findRelease(unfinished.tag)?.version ?? '', entries[0]!.previous, emit);
-    if (entries[0]!.phase === 'rollback') return await redoRollback(context);
+    if (entries[0]!.phase === 'rollback') return await redoRollback(context, reached);
     if (reached.has('commit') || (reached.has('health') && entries.some((e) => e.phase === 'health' && e.state === 'done'))) {
       const info = agent.releases.findRelease(context.tag);
       if (info) agent.releases.writeReleaseInfo({ ...info, deployed: new Date().toISOString() });
@@ -52,11 +52,20 @@ export async function recoverUnfinished(agent: Agent, emit: EmitDeployEvent): Pr
   }
 }
 
-/** A rollback on command that was interrupted: do its switch and start again (both are idempotent). */
-async function redoRollback(context: DeployContext): Promise<string> {
+/**
+ * A rollback on command that was interrupted: do its database restore (when it had begun one),
+ * switch and start again; each converges when run again.
+ */
+async function redoRollback(context: DeployContext, reached: ReadonlySet<string>): Promise<string> {
   const { agent, tag } = context;
   if (context.previous && context.previous !== tag) {
     await context.services(context.previous, 'stop').stop(context.releaseDir(context.previous)).catch(() => undefined);
+  }
+  if (reached.has('backup')) {
+    const { backupWhileRunning } = await import('./rollback-release.ts');
+    const backup = backupWhileRunning(agent, agent.releases.list().filter((r) => r.built), agent.releases.findRelease(tag)!);
+    await context.database(backup, 'backup').restore(context.backupDir(backup));
+    context.emit('backup', 'info', `recovered: the database was restored from backups/${backup} again`);
   }
   if (agent.releases.currentRelease() !== tag) agent.releases.switchCurrent(tag);
   await context.services(tag, 'start').start(context.releaseDir(tag));

@@ -75,7 +75,7 @@ function pickTarget(releases: readonly ReleaseInfo[], current: ReleaseInfo | und
 }
 
 /** The backup taken right before the release that followed `target` went live: the data as `target` left it. */
-function backupWhileRunning(agent: Agent, releases: readonly ReleaseInfo[], target: ReleaseInfo): string {
+export function backupWhileRunning(agent: Agent, releases: readonly ReleaseInfo[], target: ReleaseInfo): string {
   const after = releases.filter((r) => compareDeploymentVersions(r.version, target.version) > 0).find((r) => existsSync(`${agent.layout.backupsDir}/${r.tag}`));
   if (!after) throw new NotFoundError(`no database backup from the time version ${target.version} ran`, { hint: 'roll back without --with-db' });
   return after.tag;

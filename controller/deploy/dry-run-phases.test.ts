@@ -30,3 +30,9 @@ test('going back to a release still built there skips stage and build', () => {
   assert.equal(plan.version, '0.1');
   assert.deepEqual(plan.phases.slice(0, 2), ['verify', 'stop']);
 });
+
+test('a database backed up in two passes shows its first pass before stop', () => {
+  const status = { currentTag: '20261130-bbbb2222', currentVersion: '0.1', releases: [{ tag: '20261130-bbbb2222', version: '0.1', built: true }] } as never;
+  const plan = dryRunPhases({ plannedTag: '20261201-aaaa1111', force: false, migrate: false, series: '0.1', status, earlyBackup: true });
+  assert.deepEqual(plan.phases, ['verify', 'stage', 'build', 'prebackup', 'stop', 'backup', 'switch', 'start', 'health', 'commit', 'prune']);
+});

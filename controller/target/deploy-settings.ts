@@ -36,6 +36,7 @@ export function deploySettingsFromTarget(target: Target): DeploySettings {
     },
     ...(o.get('migrate')?.trim() ? { migrate: { command: o.get('migrate')!, timeoutSeconds: Number(o.get('migrate-timeout')) } } : {}),
     keepReleases: Number(o.get('keep-releases')),
+    ...(o.get('keep-backups') ? { keepBackups: Number(o.get('keep-backups')) } : {}),
     sharedDirs: splitList(o.get('shared-dirs') ?? 'var'),
     versionSeries: o.get('version')!,
     maxUnpackedBytes: Number(o.get('max-unpacked-size')) * 1024 * 1024,

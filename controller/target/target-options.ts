@@ -39,6 +39,7 @@ export const TARGET_OPTIONS: readonly TargetOptionSpec[] = [
   { key: 'agent-fingerprint', kind: 'fingerprint', description: 'sha256 fingerprint of the agent\'s TLS certificate, as printed by `hostout-agent init` (needed when the agent was not bootstrapped by ctl)' },
   { key: 'version', kind: 'version', default: '0.1', description: 'the version of the first deployment; later ones count up its last number (0.1, 0.2, … 0.10); a higher value such as 2.0 starts a new series (2.0, 2.1), a lower one than the host already gave out is refused' },
   { key: 'keep-releases', kind: 'integer', default: '5', description: 'built releases kept on the host for rollback' },
+  { key: 'keep-backups', kind: 'integer', description: 'database backups kept on the host (the newest); default: as many as keep-releases. A release\'s backup goes with the release; pruning frees only what no kept backup links' },
   { key: 'services', kind: 'enum', choices: ['command', 'systemd', 'supervisor', 'none'], description: 'how the application is started and stopped; default: command when start is set, else none' },
   { key: 'start', kind: 'string', description: 'services = command: shell command run in the release directory to start the application' },
   { key: 'stop', kind: 'string', description: 'services = command: shell command to stop it' },

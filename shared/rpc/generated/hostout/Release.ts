@@ -1,6 +1,7 @@
 // Original file: proto/hostout.proto
 
 import type { Egg as _hostout_Egg, Egg__Output as _hostout_Egg__Output } from '../hostout/Egg';
+import type { Long } from '@grpc/proto-loader';
 
 export interface Release {
   'tag'?: (string);
@@ -11,6 +12,8 @@ export interface Release {
   'hasBackup'?: (boolean);
   'built'?: (boolean);
   'version'?: (string);
+  'backupBytes'?: (number | string | Long);
+  'backupOwnBytes'?: (number | string | Long);
 }
 
 export interface Release__Output {
@@ -22,4 +25,6 @@ export interface Release__Output {
   'hasBackup': (boolean);
   'built': (boolean);
   'version': (string);
+  'backupBytes': (number);
+  'backupOwnBytes': (number);
 }
