@@ -7,6 +7,7 @@
  * while the application writes. Nothing outside backups/ is written until a restore.
  */
 import { execFile } from "node:child_process";
+import { lstatSync } from "node:fs";
 import { mkdir, readdir, readFile, rm, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { BackupError } from "../../shared/errors.ts";
@@ -146,17 +147,24 @@ function withSqliteSiblingsAbsent(entries: BackupEntries): BackupEntries {
   return { present: entries.present.filter((p) => !siblings.includes(p)), absent: [...entries.absent, ...siblings].sort() };
 }
 
-/** SQLite's own online backup (Python's sqlite3 backup()), through the agent's python. */
+/**
+ * SQLite's own online backup (Python's sqlite3 backup()), through the agent's python. A database
+ * whose file and journals kept their size, time and inode since its last copy is not copied again.
+ */
 function sqliteOnlineCopy(python: string): SpecialCopy {
-  return async (source, target) => {
-    if (!(await isSqliteFile(source))) return false;
-    await new Promise<void>((resolve, reject) =>
-      execFile(python, ["-c", readAsset("shared/python/sqlite_backup.py"), source, target], { timeout: 3_600_000 }, (error, _stdout, stderr) =>
-        error
-          ? reject(new BackupError(`SQLite's online backup of ${source} failed: ${stderr.trim().split("\n").at(-1) || error.message}`, { where: source, hint: `check that ${python} runs and that the database is not damaged (sqlite3 ${source} 'PRAGMA integrity_check')` }))
-          : resolve(),
+  const state = (path: string) => {
+    const stats = lstatSync(path, { throwIfNoEntry: false });
+    return stats ? [stats.size, stats.mtimeMs, stats.ino] : null;
+  };
+  return {
+    signature: async (source) => ((await isSqliteFile(source)) ? JSON.stringify(["", "-wal", "-journal"].map((suffix) => state(source + suffix))) : undefined),
+    copy: (source, target) =>
+      new Promise<void>((resolve, reject) =>
+        execFile(python, ["-c", readAsset("shared/python/sqlite_backup.py"), source, target], { timeout: 3_600_000 }, (error, _stdout, stderr) =>
+          error
+            ? reject(new BackupError(`SQLite's online backup of ${source} failed: ${stderr.trim().split("\n").at(-1) || error.message}`, { where: source, hint: `check that ${python} runs and that the database is not damaged (sqlite3 ${source} 'PRAGMA integrity_check')` }))
+            : resolve(),
+        ),
       ),
-    );
-    return true;
   };
 }

@@ -15,7 +15,8 @@
  * A pack or a restore (a new file, or one rewritten in place) is copied in full.
  */
 import { createHash } from "node:crypto";
-import { link, lstat, mkdir, open, readdir, readlink, rename, rm, symlink, truncate, utimes, chmod } from "node:fs/promises";
+import { existsSync, linkSync, lstatSync, readdirSync, readlinkSync, type Stats } from "node:fs";
+import { link, lstat, mkdir, open, rename, rm, symlink, truncate, utimes, chmod } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { BackupError } from "../../shared/errors.ts";
 
@@ -32,7 +33,18 @@ export interface Segment {
 export type SnapshotEntry =
   | { path: string; type: "dir"; mode: number }
   | { path: string; type: "symlink"; target: string }
-  | { path: string; type: "file"; mode: number; mtimeMs: number; size: number; dev: number; ino: number; segments: Segment[] };
+  | {
+      path: string;
+      type: "file";
+      mode: number;
+      mtimeMs: number;
+      size: number;
+      dev: number;
+      ino: number;
+      segments: Segment[];
+      /** a file copied through its own tool (SQLite): the state of it and its journals then, to tell whether it changed since */
+      copiedAs?: string;
+    };
 
 export interface Snapshot {
   /** the backed-up paths (db-paths, or every entry of shared/var) that were there */
@@ -51,8 +63,14 @@ export interface SnapshotCost {
   appendedFiles: number;
 }
 
-/** A file whose bytes are not read as they are (a SQLite database): copied through its own tool into `target`. */
-export type SpecialCopy = (source: string, target: string) => Promise<boolean>;
+/**
+ * A file whose bytes are not read as they are (a SQLite database): `signature` says whether it
+ * is one (undefined: not) and names its state (with its journals'); `copy` copies it through its own tool.
+ */
+export interface SpecialCopy {
+  signature(source: string): Promise<string | undefined>;
+  copy(source: string, target: string): Promise<void>;
+}
 
 export interface SnapshotSource {
   sharedVarDir: string;
@@ -74,14 +92,16 @@ export async function takeSnapshot(source: SnapshotSource, dir: string): Promise
   const entries: SnapshotEntry[] = [];
   const objects = { dir: join(dir, OBJECTS_DIR), previousDir: source.previous ? join(source.previous.dir, OBJECTS_DIR) : undefined };
 
+  // synchronous stats on purpose: a blobstorage has tens of thousands of files, and the
+  // pass after stop is mostly stats; a thread-pool round trip each would be the outage
   const visit = async (path: string): Promise<void> => {
     const full = join(source.sharedVarDir, path);
-    const stats = await lstat(full);
+    const stats = lstatSync(full);
     if (stats.isDirectory()) {
       entries.push({ path, type: "dir", mode: stats.mode & 0o7777 });
-      for (const name of (await readdir(full)).sort()) await visit(`${path}/${name}`);
+      for (const name of readdirSync(full).sort()) await visit(`${path}/${name}`);
     } else if (stats.isSymbolicLink()) {
-      entries.push({ path, type: "symlink", target: await readlink(full) });
+      entries.push({ path, type: "symlink", target: readlinkSync(full) });
     } else if (stats.isFile()) {
       entries.push(await snapshotFile(path, full, stats, previous.get(path), objects, source.specialCopy, cost));
     } else {
@@ -97,7 +117,7 @@ interface ObjectDirs {
   previousDir: string | undefined;
 }
 
-type FileStats = Awaited<ReturnType<typeof lstat>>;
+type FileStats = Stats;
 
 async function snapshotFile(
   path: string,
@@ -109,32 +129,40 @@ async function snapshotFile(
   cost: SnapshotCost,
 ): Promise<SnapshotEntry> {
   const entry = { path, type: "file" as const, mode: Number(stats.mode) & 0o7777, mtimeMs: Number(stats.mtimeMs), dev: Number(stats.dev), ino: Number(stats.ino) };
-  if (specialCopy) {
-    const staged = join(objects.dir, `.special-${process.pid}-${basename(path)}`);
-    if (await specialCopy(full, staged)) {
-      const segment = await adoptStagedObject(staged, objects.dir);
-      cost.copiedBytes += segment.size;
-      cost.copiedFiles += 1;
-      return { ...entry, size: segment.size, segments: [segment] };
-    }
-  }
   const prior = before?.type === "file" ? before : undefined;
-  const size = Number(stats.size);
-  if (prior && prior.dev === entry.dev && prior.ino === entry.ino && prior.size === size && prior.mtimeMs === entry.mtimeMs) {
+  const size = stats.size;
+  const unchanged = prior !== undefined && prior.dev === entry.dev && prior.ino === entry.ino && prior.size === size && prior.mtimeMs === entry.mtimeMs;
+  if (unchanged && !prior.copiedAs) {
     // unchanged since the previous snapshot, as rsync --link-dest decides it
-    await linkObjects(prior.segments, objects);
+    linkObjects(prior.segments, objects);
     cost.linkedFiles += 1;
     return { ...entry, size, segments: prior.segments };
   }
-  if (prior && (await isLinkedBackObject(stats, prior, objects))) {
+  // only a changed or new file is looked into (its header), or one copied through its own tool before
+  const copiedAs = specialCopy && (await specialCopy.signature(full));
+  if (specialCopy && copiedAs) {
+    if (prior?.copiedAs === copiedAs) {
+      // neither it nor its journals changed since its last copy
+      linkObjects(prior.segments, objects);
+      cost.linkedFiles += 1;
+      return { ...entry, size: prior.size, segments: prior.segments, copiedAs };
+    }
+    const staged = join(objects.dir, `.special-${process.pid}-${basename(path)}`);
+    await specialCopy.copy(full, staged);
+    const segment = await adoptStagedObject(staged, objects.dir);
+    cost.copiedBytes += segment.size;
+    cost.copiedFiles += 1;
+    return { ...entry, size: segment.size, segments: [segment], copiedAs };
+  }
+  if (prior && isLinkedBackObject(stats, prior, objects)) {
     // a blob a restore linked back from the previous backup: that backup's very object
-    await linkObjects(prior.segments, objects);
+    linkObjects(prior.segments, objects);
     cost.linkedFiles += 1;
     return { ...entry, size, segments: prior.segments };
   }
   if (prior && prior.dev === entry.dev && prior.ino === entry.ino && size >= prior.size && (await lastSegmentHolds(full, prior))) {
     // the same file, grown: the earlier bytes are the previous snapshot's, only the new ones are copied
-    await linkObjects(prior.segments, objects);
+    linkObjects(prior.segments, objects);
     const added = await copyRange(full, prior.size, size, objects.dir);
     cost.copiedBytes += size - prior.size;
     cost.appendedFiles += 1;
@@ -147,9 +175,9 @@ async function snapshotFile(
 }
 
 /** The live file is the previous snapshot's object itself (same inode): linked back by a restore. */
-async function isLinkedBackObject(stats: FileStats, prior: { size: number; segments: Segment[] }, objects: ObjectDirs): Promise<boolean> {
-  if (prior.segments.length !== 1 || Number(stats.size) !== prior.size || !objects.previousDir) return false;
-  const object = await lstatOrUndefined(join(objects.previousDir, prior.segments[0]!.sha256));
+function isLinkedBackObject(stats: FileStats, prior: { size: number; segments: Segment[] }, objects: ObjectDirs): boolean {
+  if (prior.segments.length !== 1 || stats.size !== prior.size || !objects.previousDir) return false;
+  const object = lstatSync(join(objects.previousDir, prior.segments[0]!.sha256), { throwIfNoEntry: false });
   return object !== undefined && object.ino === stats.ino && object.dev === stats.dev;
 }
 
@@ -239,12 +267,12 @@ async function placeObject(staged: string, target: string): Promise<void> {
   else await rename(staged, target);
 }
 
-async function linkObjects(segments: readonly Segment[], objects: ObjectDirs): Promise<void> {
+function linkObjects(segments: readonly Segment[], objects: ObjectDirs): void {
   for (const { sha256 } of segments) {
     const target = join(objects.dir, sha256);
-    if (await exists(target)) continue;
+    if (existsSync(target)) continue;
     if (!objects.previousDir) throw new BackupError(`object ${sha256} is missing`, { where: objects.dir });
-    await link(join(objects.previousDir, sha256), target);
+    linkSync(join(objects.previousDir, sha256), target);
   }
 }
 
@@ -262,24 +290,25 @@ export async function restoreSnapshot(snapshot: Snapshot, backupDir: string, sha
   const wanted = new Set(snapshot.entries.map((e) => e.path));
   for (const entry of snapshot.entries) {
     const full = join(sharedVarDir, entry.path);
-    const live = await lstatOrUndefined(full);
+    // synchronous: most entries of a blobstorage are one stat that finds them unchanged
+    const live = lstatSync(full, { throwIfNoEntry: false });
     if (entry.type === "dir") {
       if (live && !live.isDirectory()) await rm(full, { recursive: true, force: true });
       if (!live || !live.isDirectory()) await mkdir(full, { mode: entry.mode });
       continue;
     }
     if (entry.type === "symlink") {
-      if (live?.isSymbolicLink() && (await readlink(full)) === entry.target) continue;
+      if (live?.isSymbolicLink() && readlinkSync(full) === entry.target) continue;
       await replaceWith(full, async (staged) => symlink(entry.target, staged));
       counts.restored += 1;
       continue;
     }
-    const same = live?.isFile() && Number(live.dev) === entry.dev && Number(live.ino) === entry.ino;
-    if (same && Number(live!.size) === entry.size && Number(live!.mtimeMs) === entry.mtimeMs) {
+    const same = live?.isFile() && live.dev === entry.dev && live.ino === entry.ino;
+    if (same && live!.size === entry.size && live!.mtimeMs === entry.mtimeMs) {
       counts.unchanged += 1;
       continue;
     }
-    if (same && Number(live!.size) > entry.size && (await lastSegmentHolds(full, entry))) {
+    if (same && live!.size > entry.size && (await lastSegmentHolds(full, entry))) {
       // only appended to since: cut back to the backup's length, and its time, so that a
       // restore run again (after a crash) and the next backup see it unchanged
       await truncate(full, entry.size);
@@ -355,7 +384,7 @@ async function replaceWith(full: string, build: (staged: string) => Promise<void
 
 async function removeUnlisted(sharedVarDir: string, path: string, wanted: ReadonlySet<string>): Promise<number> {
   const full = join(sharedVarDir, path);
-  const live = await lstatOrUndefined(full);
+  const live = lstatSync(full, { throwIfNoEntry: false });
   if (!live) return 0;
   if (!wanted.has(path)) {
     await rm(full, { recursive: true, force: true });
@@ -363,7 +392,7 @@ async function removeUnlisted(sharedVarDir: string, path: string, wanted: Readon
   }
   if (!live.isDirectory()) return 0;
   let removed = 0;
-  for (const name of await readdir(full)) {
+  for (const name of readdirSync(full)) {
     if (name.endsWith(".hostout-restoring")) await rm(join(full, name), { recursive: true, force: true });
     else removed += await removeUnlisted(sharedVarDir, `${path}/${name}`, wanted);
   }

@@ -1,0 +1,82 @@
+/**
+ * What the deploy benches share: ctl run with its output timestamped as it arrives (each
+ * "Label...done" line gets a duration, the figures come from --json), and the outage seen
+ * by an HTTP prober. Prints nothing, asserts nothing.
+ */
+import { spawn } from 'node:child_process';
+import { CTL } from '../support/ctl.ts';
+
+export const median = (samples: readonly number[]) => [...samples].sort((a, b) => a - b)[Math.floor(samples.length / 2)]!;
+export const ms = (n: number) => `${n.toFixed(0)} ms`;
+export const ratio = (value: number, baseline: number, goal?: number) => `${(value / baseline).toFixed(2)}×${goal === undefined ? '' : ` (goal ≤ ${goal})`}`;
+
+export interface TimedRun {
+  ms: number;
+  stdout: string;
+  files: number;
+  bytes: number;
+  /** "Label" → ms from its "Label..." to its "done", as the output arrived */
+  phases: { label: string; ms: number }[];
+  /** ms from spawn to the first output */
+  firstOutputMs: number;
+}
+
+/** Runs ctl, timestamping its output as it arrives, so each "Label...done" line has a duration. */
+export function timedCtl(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Promise<TimedRun> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    // --json: the progress lines come on stderr as they happen, the figures (bytes sent) as JSON on stdout
+    const child = spawn(process.execPath, [CTL, ...args, '--json'], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let progress = '';
+    let json = '';
+    const arrivals: { offset: number; at: number }[] = [];
+    child.stderr.on('data', (data) => {
+      arrivals.push({ offset: progress.length, at: performance.now() - started });
+      progress += data;
+    });
+    child.stdout.on('data', (data) => (json += data));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const total = performance.now() - started;
+      if (code !== 0) return reject(new Error(`ctl ${args.join(' ')} failed (${code}):\n${progress}${json}`));
+      const timeAt = (offset: number) => [...arrivals].reverse().find((a) => a.offset <= offset)?.at ?? 0;
+      const phases: TimedRun['phases'] = [];
+      for (const match of progress.matchAll(/([A-Z][^\n]*?)\.\.\.(done|FAILED)/g)) {
+        const doneAt = match.index! + match[1]!.length + 3;
+        phases.push({ label: match[1]!, ms: timeAt(doneAt) - timeAt(doneAt - 1) });
+      }
+      const figures = JSON.parse(json) as { filesSent?: number; bytesSent?: number };
+      resolve({ ms: total, stdout: progress, files: figures.filesSent ?? 0, bytes: figures.bytesSent ?? 0, phases, firstOutputMs: arrivals[0]?.at ?? total });
+    });
+  });
+}
+
+/** Probes `url` every `everyMs` while `work` runs; the longest run of failed probes is the outage. */
+export async function measureOutage<T>(url: string, work: () => Promise<T>, everyMs = 5): Promise<{ result: T; outageMs: number; probes: number; failed: number }> {
+  let running = true;
+  let longest = 0;
+  let downSince: number | undefined;
+  let probes = 0;
+  let failed = 0;
+  const deadline = Date.now() + 300_000;
+  const prober = (async () => {
+    while (running && Date.now() < deadline && probes < 200_000) {
+      const at = performance.now();
+      const ok = await fetch(url, { signal: AbortSignal.timeout(1000) }).then((r) => r.ok, () => false);
+      probes++;
+      if (!ok) {
+        failed++;
+        downSince ??= at;
+      } else if (downSince !== undefined) {
+        longest = Math.max(longest, performance.now() - downSince);
+        downSince = undefined;
+      }
+      await new Promise((r) => setTimeout(r, everyMs));
+    }
+  })();
+  const result = await work();
+  running = false;
+  await prober;
+  if (downSince !== undefined) longest = Math.max(longest, performance.now() - downSince);
+  return { result, outageMs: longest, probes, failed };
+}
