@@ -31,7 +31,7 @@ export interface Segment {
 }
 
 export type SnapshotEntry =
-  | { path: string; type: "dir"; mode: number }
+  | { path: string; type: "dir"; mode: number; ino?: number; mtimeMs?: number }
   | { path: string; type: "symlink"; target: string }
   | {
       path: string;
@@ -94,12 +94,25 @@ export async function takeSnapshot(source: SnapshotSource, dir: string): Promise
 
   // synchronous stats on purpose: a blobstorage has tens of thousands of files, and the
   // pass after stop is mostly stats; a thread-pool round trip each would be the outage
+  const children = childrenIndex(source.previous?.snapshot.entries ?? []);
   const visit = async (path: string): Promise<void> => {
     const full = join(source.sharedVarDir, path);
     const stats = lstatSync(full);
     if (stats.isDirectory()) {
-      entries.push({ path, type: "dir", mode: stats.mode & 0o7777 });
-      for (const name of readdirSync(full).sort()) await visit(`${path}/${name}`);
+      entries.push({ path, type: "dir", mode: stats.mode & 0o7777, ino: stats.ino, mtimeMs: stats.mtimeMs });
+      const before = previous.get(path);
+      // a directory whose entries were neither added nor removed (same inode and time): its
+      // names are the previous snapshot's, and its blob files, written once, are not looked at again
+      const unchanged = before?.type === "dir" && before.ino === stats.ino && before.mtimeMs === stats.mtimeMs;
+      for (const name of unchanged ? (children.get(path) ?? []) : readdirSync(full).sort()) {
+        const child = `${path}/${name}`;
+        const known = unchanged ? previous.get(child) : undefined;
+        if (known?.type === "file" && name.endsWith(".blob") && !known.copiedAs) {
+          linkObjects(known.segments, objects);
+          cost.linkedFiles += 1;
+          entries.push(known);
+        } else await visit(child);
+      }
     } else if (stats.isSymbolicLink()) {
       entries.push({ path, type: "symlink", target: readlinkSync(full) });
     } else if (stats.isFile()) {
@@ -110,6 +123,20 @@ export async function takeSnapshot(source: SnapshotSource, dir: string): Promise
   };
   for (const path of source.present) await visit(path);
   return { snapshot: { present: [...source.present], entries, absent: [...source.absent] }, cost };
+}
+
+/** directory → the names of its entries, in a snapshot's order */
+function childrenIndex(entries: readonly SnapshotEntry[]): Map<string, string[]> {
+  const index = new Map<string, string[]>();
+  for (const { path } of entries) {
+    const slash = path.lastIndexOf("/");
+    if (slash < 0) continue;
+    const parent = path.slice(0, slash);
+    const names = index.get(parent) ?? [];
+    names.push(path.slice(slash + 1));
+    index.set(parent, names);
+  }
+  return index;
 }
 
 interface ObjectDirs {
@@ -268,6 +295,7 @@ async function placeObject(staged: string, target: string): Promise<void> {
 }
 
 function linkObjects(segments: readonly Segment[], objects: ObjectDirs): void {
+  if (objects.previousDir === objects.dir) return; // a second pass: the first one's objects are there
   for (const { sha256 } of segments) {
     const target = join(objects.dir, sha256);
     if (existsSync(target)) continue;
