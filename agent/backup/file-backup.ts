@@ -7,8 +7,8 @@
  * while the application writes. Nothing outside backups/ is written until a restore.
  */
 import { execFile } from "node:child_process";
-import { lstatSync } from "node:fs";
-import { mkdir, readdir, readFile, rm, stat } from "node:fs/promises";
+import { existsSync, lstatSync, rmSync, statSync } from "node:fs";
+import { mkdir, readdir, readFile, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { BackupError } from "../../shared/errors.ts";
 import { readAsset } from "../../shared/assets.ts";
@@ -34,6 +34,9 @@ export function fileBackup(paths: readonly string[], sharedVarDir: string, log: 
       return result;
     });
   };
+  // the first pass as this process made it: the second pass needs no reading back (after an
+  // agent restart, first-pass.json in the partial directory serves)
+  let remembered: { partial: string; firstPass: FirstPass } | undefined;
   return {
     async prepare(backupDir) {
       const partial = partialBackupDir(backupDir);
@@ -41,7 +44,9 @@ export function fileBackup(paths: readonly string[], sharedVarDir: string, log: 
       await mkdir(partial, { recursive: true });
       try {
         const { snapshot, cost } = await snapshotInto(partial, backupDir, await newestSnapshot(dirname(backupDir), backupDir));
-        writeFileAtomic(join(partial, FIRST_PASS_FILE), JSON.stringify(snapshot));
+        const firstPass: FirstPass = { snapshot, writtenBytes: cost.copiedBytes };
+        writeFileAtomic(join(partial, FIRST_PASS_FILE), JSON.stringify(firstPass));
+        remembered = { partial, firstPass };
         return { bytes: cost.copiedBytes };
       } catch (error) {
         await rm(partial, { recursive: true, force: true });
@@ -52,22 +57,23 @@ export function fileBackup(paths: readonly string[], sharedVarDir: string, log: 
     async backup(backupDir) {
       const partial = partialBackupDir(backupDir);
       // after a first pass, only what changed since it; else from the newest earlier backup
-      const firstPass = await readFirstPass(partial);
+      const firstPass = remembered?.partial === partial && existsSync(join(partial, FIRST_PASS_FILE)) ? remembered.firstPass : await readFirstPass(partial);
+      remembered = undefined;
       if (!firstPass) {
         await rm(partial, { recursive: true, force: true });
         await mkdir(partial, { recursive: true });
       }
       try {
-        const previous = firstPass ? { snapshot: firstPass, dir: partial } : await newestSnapshot(dirname(backupDir), backupDir);
+        const previous = firstPass ? { snapshot: firstPass.snapshot, dir: partial } : await newestSnapshot(dirname(backupDir), backupDir);
         const { snapshot, cost } = await snapshotInto(partial, backupDir, previous);
-        await dropUnusedObjects(partial, snapshot);
+        const dropped = firstPass ? dropUnusedObjects(partial, firstPass.snapshot, snapshot) : 0;
         writeFileAtomic(join(partial, SNAPSHOT_FILE), JSON.stringify(snapshot));
         await rm(join(partial, FIRST_PASS_FILE), { force: true });
         await fsyncPath(join(partial, OBJECTS_DIR));
         await fsyncPath(partial);
         const files = snapshot.entries.filter((e) => e.type === "file");
         const info: BackupInfo = { kind: "files", files: files.length, bytes: files.reduce((sum, e) => sum + e.size, 0), created: new Date().toISOString() };
-        const record: BackupRecord = { ...info, format: SNAPSHOT_FORMAT, paths: snapshot.present, absent: snapshot.absent, writtenBytes: firstPass ? await bytesOwnedAlone(partial) : cost.copiedBytes };
+        const record: BackupRecord = { ...info, format: SNAPSHOT_FORMAT, paths: snapshot.present, absent: snapshot.absent, writtenBytes: (firstPass?.writtenBytes ?? 0) + cost.copiedBytes - dropped };
         await finishBackupDirectory(partial, backupDir, record);
         return info;
       } catch (error) {
@@ -87,22 +93,19 @@ export function fileBackup(paths: readonly string[], sharedVarDir: string, log: 
 /** The first pass's snapshot, kept in the partial directory until the second pass finishes it. */
 const FIRST_PASS_FILE = "first-pass.json";
 
-async function readFirstPass(partial: string): Promise<Snapshot | undefined> {
+/** The first pass's snapshot and the bytes it wrote (objects it copied, not linked). */
+interface FirstPass {
+  snapshot: Snapshot;
+  writtenBytes: number;
+}
+
+async function readFirstPass(partial: string): Promise<FirstPass | undefined> {
   try {
-    return JSON.parse(await readFile(join(partial, FIRST_PASS_FILE), "utf8")) as Snapshot;
+    const firstPass = JSON.parse(await readFile(join(partial, FIRST_PASS_FILE), "utf8")) as FirstPass;
+    return firstPass.snapshot ? firstPass : undefined;
   } catch {
     return undefined;
   }
-}
-
-/** What the objects no other backup links weigh: after two passes, the bytes both wrote. */
-async function bytesOwnedAlone(partial: string): Promise<number> {
-  let bytes = 0;
-  for (const name of await readdir(join(partial, OBJECTS_DIR))) {
-    const stats = await stat(join(partial, OBJECTS_DIR, name));
-    if (stats.nlink === 1) bytes += stats.size;
-  }
-  return bytes;
 }
 
 async function readSnapshot(backupDir: string): Promise<Snapshot> {
@@ -130,12 +133,21 @@ async function newestSnapshot(backupsDir: string, backupDir: string): Promise<{ 
   return newest && { snapshot: await readSnapshot(newest.dir), dir: newest.dir };
 }
 
-/** Objects a first pass wrote that the finished snapshot no longer uses (a file that changed again). */
-async function dropUnusedObjects(dir: string, snapshot: Snapshot): Promise<void> {
-  const used = new Set(snapshot.entries.flatMap((e) => (e.type === "file" ? e.segments.map((s) => s.sha256) : [])));
-  for (const name of await readdir(join(dir, OBJECTS_DIR))) {
-    if (!used.has(name)) await rm(join(dir, OBJECTS_DIR, name), { force: true });
+/**
+ * Removes the objects a first pass wrote or linked that the finished snapshot no longer
+ * uses (a file that changed again); returns the bytes of those it had written itself.
+ */
+function dropUnusedObjects(dir: string, first: Snapshot, snapshot: Snapshot): number {
+  const objectsOf = (s: Snapshot) => s.entries.flatMap((e) => (e.type === "file" ? e.segments.map((segment) => segment.sha256) : []));
+  const used = new Set(objectsOf(snapshot));
+  let written = 0;
+  for (const name of new Set(objectsOf(first))) {
+    if (used.has(name)) continue;
+    const stats = statSync(join(dir, OBJECTS_DIR, name));
+    if (stats.nlink === 1) written += stats.size;
+    rmSync(join(dir, OBJECTS_DIR, name), { force: true });
   }
+  return written;
 }
 
 /**
