@@ -165,7 +165,8 @@ async function prepareRelease(context: DeployContext, signed: SignedManifest, al
 async function goLive(context: DeployContext, manifest: Manifest, skipStop: boolean): Promise<void> {
   const { previous, tag } = context;
   // the bulk of the backup while the old release still serves: after stop, only what changed since
-  const database = context.database(tag, 'prebackup');
+  // (one instance for both passes: the second takes up the first as it left it; both log to the backup phase)
+  const database = context.database(tag, 'backup');
   if (database.prepare) {
     await context.phase('prebackup', 'backing up the database while the current release serves (first pass)', () => database.prepare!(context.backupDir(tag)), (info) => `${formatBytes(info.bytes)} written`);
   }
@@ -174,7 +175,7 @@ async function goLive(context: DeployContext, manifest: Manifest, skipStop: bool
     const choice = chooseStopCommand({ ...running, services: context.settingsOf(previous)?.services }, { tag, version: context.version, services: manifest.settings.services });
     await stopRunningRelease(context, running, choice, skipStop);
   } else context.journal('stop', 'done', 'no release was live');
-  await context.phase('backup', `backing up the database (${manifest.settings.db.kind}) as backups/${tag}`, () => context.database(tag, 'backup').backup(context.backupDir(tag)), (info) =>
+  await context.phase('backup', `backing up the database (${manifest.settings.db.kind}) as backups/${tag}`, () => database.backup(context.backupDir(tag)), (info) =>
     `${plural(info.files, 'file')}, ${formatBytes(info.bytes)}`,
   );
   await context.phase('switch', `switching current to ${tag}`, async () => void context.agent.releases.switchCurrent(tag));
