@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -42,6 +42,38 @@ describe("db = postgresql, against a real throwaway PostgreSQL cluster", () => {
     assert.equal(await cluster.psql("acme", "select string_agg(id || ':' || name, ',' order by id) from items"), "1:apple,2:pear");
     assert.equal(await cluster.psql("acme", "select count(*) from orders"), "1");
     assert.equal(await cluster.psql("acme", "select nextval('items_id_seq')"), "3", "sequences come back too");
+  });
+
+  test("two passes: the dump taken while serving is kept when nothing was written since, taken again when something was", async () => {
+    await cluster.createDatabase("twopass");
+    await cluster.psql("twopass", "create table items(name text); insert into items values ('apple');");
+    const backup = databaseBackup({ kind: "postgresql", paths: [], database: "twopass", pgEnv: cluster.env }, join(root, "var"), log);
+    await cluster.psql("postgres", "checkpoint"); // a checkpoint writes WAL: none may fall between the passes below
+
+    // the cluster's own background work (a checkpoint, autovacuum) can move the WAL position between
+    // the passes too, and then the dump is rightly taken again: a quiet moment comes within a few tries
+    const quiet = join(root, "backups", "quiet");
+    let linesBefore = lines.length;
+    for (let attempt = 0; attempt < 5; attempt++) {
+      linesBefore = lines.length;
+      const first = await backup.prepare!(quiet);
+      assert.ok(first.bytes > 0);
+      assert.equal(existsSync(quiet), false, "not a backup until the second pass");
+      await backup.backup(quiet);
+      if (JSON.parse(readFileSync(join(quiet, "backup.json"), "utf8")).dumpKept) break;
+    }
+    assert.match(lines.slice(linesBefore).join("\n"), /nothing was written since the dump taken while the release served \(WAL position [0-9A-F]+\/[0-9A-F]+\): kept/);
+    assert.equal(JSON.parse(readFileSync(join(quiet, "backup.json"), "utf8")).dumpKept, true);
+    assert.ok(!lines.slice(linesBefore).some((line) => line.startsWith("$ pg_dump")), "no second dump");
+
+    const busy = join(root, "backups", "busy");
+    await backup.prepare!(busy);
+    await cluster.psql("twopass", "insert into items values ('written after the first dump');");
+    await backup.backup(busy);
+    assert.match(lines.join("\n"), /changed since the dump taken while the release served \(WAL position \S+ → \S+\): dumping again/);
+    await cluster.psql("twopass", "delete from items;");
+    await backup.restore(busy);
+    assert.equal(await cluster.psql("twopass", "select string_agg(name, ',' order by name) from items"), "apple,written after the first dump", "the dump taken after stop holds the late write");
   });
 
   test("what a release created after the backup is gone after the restore, so its migration can run again", async () => {

@@ -6,15 +6,27 @@
  * objects that existed, and the restore drops any made since, then replays the dump, all
  * in one psql transaction: a failed restore leaves the database as it was.
  * Connection settings come from the agent's environment plus the target's PG* variables.
+ *
+ * Two passes: `prepare` dumps while the old release still serves, noting the cluster's WAL
+ * insert position first; after stop, `backup` keeps that dump when the position has not
+ * moved (nothing was written since the dump's snapshot), else dumps again. The position
+ * is the whole cluster's: a write to another database, or a checkpoint, also moves it,
+ * and then the dump is taken again, which is slower but never wrong.
  */
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { BackupError } from "../../shared/errors.ts";
 import { describeOutcome, runCommand, succeeded } from "../services/run-command.ts";
-import { readBackupRecord, writeBackupDirectory } from "./backup-directory.ts";
+import { readFile } from "node:fs/promises";
+import { writeFileAtomic } from "../../shared/fs/atomic-write.ts";
+import { syncTree } from "./file-tree.ts";
+import { finishBackupDirectory, partialBackupDir, readBackupRecord, writeBackupDirectory } from "./backup-directory.ts";
 import type { DatabaseBackup } from "./database-backup.ts";
 
 const DUMP_FILE = "db.dump";
+/** In the partial directory between the passes: the WAL position before the first dump. */
+const FIRST_PASS_FILE = "first-pass.json";
+const WAL_POSITION_QUERY = "select pg_current_wal_insert_lsn()";
 
 /** How each kind of object from SCHEMA_OBJECTS_QUERY is dropped. */
 const DROP_STATEMENT: Record<string, string> = {
@@ -62,14 +74,52 @@ export function postgresqlBackup(database: string, pgEnv: Record<string, string>
       .split("\n")
       .filter((line) => line.trim() !== "");
 
+  const walPosition = async (cwd: string): Promise<string> => (await runPgTool(["psql", "-X", "-A", "-t", "-q", "-d", database, "-c", WAL_POSITION_QUERY], cwd, "reading the WAL position")).trim();
+  const dump = (partialDir: string) => runPgTool(["pg_dump", "-Fc", "-f", join(partialDir, DUMP_FILE), database], partialDir, "pg_dump");
+
   return {
-    backup: (backupDir) =>
-      writeBackupDirectory(backupDir, "postgresql", async (partialDir) => {
-        await runPgTool(["pg_dump", "-Fc", "-f", join(partialDir, DUMP_FILE), database], partialDir, "pg_dump");
+    async prepare(backupDir) {
+      const partialDir = partialBackupDir(backupDir);
+      await rm(partialDir, { recursive: true, force: true });
+      await mkdir(partialDir, { recursive: true });
+      try {
+        const position = await walPosition(partialDir);
+        await dump(partialDir);
+        writeFileAtomic(join(partialDir, FIRST_PASS_FILE), JSON.stringify({ walPosition: position }));
+        return { bytes: (await stat(join(partialDir, DUMP_FILE))).size };
+      } catch (error) {
+        await rm(partialDir, { recursive: true, force: true });
+        throw error;
+      }
+    },
+
+    async backup(backupDir) {
+      const partialDir = partialBackupDir(backupDir);
+      const firstPass = await readFile(join(partialDir, FIRST_PASS_FILE), "utf8").then((text) => JSON.parse(text) as { walPosition: string }, () => undefined);
+      if (firstPass) {
+        try {
+          const now = await walPosition(partialDir);
+          if (now === firstPass.walPosition) log(`backup: nothing was written since the dump taken while the release served (WAL position ${now}): kept`);
+          else {
+            log(`backup: the database changed since the dump taken while the release served (WAL position ${firstPass.walPosition} → ${now}): dumping again`);
+            await dump(partialDir);
+          }
+          await rm(join(partialDir, FIRST_PASS_FILE), { force: true });
+          const info = { kind: "postgresql", ...(await syncTree(partialDir)), created: new Date().toISOString() };
+          await finishBackupDirectory(partialDir, backupDir, { ...info, database, dump: DUMP_FILE, schemaObjects: await schemaObjects(partialDir), dumpKept: now === firstPass.walPosition });
+          return info;
+        } catch (error) {
+          await rm(partialDir, { recursive: true, force: true });
+          throw error;
+        }
+      }
+      return writeBackupDirectory(backupDir, "postgresql", async (partialDir) => {
+        await dump(partialDir);
         // listed after the dump: an object made in between is dropped on restore, which
         // is what restoring "as it was" means for something the dump does not hold
         return { database, dump: DUMP_FILE, schemaObjects: await schemaObjects(partialDir) };
-      }),
+      });
+    },
     restore: async (backupDir) => {
       const record = await readBackupRecord(backupDir, "postgresql");
       if (record.database !== database) {
