@@ -55,10 +55,10 @@ describe("db = postgresql, against a real throwaway PostgreSQL cluster", () => {
     const quiet = join(root, "backups", "quiet");
     let linesBefore = lines.length;
     for (let attempt = 0; attempt < 5; attempt++) {
-      linesBefore = lines.length;
       const first = await backup.prepare!(quiet);
       assert.ok(first.bytes > 0);
       assert.equal(existsSync(quiet), false, "not a backup until the second pass");
+      linesBefore = lines.length;
       await backup.backup(quiet);
       if (JSON.parse(readFileSync(join(quiet, "backup.json"), "utf8")).dumpKept) break;
     }
