@@ -7,6 +7,7 @@
  * while the application writes. Nothing outside backups/ is written until a restore.
  */
 import { execFile } from "node:child_process";
+import { gunzipSync, gzipSync } from "node:zlib";
 import { existsSync, lstatSync, rmSync, statSync } from "node:fs";
 import { mkdir, readdir, readFile, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
@@ -15,13 +16,13 @@ import { readAsset } from "../../shared/assets.ts";
 import { writeFileAtomic } from "../../shared/fs/atomic-write.ts";
 import { BACKUP_RECORD_FILE, finishBackupDirectory, partialBackupDir, readBackupRecord, type BackupRecord } from "./backup-directory.ts";
 import type { BackupInfo, DatabaseBackup } from "./database-backup.ts";
-import { fsyncPath } from "./file-tree.ts";
+import { syncFilesystemOf } from "./file-tree.ts";
 import { OBJECTS_DIR, restoreSnapshot, takeSnapshot, type Snapshot, type SpecialCopy } from "./file-snapshot.ts";
 import { backupEntries, isSqliteFile, type BackupEntries } from "./shared-var-paths.ts";
 import { restoreCopies } from "./file-copies-restore.ts";
 
 /** The snapshot's entries, beside backup.json: large for a blobstorage, read only when needed. */
-const SNAPSHOT_FILE = "snapshot.json";
+const SNAPSHOT_FILE = "snapshot.json.gz";
 /** backup.json's format for snapshots; backups without it hold plain copies under var/. */
 const SNAPSHOT_FORMAT = 2;
 
@@ -44,6 +45,8 @@ export function fileBackup(paths: readonly string[], sharedVarDir: string, log: 
       await mkdir(partial, { recursive: true });
       try {
         const { snapshot, cost } = await snapshotInto(partial, backupDir, await newestSnapshot(dirname(backupDir), backupDir));
+        // durable now, while the release serves: the second pass then syncs only its own few writes
+        await syncFilesystemOf(partial);
         const firstPass: FirstPass = { snapshot, writtenBytes: cost.copiedBytes };
         writeFileAtomic(join(partial, FIRST_PASS_FILE), JSON.stringify(firstPass));
         remembered = { partial, firstPass };
@@ -67,10 +70,9 @@ export function fileBackup(paths: readonly string[], sharedVarDir: string, log: 
         const previous = firstPass ? { snapshot: firstPass.snapshot, dir: partial } : await newestSnapshot(dirname(backupDir), backupDir);
         const { snapshot, cost } = await snapshotInto(partial, backupDir, previous);
         const dropped = firstPass ? dropUnusedObjects(partial, firstPass.snapshot, snapshot) : 0;
-        writeFileAtomic(join(partial, SNAPSHOT_FILE), JSON.stringify(snapshot));
+        writeSnapshot(partial, snapshot);
         await rm(join(partial, FIRST_PASS_FILE), { force: true });
-        await fsyncPath(join(partial, OBJECTS_DIR));
-        await fsyncPath(partial);
+        await syncFilesystemOf(partial);
         const files = snapshot.entries.filter((e) => e.type === "file");
         const info: BackupInfo = { kind: "files", files: files.length, bytes: files.reduce((sum, e) => sum + e.size, 0), created: new Date().toISOString() };
         const record: BackupRecord = { ...info, format: SNAPSHOT_FORMAT, paths: snapshot.present, absent: snapshot.absent, writtenBytes: (firstPass?.writtenBytes ?? 0) + cost.copiedBytes - dropped };
@@ -108,9 +110,14 @@ async function readFirstPass(partial: string): Promise<FirstPass | undefined> {
   }
 }
 
+/** snapshot.json, gzipped: a blobstorage's entries are megabytes of JSON, written with every backup. */
+function writeSnapshot(dir: string, snapshot: Snapshot): void {
+  writeFileAtomic(join(dir, SNAPSHOT_FILE), gzipSync(JSON.stringify(snapshot), { level: 1 }));
+}
+
 async function readSnapshot(backupDir: string): Promise<Snapshot> {
   try {
-    return JSON.parse(await readFile(join(backupDir, SNAPSHOT_FILE), "utf8")) as Snapshot;
+    return JSON.parse(gunzipSync(await readFile(join(backupDir, SNAPSHOT_FILE))).toString("utf8")) as Snapshot;
   } catch (error) {
     throw new BackupError(`${SNAPSHOT_FILE} of the backup cannot be read`, { where: join(backupDir, SNAPSHOT_FILE), hint: "the backup is damaged; restore an older one, or by hand", cause: error });
   }

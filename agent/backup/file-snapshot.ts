@@ -84,7 +84,10 @@ export interface SnapshotSource {
   log: (line: string) => void;
 }
 
-/** Takes a snapshot of `source` into `dir` (its objects/ folder); `dir` may hold objects already (a first pass). */
+/**
+ * Takes a snapshot of `source` into `dir` (its objects/ folder); `dir` may hold objects already
+ * (a first pass). The objects are written, not synced: the caller syncs the filesystem once.
+ */
 export async function takeSnapshot(source: SnapshotSource, dir: string): Promise<{ snapshot: Snapshot; cost: SnapshotCost }> {
   await mkdir(join(dir, OBJECTS_DIR), { recursive: true });
   const previous = new Map((source.previous?.snapshot.entries ?? []).map((e) => [e.path, e]));
@@ -257,7 +260,6 @@ async function writeObject(full: string, from: number, to: number, objectsDir: s
       await target.write(buffer, 0, bytesRead);
       position += bytesRead;
     }
-    await target.sync();
   } finally {
     await Promise.all([source.close(), target.close()]);
   }
@@ -278,7 +280,6 @@ async function adoptStagedObject(staged: string, objectsDir: string): Promise<Se
       hash.update(buffer.subarray(0, bytesRead));
       size += bytesRead;
     }
-    await handle.sync();
   } finally {
     await handle.close();
   }

@@ -10,6 +10,7 @@ import { randomBytes } from "node:crypto";
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { gunzipSync } from "node:zlib";
 import { afterEach, beforeEach, describe, test } from "node:test";
 import { BackupError } from "../../shared/errors.ts";
 import { databaseBackup } from "./database-backup.ts";
@@ -155,7 +156,7 @@ describe("db = files, incremental", () => {
   test("a damaged object is found by its checksum when the restore reads it", async () => {
     const backup = databaseBackup({ kind: "files", paths: PATHS }, sharedVar, log);
     await backup.backup(backupDir("t1"));
-    const snapshot = JSON.parse(readFileSync(join(backupDir("t1"), "snapshot.json"), "utf8"));
+    const snapshot = JSON.parse(gunzipSync(readFileSync(join(backupDir("t1"), "snapshot.json.gz"))).toString("utf8"));
     const dataEntry = snapshot.entries.find((e: { path: string }) => e.path === "filestorage/Data.fs");
     const object = join(backupDir("t1"), "objects", dataEntry.segments[0].sha256);
     rmSync(dataFs());

@@ -17,7 +17,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, closeSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { appendFileSync, closeSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { databaseBackup } from '../../agent/backup/database-backup.ts';
@@ -108,11 +108,16 @@ async function main(): Promise<void> {
   const changedPerDeploy = APPEND_BYTES + BLOBS_PER_DEPLOY * blobBytes;
   const perDeploy = (diskAfterDeploys - diskAfterFirst) / deploys;
   const last = rounds.at(-1)!;
+  // a backup's metadata: its record and snapshot files, and its directories (one per blob directory)
+  const status = JSON.parse(execFileSync(process.execPath, [join(import.meta.dirname, '../../bin/ctl.js'), 'status', '--json'], { cwd: big.site.dir, env: { ...process.env, ...big.env }, encoding: 'utf8' }));
+  const lastBackup = join(backupsDir, status.currentTag);
+  const objectsDir = join(lastBackup, 'objects');
+  const objectBlocks = readdirSync(objectsDir).reduce((sum, name) => sum + statSync(join(objectsDir, name)).blocks * 512, 0);
+  const metadataPerBackup = diskOf(lastBackup) - objectBlocks;
 
   // what a failed deploy's undo restores: the database as the last backup has it, after the new release appended and added
   appendFileSync(join(big.sharedVar, 'filestorage', 'Data.fs'), randomBytes(APPEND_BYTES));
   addBlobs(big.sharedVar, blobCount + deploys * BLOBS_PER_DEPLOY, BLOBS_PER_DEPLOY);
-  const status = JSON.parse(execFileSync(process.execPath, [join(import.meta.dirname, '../../bin/ctl.js'), 'status', '--json'], { cwd: big.site.dir, env: { ...process.env, ...big.env }, encoding: 'utf8' }));
   const restoreStarted = performance.now();
   await databaseBackup({ kind: 'files', paths: DB_PATHS.split(' ') }, big.sharedVar, () => undefined).restore(join(backupsDir, status.currentTag));
   const restoreMs = performance.now() - restoreStarted;
@@ -127,7 +132,7 @@ async function main(): Promise<void> {
           `one-egg deploy ${i + 1}, big database: wall ${ms(r.result.ms)} = ${ratio(r.result.ms, tinyDeploy.result.ms)} tiny; unreachable ${ms(r.outageMs)} = ${ratio(r.outageMs, tinyDeploy.outageMs, 1.5)} tiny; backup ${ms(phase(r.result, 'Backing up database while it serves'))} before stop, ${ms(phase(r.result, 'Backing up database'))} after`,
       ),
       `first backup of the big database (the first deploy): ${ms(firstBackupMs)}, ${mb(diskAfterFirst)} on disk`,
-      `backups on disk after ${deploys} deploys that each appended ${mb(APPEND_BYTES)} and added ${BLOBS_PER_DEPLOY} blobs: ${mb(diskAfterDeploys)}; per deploy ${mb(perDeploy)} = ${ratio(perDeploy, changedPerDeploy, 2)} the ${mb(changedPerDeploy)} changed (the rest: snapshot.json, directories)`,
+      `backups on disk after ${deploys} deploys that each appended ${mb(APPEND_BYTES)} and added ${BLOBS_PER_DEPLOY} blobs: ${mb(diskAfterDeploys)}; per deploy ${mb(perDeploy)}: data ${mb(perDeploy - metadataPerBackup)} = ${ratio(perDeploy - metadataPerBackup, changedPerDeploy, 2)} the ${mb(changedPerDeploy)} changed, plus ${mb(metadataPerBackup)} metadata (backup.json, snapshot.json.gz, the objects folder)`,
       `restore of the ${mb(databaseBytes)} database after ${mb(APPEND_BYTES)} appended and ${BLOBS_PER_DEPLOY} blobs added: ${ms(restoreMs)} = ${ratio(restoreMs, 2000, 1)} of the 2 s goal`,
       `last deploy's phases: ${last.result.phases.map((p) => `${p.label} ${ms(p.ms)}`).join('; ')}`,
     ].join('\n'),
