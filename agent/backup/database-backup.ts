@@ -3,7 +3,9 @@
  * goes live, and restores it when that deploy is rolled back (or on `rollback --with-db`).
  * The kind comes from the target's `db` option; each kind is one file.
  */
+import { dirname } from "node:path";
 import { BackupError, HostoutError } from "../../shared/errors.ts";
+import { explainSystemError } from "../../shared/system-error.ts";
 import { writeBackupDirectory } from "./backup-directory.ts";
 import { commandBackup } from "./command-backup.ts";
 import { fileBackup } from "./file-backup.ts";
@@ -82,7 +84,11 @@ function required(value: string | undefined, option: string, kind: string): stri
   return value;
 }
 
-/** File system failures (permissions, a full disk) become BackupErrors naming the backup directory. */
+/**
+ * File system failures (permissions, a full disk) become BackupErrors naming the backup
+ * directory, with what to do (a full disk: which backups can go); a backup writes only under
+ * backups/, so the live data is as it was.
+ */
 function reportingBackupErrors(backup: DatabaseBackup): DatabaseBackup {
   const wrap =
     <T>(action: string, run: (backupDir: string) => Promise<T>) =>
@@ -91,7 +97,11 @@ function reportingBackupErrors(backup: DatabaseBackup): DatabaseBackup {
         return await run(backupDir);
       } catch (error) {
         if (error instanceof HostoutError) throw error;
-        throw new BackupError(`${action} failed: ${(error as Error).message}`, { where: backupDir, cause: error });
+        const explained = explainSystemError(error);
+        const hint = explained?.code === "ENOSPC" && action !== "restore"
+          ? `free space on the disk of ${dirname(backupDir)} (df -h ${dirname(backupDir)}): lower keep-backups, or remove backups/<tag> you no longer need; the live database was not touched`
+          : explained?.hint;
+        throw new BackupError(`${action} failed: ${explained?.message ?? (error as Error).message}`, { where: backupDir, cause: error, ...(hint ? { hint } : {}) });
       }
     };
   return {

@@ -5,7 +5,7 @@
  * or a restore recovered by running it again. Real files, real processes, real signals.
  */
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -14,6 +14,7 @@ import { gunzipSync } from "node:zlib";
 import { afterEach, beforeEach, describe, test } from "node:test";
 import { BackupError } from "../../shared/errors.ts";
 import { databaseBackup } from "./database-backup.ts";
+import { measureBackupUsage, pruneBackups, readBackupUsage } from "./prune-backups.ts";
 
 const KIB = 1024;
 const MIB = 1024 * KIB;
@@ -170,6 +171,44 @@ describe("db = files, incremental", () => {
       return true;
     });
     assert.equal(existsSync(dataFs()), false, "nothing half-restored was put in place");
+  });
+
+  test("a disk that fills up during a backup: a BackupError saying what to free, the live data untouched, no backup left half-made", async () => {
+    const backups = join(root, "backups");
+    assert.equal(spawnSync("mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", backups]).status, 0, "a real, small filesystem for the backups");
+    try {
+      const live = contents(sharedVar);
+      const backup = databaseBackup({ kind: "files", paths: PATHS }, sharedVar, log);
+      await assert.rejects(backup.backup(backupDir("full")), (error: unknown) => {
+        assert.ok(error instanceof BackupError);
+        assert.match(error.message, /^backup failed: no space left on the device \(ENOSPC, write\)/);
+        assert.match(error.hint ?? "", /free space on the disk of .*backups .*lower keep-backups, or remove backups\/<tag> you no longer need; the live database was not touched/);
+        return true;
+      });
+      assertSameContents(contents(sharedVar), live, "nothing live changed");
+      assert.deepEqual(readdirSync(backups), [], "neither a backup nor its .partial is left");
+    } finally {
+      spawnSync("umount", [backups]);
+    }
+  });
+
+  test("pruning keeps the newest backups and interrupted ones go; what a kept backup links stays", async () => {
+    const backup = databaseBackup({ kind: "files", paths: PATHS }, sharedVar, log);
+    for (const tag of ["t1", "t2", "t3"]) {
+      appendFileSync(dataFs(), randomBytes(KIB));
+      await backup.backup(backupDir(tag));
+    }
+    mkdirSync(`${backupDir("t4")}.partial`);
+    const atT3 = contents(sharedVar);
+    assert.deepEqual(pruneBackups(join(root, "backups"), 1, []), ["t2", "t1"]);
+    assert.deepEqual(readdirSync(join(root, "backups")), ["t3"]);
+    measureBackupUsage(join(root, "backups"));
+    const usage = readBackupUsage(backupDir("t3"));
+    assert.equal(usage.backupBytes, 3 * MIB + 3 * KIB + 40 * 40 * KIB);
+    assert.equal(usage.backupOwnBytes, usage.backupBytes, "alone now, it owns all its objects");
+    writeFileSync(dataFs(), "gone");
+    await backup.restore(backupDir("t3"));
+    assertSameContents(contents(sharedVar), atT3, "the kept backup restores after its elders are pruned");
   });
 
   test("kill -9 at any moment of a backup leaves shared/var untouched; of a restore, a second restore finishes it", async () => {
