@@ -45,6 +45,8 @@ export function fileBackup(paths: readonly string[], sharedVarDir: string, log: 
       await mkdir(partial, { recursive: true });
       try {
         const { snapshot, cost } = await snapshotInto(partial, backupDir, await newestSnapshot(dirname(backupDir), backupDir));
+        // its snapshot file too, so that a second pass that finds nothing changed keeps it as it is
+        writeSnapshot(partial, snapshot);
         // durable now, while the release serves: the second pass then syncs only its own few writes
         await syncFilesystemOf(partial);
         const firstPass: FirstPass = { snapshot, writtenBytes: cost.copiedBytes };
@@ -68,9 +70,9 @@ export function fileBackup(paths: readonly string[], sharedVarDir: string, log: 
       }
       try {
         const previous = firstPass ? { snapshot: firstPass.snapshot, dir: partial } : await newestSnapshot(dirname(backupDir), backupDir);
-        const { snapshot, cost } = await snapshotInto(partial, backupDir, previous);
+        const { snapshot, cost, sameAsPrevious } = await snapshotInto(partial, backupDir, previous);
         const dropped = firstPass ? dropUnusedObjects(partial, firstPass.snapshot, snapshot) : 0;
-        writeSnapshot(partial, snapshot);
+        if (!(firstPass && sameAsPrevious)) writeSnapshot(partial, snapshot);
         await rm(join(partial, FIRST_PASS_FILE), { force: true });
         await syncFilesystemOf(partial);
         const files = snapshot.entries.filter((e) => e.type === "file");

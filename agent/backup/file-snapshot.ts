@@ -88,7 +88,7 @@ export interface SnapshotSource {
  * Takes a snapshot of `source` into `dir` (its objects/ folder); `dir` may hold objects already
  * (a first pass). The objects are written, not synced: the caller syncs the filesystem once.
  */
-export async function takeSnapshot(source: SnapshotSource, dir: string): Promise<{ snapshot: Snapshot; cost: SnapshotCost }> {
+export async function takeSnapshot(source: SnapshotSource, dir: string): Promise<{ snapshot: Snapshot; cost: SnapshotCost; sameAsPrevious: boolean }> {
   await mkdir(join(dir, OBJECTS_DIR), { recursive: true });
   const previous = new Map((source.previous?.snapshot.entries ?? []).map((e) => [e.path, e]));
   const cost: SnapshotCost = { copiedBytes: 0, copiedFiles: 0, linkedFiles: 0, appendedFiles: 0 };
@@ -125,7 +125,23 @@ export async function takeSnapshot(source: SnapshotSource, dir: string): Promise
     }
   };
   for (const path of source.present) await visit(path);
-  return { snapshot: { present: [...source.present], entries, absent: [...source.absent] }, cost };
+  const snapshot = { present: [...source.present], entries, absent: [...source.absent] };
+  return { snapshot, cost, sameAsPrevious: source.previous !== undefined && sameSnapshot(source.previous.snapshot, snapshot) };
+}
+
+/** Nothing changed between two snapshots: each entry the same, in the same order (a second pass after a quiet moment). */
+function sameSnapshot(a: Snapshot, b: Snapshot): boolean {
+  if (a.entries.length !== b.entries.length || a.absent.join("\0") !== b.absent.join("\0") || a.present.join("\0") !== b.present.join("\0")) return false;
+  return a.entries.every((entry, i) => {
+    const other = b.entries[i]!;
+    if (entry === other) return true;
+    if (entry.path !== other.path || entry.type !== other.type) return false;
+    if (entry.type === "file" && other.type === "file") {
+      return entry.ino === other.ino && entry.size === other.size && entry.mtimeMs === other.mtimeMs && entry.copiedAs === other.copiedAs && entry.segments.length === other.segments.length && entry.segments.every((s, k) => s.sha256 === other.segments[k]!.sha256);
+    }
+    if (entry.type === "dir" && other.type === "dir") return entry.ino === other.ino && entry.mtimeMs === other.mtimeMs && entry.mode === other.mode;
+    return entry.type === "symlink" && other.type === "symlink" && entry.target === other.target;
+  });
 }
 
 /** directory → the names of its entries, in a snapshot's order */

@@ -132,7 +132,7 @@ async function main(): Promise<void> {
           `one-egg deploy ${i + 1}, big database: wall ${ms(r.result.ms)} = ${ratio(r.result.ms, tinyDeploy.result.ms)} tiny; unreachable ${ms(r.outageMs)} = ${ratio(r.outageMs, tinyDeploy.outageMs, 1.5)} tiny; backup ${ms(phase(r.result, 'Backing up database while it serves'))} before stop, ${ms(phase(r.result, 'Backing up database'))} after`,
       ),
       `first backup of the big database (the first deploy): ${ms(firstBackupMs)}, ${mb(diskAfterFirst)} on disk`,
-      `backups on disk after ${deploys} deploys that each appended ${mb(APPEND_BYTES)} and added ${BLOBS_PER_DEPLOY} blobs: ${mb(diskAfterDeploys)}; per deploy ${mb(perDeploy)}: data ${mb(perDeploy - metadataPerBackup)} = ${ratio(perDeploy - metadataPerBackup, changedPerDeploy, 2)} the ${mb(changedPerDeploy)} changed, plus ${mb(metadataPerBackup)} metadata (backup.json, snapshot.json.gz, the objects folder)`,
+      `backups on disk after ${deploys} deploys that each appended ${mb(APPEND_BYTES)} and added ${BLOBS_PER_DEPLOY} blobs: ${mb(diskAfterDeploys)}; per deploy ${mb(perDeploy)} = ${ratio(perDeploy, changedPerDeploy, 2)} the ${mb(changedPerDeploy)} changed, metadata included (a backup's own metadata: ${mb(metadataPerBackup)}: backup.json, snapshot.json.gz, its directories)`,
       `restore of the ${mb(databaseBytes)} database after ${mb(APPEND_BYTES)} appended and ${BLOBS_PER_DEPLOY} blobs added: ${ms(restoreMs)} = ${ratio(restoreMs, 2000, 1)} of the 2 s goal`,
       `last deploy's phases: ${last.result.phases.map((p) => `${p.label} ${ms(p.ms)}`).join('; ')}`,
     ].join('\n'),
