@@ -7,11 +7,15 @@
  * in one psql transaction: a failed restore leaves the database as it was.
  * Connection settings come from the agent's environment plus the target's PG* variables.
  *
- * Two passes: `prepare` dumps while the old release still serves, noting the cluster's WAL
- * insert position first; after stop, `backup` keeps that dump when the position has not
- * moved (nothing was written since the dump's snapshot), else dumps again. The position
- * is the whole cluster's: a write to another database, or a checkpoint, also moves it,
- * and then the dump is taken again, which is slower but never wrong.
+ * Two passes: `prepare` dumps while the old release still serves, noting first the next
+ * transaction id the cluster will assign; after stop, `backup` keeps that dump when it is
+ * unchanged (no transaction wrote anything since the dump's snapshot: every write takes an
+ * id), else dumps again. The counter is the whole cluster's: a write to another database
+ * (or an ANALYZE) also moves it, and then the dump is taken again, slower but never wrong.
+ * The WAL position was tried first and moves without any write (hint bits, page pruning,
+ * the background writer's running-transactions records), so it almost never proved anything.
+ * A nextval() in a transaction that writes nothing takes no id: such a sequence may come
+ * back lower after a restore, which no row depends on.
  */
 import { mkdir, mkdtemp, rm, stat, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
@@ -24,9 +28,10 @@ import { finishBackupDirectory, partialBackupDir, readBackupRecord, writeBackupD
 import type { DatabaseBackup } from "./database-backup.ts";
 
 const DUMP_FILE = "db.dump";
-/** In the partial directory between the passes: the WAL position before the first dump. */
+/** In the partial directory between the passes: the next transaction id before the first dump. */
 const FIRST_PASS_FILE = "first-pass.json";
-const WAL_POSITION_QUERY = "select pg_current_wal_insert_lsn()";
+/** txid_*: the names every PostgreSQL from 9.x to 17 has (pg_snapshot_xmax from 13 on). */
+const NEXT_TRANSACTION_QUERY = "select txid_snapshot_xmax(txid_current_snapshot())";
 
 /** How each kind of object from SCHEMA_OBJECTS_QUERY is dropped. */
 const DROP_STATEMENT: Record<string, string> = {
@@ -74,7 +79,7 @@ export function postgresqlBackup(database: string, pgEnv: Record<string, string>
       .split("\n")
       .filter((line) => line.trim() !== "");
 
-  const walPosition = async (cwd: string): Promise<string> => (await runPgTool(["psql", "-X", "-A", "-t", "-q", "-d", database, "-c", WAL_POSITION_QUERY], cwd, "reading the WAL position")).trim();
+  const nextTransaction = async (cwd: string): Promise<string> => (await runPgTool(["psql", "-X", "-A", "-t", "-q", "-d", database, "-c", NEXT_TRANSACTION_QUERY], cwd, "reading the next transaction id")).trim();
   const dump = (partialDir: string) => runPgTool(["pg_dump", "-Fc", "-f", join(partialDir, DUMP_FILE), database], partialDir, "pg_dump");
 
   return {
@@ -83,9 +88,9 @@ export function postgresqlBackup(database: string, pgEnv: Record<string, string>
       await rm(partialDir, { recursive: true, force: true });
       await mkdir(partialDir, { recursive: true });
       try {
-        const position = await walPosition(partialDir);
+        const next = await nextTransaction(partialDir);
         await dump(partialDir);
-        writeFileAtomic(join(partialDir, FIRST_PASS_FILE), JSON.stringify({ walPosition: position }));
+        writeFileAtomic(join(partialDir, FIRST_PASS_FILE), JSON.stringify({ nextTransaction: next }));
         return { bytes: (await stat(join(partialDir, DUMP_FILE))).size };
       } catch (error) {
         await rm(partialDir, { recursive: true, force: true });
@@ -95,18 +100,18 @@ export function postgresqlBackup(database: string, pgEnv: Record<string, string>
 
     async backup(backupDir) {
       const partialDir = partialBackupDir(backupDir);
-      const firstPass = await readFile(join(partialDir, FIRST_PASS_FILE), "utf8").then((text) => JSON.parse(text) as { walPosition: string }, () => undefined);
+      const firstPass = await readFile(join(partialDir, FIRST_PASS_FILE), "utf8").then((text) => JSON.parse(text) as { nextTransaction: string }, () => undefined);
       if (firstPass) {
         try {
-          const now = await walPosition(partialDir);
-          if (now === firstPass.walPosition) log(`backup: nothing was written since the dump taken while the release served (WAL position ${now}): kept`);
+          const now = await nextTransaction(partialDir);
+          if (now === firstPass.nextTransaction) log(`backup: nothing was written since the dump taken while the release served (next transaction id ${now}): kept`);
           else {
-            log(`backup: the database changed since the dump taken while the release served (WAL position ${firstPass.walPosition} → ${now}): dumping again`);
+            log(`backup: the database changed since the dump taken while the release served (next transaction id ${firstPass.nextTransaction} → ${now}): dumping again`);
             await dump(partialDir);
           }
           await rm(join(partialDir, FIRST_PASS_FILE), { force: true });
           const info = { kind: "postgresql", ...(await syncTree(partialDir)), created: new Date().toISOString() };
-          await finishBackupDirectory(partialDir, backupDir, { ...info, database, dump: DUMP_FILE, schemaObjects: await schemaObjects(partialDir), dumpKept: now === firstPass.walPosition });
+          await finishBackupDirectory(partialDir, backupDir, { ...info, database, dump: DUMP_FILE, schemaObjects: await schemaObjects(partialDir), dumpKept: now === firstPass.nextTransaction });
           return info;
         } catch (error) {
           await rm(partialDir, { recursive: true, force: true });
