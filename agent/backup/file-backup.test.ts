@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -92,6 +92,35 @@ describe("db = files", () => {
     await backup.restore(backupDir);
     assert.equal(existsSync(`${db}-wal`), false, "a -wal from after the backup would be replayed onto the old file");
     assert.deepEqual(sqlite(db, ""), ["apple"]);
+  });
+
+  test("SQLite's online backup takes a consistent copy while another process writes to the database", async () => {
+    const db = join(sharedVar, "acme.db");
+    sqlite(db, "pragma journal_mode=wal; create table items(name text);");
+    // a writer committing rows as fast as it can, for up to 20 s, until it is stopped
+    const writer = spawn("/usr/bin/python3", ["-c", `
+import sqlite3, sys, time
+con = sqlite3.connect(sys.argv[1], timeout=30)
+deadline = time.time() + 20
+n = 0
+while time.time() < deadline:
+    con.execute("insert into items values (?)", ("row %d" % n,))
+    con.commit()
+    n += 1
+`, db], { stdio: "ignore" });
+    try {
+      await new Promise((r) => setTimeout(r, 300));
+      const backup = databaseBackup({ kind: "files", paths: ["acme.db"] }, sharedVar, log);
+      await backup.prepare!(backupDir); // the first pass, taken while the writer goes on
+      await backup.backup(backupDir);
+      writer.kill("SIGKILL");
+      await backup.restore(backupDir);
+    } finally {
+      writer.kill("SIGKILL");
+    }
+    const check = execFileSync("/usr/bin/python3", ["-c", "import sqlite3, sys; con = sqlite3.connect(sys.argv[1]); print(con.execute('pragma integrity_check').fetchone()[0], con.execute('select count(*) from items').fetchone()[0])", db], { encoding: "utf8" }).trim().split(" ");
+    assert.equal(check[0], "ok", "the restored copy is a whole database");
+    assert.ok(Number(check[1]) > 0, `it holds the rows committed before the backup (${check[1]})`);
   });
 
   test("a ZODB-like tree: Data.fs and blobstorage restored exactly; paths not listed are left alone", async () => {
