@@ -5,6 +5,7 @@
  * finishes the job. Kept so that a host's existing backups stay restorable.
  */
 import { lstat, mkdir, rename, rm } from "node:fs/promises";
+import { lstatSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { BackupError } from "../../shared/errors.ts";
 import type { BackupRecord } from "./backup-directory.ts";
@@ -45,7 +46,7 @@ async function stageRestore(copy: string, target: string, log: (line: string) =>
 async function swapIn(target: string): Promise<void> {
   const staged = stagingName(target);
   const replaced = replacedName(target);
-  const [stagedStats, targetStats] = await Promise.all([lstat(staged), lstatOrUndefined(target)]);
+  const [stagedStats, targetStats] = await Promise.all([lstat(staged), lstatIfPresent(target)]);
   if (targetStats && (targetStats.isDirectory() || stagedStats.isDirectory())) {
     // rename(2) cannot replace a non-empty directory: move it aside first
     await rm(replaced, { recursive: true, force: true });
@@ -57,7 +58,7 @@ async function swapIn(target: string): Promise<void> {
 }
 
 async function removeEntry(target: string): Promise<void> {
-  if (!(await lstatOrUndefined(target))) return;
+  if (!(await lstatIfPresent(target))) return;
   const replaced = replacedName(target);
   await rm(replaced, { recursive: true, force: true });
   await rename(target, replaced);
@@ -65,11 +66,6 @@ async function removeEntry(target: string): Promise<void> {
   await rm(replaced, { recursive: true, force: true });
 }
 
-async function lstatOrUndefined(path: string) {
-  try {
-    return await lstat(path);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw error;
-  }
+async function lstatIfPresent(path: string) {
+  return lstatSync(path, { throwIfNoEntry: false });
 }

@@ -16,7 +16,7 @@
  */
 import { createHash } from "node:crypto";
 import { existsSync, linkSync, lstatSync, readdirSync, readlinkSync, type Stats } from "node:fs";
-import { link, lstat, mkdir, open, rename, rm, symlink, truncate, utimes, chmod } from "node:fs/promises";
+import { link, mkdir, open, rename, rm, symlink, truncate, utimes, chmod } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { BackupError } from "../../shared/errors.ts";
 
@@ -307,7 +307,7 @@ async function adoptStagedObject(staged: string, objectsDir: string): Promise<Se
 
 /** The same content may be there already (two equal files, a first pass): then the copy is dropped. */
 async function placeObject(staged: string, target: string): Promise<void> {
-  if (await exists(target)) await rm(staged, { force: true });
+  if (exists(target)) await rm(staged, { force: true });
   else await rename(staged, target);
 }
 
@@ -375,7 +375,7 @@ export async function restoreSnapshot(snapshot: Snapshot, backupDir: string, sha
   }
   for (const top of snapshot.present) counts.removed += await removeUnlisted(sharedVarDir, top, wanted);
   for (const path of snapshot.absent) {
-    if (await lstatOrUndefined(join(sharedVarDir, path))) {
+    if (exists(join(sharedVarDir, path))) {
       await rm(join(sharedVarDir, path), { recursive: true, force: true });
       counts.removed += 1;
     }
@@ -422,7 +422,7 @@ async function replaceWith(full: string, build: (staged: string) => Promise<void
   const staged = join(dirname(full), `.${basename(full)}.hostout-restoring`);
   await rm(staged, { recursive: true, force: true });
   await build(staged);
-  const live = await lstatOrUndefined(full);
+  const live = lstatSync(full, { throwIfNoEntry: false });
   if (live?.isDirectory()) await rm(full, { recursive: true, force: true });
   await rename(staged, full);
 }
@@ -453,15 +453,6 @@ async function fsyncFile(path: string): Promise<void> {
   }
 }
 
-async function lstatOrUndefined(path: string) {
-  try {
-    return await lstat(path);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw error;
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  return (await lstatOrUndefined(path)) !== undefined;
+function exists(path: string): boolean {
+  return lstatSync(path, { throwIfNoEntry: false }) !== undefined;
 }

@@ -25,6 +25,7 @@ import setuptools
 import setuptools.dist
 
 import pyproject_package
+from deterministic_zip import write_zip
 
 if sys.argv[1:] != ["--wait"]:
     sys.exit("usage: build_egg.py --wait (then the request as one JSON line on stdin)")
@@ -57,16 +58,8 @@ warnings.simplefilter("ignore")
 def rezip_deterministically(egg):
     """Same files, same bytes: sorted entries, fixed timestamps and modes."""
     with zipfile.ZipFile(egg) as source:
-        entries = sorted((info.filename, source.read(info)) for info in source.infolist()
-                         if not info.is_dir())
-    temp = egg + ".tmp"
-    with zipfile.ZipFile(temp, "w", zipfile.ZIP_DEFLATED) as target:
-        for name, data in entries:
-            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-            info.external_attr = 0o644 << 16
-            info.compress_type = zipfile.ZIP_DEFLATED
-            target.writestr(info, data, compresslevel=9)
-    os.replace(temp, egg)
+        entries = [(info.filename, source.read(info)) for info in source.infolist() if not info.is_dir()]
+    write_zip(egg, entries)
 
 
 def build_with_setuptools(setup_path, source):

@@ -21,8 +21,9 @@ import os
 import re
 import sys
 import sysconfig
-import zipfile
 from importlib import metadata
+
+from deterministic_zip import write_zip
 
 TOOLCHAIN_ROOT = "zc.buildout"
 # Recipes buildout itself needs to install eggs; part of the toolchain when the
@@ -151,14 +152,7 @@ def pack(out_dir, name):
     lines.append("%s/RECORD,," % dist_info)
     entries.append((dist_info + "/RECORD", ("\n".join(lines) + "\n").encode()))
     filename = "%s-%s-%s.whl" % (re.sub(r"[-.]+", "_", dist.metadata["Name"]), dist.version, wheel_tag(dist))
-    temp = os.path.join(out_dir, "." + filename + ".tmp")
-    with zipfile.ZipFile(temp, "w", zipfile.ZIP_DEFLATED) as out:
-        for path, data in entries:
-            info = zipfile.ZipInfo(path, date_time=(1980, 1, 1, 0, 0, 0))
-            info.external_attr = 0o644 << 16
-            info.compress_type = zipfile.ZIP_DEFLATED
-            out.writestr(info, data, compresslevel=9)
-    os.replace(temp, os.path.join(out_dir, filename))
+    write_zip(os.path.join(out_dir, filename), entries)
     return filename
 
 

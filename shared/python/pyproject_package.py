@@ -22,6 +22,8 @@ import sys
 import tempfile
 import zipfile
 
+from deterministic_zip import write_zip
+
 try:
     import tomllib
 except ImportError:  # Python < 3.11
@@ -213,13 +215,7 @@ def wheel_to_egg(wheel, out_dir, version):
                 entries.append(("EGG-INFO/" + file_name, f.read()))
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    target = os.path.join(out_dir, egg_name)
-    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
-        for path, data in sorted(entries):
-            info = zipfile.ZipInfo(path, date_time=(1980, 1, 1, 0, 0, 0))
-            info.external_attr = 0o644 << 16
-            info.compress_type = zipfile.ZIP_DEFLATED
-            out.writestr(info, data, compresslevel=9)
+    write_zip(os.path.join(out_dir, egg_name), entries)
     return egg_name
 
 
