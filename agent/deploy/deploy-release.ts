@@ -17,7 +17,7 @@ import { checkHealth } from '../health/health-check.ts';
 import { MANIFEST_FILE, type Agent } from '../agent.ts';
 import { DeployContext } from './deploy-steps.ts';
 import { runBuildout } from './run-buildout.ts';
-import { ensureToolchain, placeToolchain } from '../toolchain/release-toolchain.ts';
+import { ensureToolchain, placeToolchain, pruneToolchains } from '../toolchain/release-toolchain.ts';
 import { measureBackupUsage, pruneBackups } from '../backup/prune-backups.ts';
 import { runMigration } from './run-migration.ts';
 import { undoFailedDeploy } from './undo-failed-deploy.ts';
@@ -116,7 +116,8 @@ export async function deployRelease(
       const releases = agent.releases.prune(manifest.settings.keepReleases, context.previous ? [context.previous] : []);
       const backups = pruneBackups(agent.layout.backupsDir, manifest.settings.keepBackups ?? manifest.settings.keepReleases, [manifest.tag]);
       measureBackupUsage(agent.layout.backupsDir);
-      return [...releases.removed, ...backups.map((tag) => `backups/${tag}`)];
+      const toolchains = pruneToolchains(agent.layout.toolchainsDir, agent.releases.list().map((r) => agent.manifestOf(r.tag)?.manifest.toolchain));
+      return [...releases.removed, ...backups.map((tag) => `backups/${tag}`), ...toolchains];
     }, (removed) => (removed.length ? `removed ${removed.join(', ')}` : 'nothing to remove'));
     agent.deployOutput.prune(agent.releases.list().map((r) => r.tag));
     return { tag: manifest.tag, version, outcome: 'deployed' };

@@ -7,8 +7,8 @@
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { basename, delimiter, join } from 'node:path';
 import { StateError } from '../../shared/errors.ts';
 import { writeFileAtomic } from '../../shared/fs/atomic-write.ts';
 import type { ManifestToolchain } from '../../shared/manifest.ts';
@@ -155,4 +155,20 @@ async function runToolchainCommand(python: string, args: readonly string[], opti
   throw new ToolchainError(`${options.what}: ${describeOutcome(outcome)}`, {
     hint: 'the release was not built and the current one keeps serving; the wheels are those in the release manifest (ctl check shows the toolchain)',
   });
+}
+
+/**
+ * Removes the toolchain virtualenvs no kept release was built with (their scripts' `#!` names
+ * them), and half-made ones. `kept`: the manifests' toolchains of every release still on the host.
+ */
+export function pruneToolchains(toolchainsDir: string, kept: readonly (ManifestToolchain | undefined)[]): string[] {
+  if (!existsSync(toolchainsDir)) return [];
+  const used = new Set(kept.flatMap((toolchain) => (toolchain?.wheels.length ? [basename(toolchainDirectory(toolchainsDir, toolchainRequestOf(toolchain)))] : [])));
+  const removed: string[] = [];
+  for (const name of readdirSync(toolchainsDir)) {
+    if (used.has(name)) continue;
+    rmSync(join(toolchainsDir, name), { recursive: true, force: true });
+    removed.push(`toolchains/${name}`);
+  }
+  return removed;
 }
