@@ -5,14 +5,14 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import { AGENT, CTL, ctl, runCommand } from './support/ctl.ts';
 import { deployableSite, servedVersion } from './support/local-agent.ts';
 
-const PHASES_BEFORE_COMMIT = ['verify', 'stage', 'build', 'stop', 'backup', 'switch', 'migrate', 'start', 'health'];
+const PHASES_BEFORE_COMMIT = ['verify', 'stage', 'build', 'prebackup', 'stop', 'backup', 'switch', 'migrate', 'start', 'health'];
 
 async function waitForJournal(agentPath: string, phase: string, deploysBefore: number): Promise<void> {
   const journal = join(agentPath, 'agent/journal');
@@ -61,10 +61,11 @@ test('an agent killed in any phase of a deploy recovers on restart, and the prev
   }
 
   // and the host still deploys normally afterwards. Each killed deploy kept the version it was
-  // given (0.2 … 0.10, one per phase); this is the release last killed in health, so it gets 0.10 back.
+  // given (0.2 … 0.11, one per phase); this is the release last killed in health, so it gets 0.11 back.
   const after = await ctl(['deploy'], { cwd: site.dir, env });
   assert.equal(after.code, 0, after.stdout + after.stderr);
-  assert.match(after.stdout, /Deployment complete at version 0\.10\n$/);
+  assert.match(after.stdout, /Deployment complete at version 0\.11\n$/);
+  assert.deepEqual(readdirSync(join(agent.path, 'backups')).filter((name) => name.includes('.')), [], 'the backups the kills interrupted are gone');
 });
 
 test('SIGTERM during a deploy lets the deploy finish, then the agent exits', async (t) => {
