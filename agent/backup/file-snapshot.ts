@@ -19,6 +19,7 @@ import { existsSync, linkSync, lstatSync, readdirSync, readlinkSync, type Stats 
 import { link, mkdir, open, rename, rm, symlink, truncate, utimes, chmod } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { BackupError } from "../../shared/errors.ts";
+import { settledLength } from "./filestorage-boundary.ts";
 
 /** A file's last segment holds at most this many bytes (see above). */
 export const SETTLING_BYTES = 16 * 1024 * 1024;
@@ -176,13 +177,12 @@ async function snapshotFile(
 ): Promise<SnapshotEntry> {
   const entry = { path, type: "file" as const, mode: Number(stats.mode) & 0o7777, mtimeMs: Number(stats.mtimeMs), dev: Number(stats.dev), ino: Number(stats.ino) };
   const prior = before?.type === "file" ? before : undefined;
-  const size = stats.size;
-  const unchanged = prior !== undefined && prior.dev === entry.dev && prior.ino === entry.ino && prior.size === size && prior.mtimeMs === entry.mtimeMs;
+  const unchanged = prior !== undefined && prior.dev === entry.dev && prior.ino === entry.ino && prior.size === stats.size && prior.mtimeMs === entry.mtimeMs;
   if (unchanged && !prior.copiedAs) {
     // unchanged since the previous snapshot, as rsync --link-dest decides it
     linkObjects(prior.segments, objects);
     cost.linkedFiles += 1;
-    return { ...entry, size, segments: prior.segments };
+    return { ...entry, size: stats.size, segments: prior.segments };
   }
   // only a changed or new file is looked into (its header), or one copied through its own tool before
   const copiedAs = specialCopy && (await specialCopy.signature(full));
@@ -200,6 +200,8 @@ async function snapshotFile(
     cost.copiedFiles += 1;
     return { ...entry, size: segment.size, segments: [segment], copiedAs };
   }
+  // a FileStorage being written to is taken up to its last whole transaction (a second pass, after stop, takes the rest)
+  const size = await settledLength(full, stats.size, prior?.dev === entry.dev && prior?.ino === entry.ino ? prior.size : 0);
   if (prior && isLinkedBackObject(stats, prior, objects)) {
     // a blob a restore linked back from the previous backup: that backup's very object
     linkObjects(prior.segments, objects);

@@ -211,6 +211,41 @@ describe("db = files, incremental", () => {
     assertSameContents(contents(sharedVar), atT3, "the kept backup restores after its elders are pruned");
   });
 
+  test("a FileStorage being written to is taken up to its last whole transaction; the pass after stop takes the rest", async () => {
+    /** A FileStorage transaction: header (tid, length, status, three lengths), records, the length again. */
+    const transaction = (records: Buffer, status = " ") => {
+      const length = 23 + records.length;
+      const header = Buffer.alloc(23);
+      header.writeBigUInt64BE(BigInt(Date.now()), 0);
+      header.writeBigUInt64BE(BigInt(length), 8);
+      header.write(status, 16, "latin1");
+      const trailer = Buffer.alloc(8);
+      trailer.writeBigUInt64BE(BigInt(length));
+      return Buffer.concat([header, records, trailer]);
+    };
+    const whole = Buffer.concat([Buffer.from("FS21"), transaction(randomBytes(100 * KIB)), transaction(randomBytes(50 * KIB))]);
+    // a third transaction half-written, its status still "c": what the application is writing now
+    const third = transaction(randomBytes(30 * KIB), "c");
+    writeFileSync(dataFs(), Buffer.concat([whole, third.subarray(0, 10 * KIB)]));
+
+    const backup = databaseBackup({ kind: "files", paths: PATHS }, sharedVar, log);
+    await backup.prepare!(backupDir("t1"));
+    const firstPass = JSON.parse(readFileSync(join(`${backupDir("t1")}.partial`, "first-pass.json"), "utf8"));
+    assert.equal(firstPass.snapshot.entries.find((e: { path: string }) => e.path === "filestorage/Data.fs").size, whole.length, "only whole transactions while it is written to");
+
+    // the application commits it (the rest written, the status byte set) and is stopped
+    const committed = Buffer.from(third);
+    committed.write(" ", 16, "latin1");
+    writeFileSync(dataFs(), Buffer.concat([whole, committed]));
+    await backup.backup(backupDir("t1"));
+    const atStop = contents(sharedVar);
+    assert.equal(record("t1").writtenBytes, 40 * 40 * KIB + whole.length + committed.length, "each byte written once over both passes");
+
+    appendFileSync(dataFs(), transaction(randomBytes(KIB)));
+    await backup.restore(backupDir("t1"));
+    assertSameContents(contents(sharedVar), atStop, "the committed transaction is in the backup");
+  });
+
   test("kill -9 at any moment of a backup leaves shared/var untouched; of a restore, a second restore finishes it", async () => {
     addBlobs(40, 160, 16 * KIB);
     writeFileSync(dataFs(), randomBytes(24 * MIB)); // two segments, so a restore has much to rebuild
