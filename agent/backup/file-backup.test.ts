@@ -186,6 +186,17 @@ while time.time() < deadline:
     assert.equal(readFileSync(join(sharedVar, "Data.fs"), "utf8"), "second");
   });
 
+  test("a backup made before snapshots (plain copies under var/) still restores", async () => {
+    mkdirSync(join(backupDir, "var"), { recursive: true });
+    writeFileSync(join(backupDir, "var", "Data.fs"), "as it was");
+    writeFileSync(join(backupDir, "backup.json"), JSON.stringify({ kind: "files", files: 1, bytes: 9, created: "2026-11-30T10:00:00Z", paths: ["Data.fs"], absent: ["acme.db"] }));
+    writeFileSync(join(sharedVar, "Data.fs"), "changed since");
+    writeFileSync(join(sharedVar, "acme.db"), "made since");
+    await databaseBackup({ kind: "files", paths: ["Data.fs"] }, sharedVar, log).restore(backupDir);
+    assert.equal(readFileSync(join(sharedVar, "Data.fs"), "utf8"), "as it was");
+    assert.equal(existsSync(join(sharedVar, "acme.db")), false);
+  });
+
   test("restore refuses a directory without a complete backup, and a backup of another kind", async () => {
     const backup = databaseBackup({ kind: "files", paths: ["Data.fs"] }, sharedVar, log);
     mkdirSync(`${backupDir}.partial`, { recursive: true });

@@ -46,7 +46,7 @@ async function stageRestore(copy: string, target: string, log: (line: string) =>
 async function swapIn(target: string): Promise<void> {
   const staged = stagingName(target);
   const replaced = replacedName(target);
-  const [stagedStats, targetStats] = await Promise.all([lstat(staged), lstatIfPresent(target)]);
+  const [stagedStats, targetStats] = [await lstat(staged), lstatIfPresent(target)];
   if (targetStats && (targetStats.isDirectory() || stagedStats.isDirectory())) {
     // rename(2) cannot replace a non-empty directory: move it aside first
     await rm(replaced, { recursive: true, force: true });
@@ -58,7 +58,7 @@ async function swapIn(target: string): Promise<void> {
 }
 
 async function removeEntry(target: string): Promise<void> {
-  if (!(await lstatIfPresent(target))) return;
+  if (!lstatIfPresent(target)) return;
   const replaced = replacedName(target);
   await rm(replaced, { recursive: true, force: true });
   await rename(target, replaced);
@@ -66,6 +66,6 @@ async function removeEntry(target: string): Promise<void> {
   await rm(replaced, { recursive: true, force: true });
 }
 
-async function lstatIfPresent(path: string) {
+function lstatIfPresent(path: string) {
   return lstatSync(path, { throwIfNoEntry: false });
 }

