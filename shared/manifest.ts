@@ -79,6 +79,15 @@ export interface DeploySettings {
     names: string[];
     /** how long stopping may take before the stop command's process group is killed (absent in older manifests: 120 s) */
     stopTimeoutSeconds?: number;
+    /**
+     * Instances of the application behind a balancer (target option instances), each started and
+     * stopped by its own control script: a deploy or rollback switches them one at a time while
+     * the others serve. The services above (a ZEO server) then run beside them, and are stopped
+     * only when the release changes how. Absent: everything goes down together.
+     */
+    instances?: InstanceSettings[];
+    /** what takes an instance out of rotation while it restarts (target option balancer); absent: nothing drains them */
+    balancer?: BalancerSettings;
   };
   db: {
     kind: 'files' | 'postgresql' | 'command' | 'none';
@@ -103,6 +112,24 @@ export interface DeploySettings {
   versionSeries?: string;
   /** the most the buildout archive may unpack to (max-unpacked-size): the agent refuses a manifest declaring more */
   maxUnpackedBytes: number;
+}
+
+/** One instance: `script start|stop|status` run in the release directory; it serves when `healthUrl` answers 2xx. */
+export interface InstanceSettings {
+  /** relative to the release directory, e.g. bin/instance1 */
+  script: string;
+  healthUrl: string;
+  /** its server's name in the balancer's backend (default: the script's file name) */
+  server: string;
+}
+
+export interface BalancerSettings {
+  kind: 'haproxy';
+  /** HAProxy's runtime API (`stats socket PATH level admin`); relative: from the release directory */
+  socket: string;
+  backend: string;
+  /** how long to wait for an instance's sessions to end before it is stopped anyway (target option drain-timeout) */
+  drainTimeoutSeconds: number;
 }
 
 /** A manifest as the agent receives it: the manifest and the controller's signature of it. */

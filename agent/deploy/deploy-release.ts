@@ -23,6 +23,11 @@ import { runMigration } from './run-migration.ts';
 import { undoFailedDeploy } from './undo-failed-deploy.ts';
 import { chooseStopCommand } from './stop-command-choice.ts';
 import { StopFailedError, stopRunningRelease } from './stop-running-release.ts';
+import { chooseSwitchMode } from './switch-mode.ts';
+import { rollInstances } from './rolling-switch.ts';
+import { requireScript } from '../services/instance-control.ts';
+import { balancerFor } from '../services/balancer.ts';
+import type { BackupInfo } from '../backup/database-backup.ts';
 import type { EmitDeployEvent } from './deploy-event.ts';
 import { plural } from '../../shared/text/plural.ts';
 import { formatBytes } from '../../shared/text/human-units.ts';
@@ -135,6 +140,9 @@ async function prepareRelease(context: DeployContext, signed: SignedManifest, al
   // where it will build is decided first: a host without the release's Python refuses it before anything changes
   const toolchain = await context.phase('verify', `verifying release ${tag} (version ${version})`, async () => {
     const place = await placeToolchain(manifest.toolchain, agent.layout.toolchainsDir, agent.config.python);
+    // a balancer that is not there, or does not know the instances, refuses the release before the build
+    const { balancer, instances } = manifest.settings.services;
+    if (balancer && instances && context.previous) await balancerFor(balancer, context.releaseDir(context.previous)).check(instances);
     await verifyBlobs(agent, manifest);
     await placeEggs(agent, manifest);
     return place;
@@ -146,25 +154,34 @@ async function prepareRelease(context: DeployContext, signed: SignedManifest, al
   if (agent.releases.findRelease(tag)) agent.releases.removeRelease(tag);
   await context.phase('stage', 'unpacking the buildout and placing eggs', () => stage(agent, signed));
   agent.releases.writeReleaseInfo({ tag, version, created: manifest.created, eggs: manifest.eggs, built: false });
-  await context.phase('build', 'running buildout (the current release keeps serving)', async () =>
-    runBuildout({
+  await context.phase('build', 'running buildout (the current release keeps serving)', async () => {
+    await runBuildout({
       python: await ensureToolchain(manifest.toolchain, toolchain, agent.blobs, context.output('build')),
       launcher: agent.buildoutLauncher,
       releaseDir: context.releaseDir(tag),
       buildoutFile: manifest.buildout,
       eggsDirectory: agent.layout.sharedEggsDir,
       onLine: context.output('build'),
-    }),
-  );
+    });
+    // an instance the target names but buildout did not make is refused while nothing has stopped
+    for (const instance of manifest.settings.services.instances ?? []) requireScript(instance, context.releaseDir(tag));
+  });
   // Built files reach the disk before the release is marked built: current must never point at a half-written one.
   // (a child process, waited for without blocking: Status and History answer while the disk catches up)
   await new Promise((resolve) => spawn('sync', ['-f', context.releaseDir(tag)], { stdio: 'ignore' }).on('close', resolve).on('error', resolve));
   agent.releases.writeReleaseInfo({ tag, version, created: manifest.created, eggs: manifest.eggs, built: true });
 }
 
-/** stop → backup → switch → (migrate) → start → health: the only moments production notices. */
+/**
+ * stop → backup → switch → (migrate) → start → health: the only moments production notices.
+ * With instances that can roll: backup (while serving) → roll → switch → health, and production
+ * never stops (switch-mode.ts decides, and says why when it cannot).
+ */
 async function goLive(context: DeployContext, manifest: Manifest, skipStop: boolean): Promise<void> {
   const { previous, tag } = context;
+  const mode = chooseSwitchMode({ running: previous ? context.settingsOf(previous)?.services : undefined, incoming: manifest.settings.services, migrate: Boolean(manifest.settings.migrate), skipStop });
+  if (mode.rolling) return rollLive(context, manifest, previous!);
+  if (mode.why) context.emit('stop', 'info', mode.why);
   // the bulk of the backup while the old release still serves: after stop, only what changed since
   // (one instance for both passes: the second takes up the first as it left it; both log to the backup phase)
   const database = context.database(tag, 'backup');
@@ -176,19 +193,42 @@ async function goLive(context: DeployContext, manifest: Manifest, skipStop: bool
     const choice = chooseStopCommand({ ...running, services: context.settingsOf(previous)?.services }, { tag, version: context.version, services: manifest.settings.services });
     await stopRunningRelease(context, running, choice, skipStop);
   } else context.journal('stop', 'done', 'no release was live');
-  await context.phase('backup', `backing up the database (${manifest.settings.db.kind}) as backups/${tag}`, () => database.backup(context.backupDir(tag)), (info) =>
-    `${plural(info.files, 'file')}, ${formatBytes(info.bytes)}`,
-  );
+  await context.phase('backup', `backing up the database (${manifest.settings.db.kind}) as backups/${tag}`, () => database.backup(context.backupDir(tag)), describeBackup);
   await context.phase('switch', `switching current to ${tag}`, async () => void context.agent.releases.switchCurrent(tag));
   const migrate = manifest.settings.migrate;
   if (migrate) await context.phase('migrate', `running ${migrate.command}`, () => runMigration(migrate, context.releaseDir(tag), context.output('migrate')));
   await context.phase('start', `starting version ${context.version}`, () => context.services(tag, 'start').start(context.releaseDir(tag)));
+  await checkReleaseHealth(context, manifest);
+  context.journal('commit', 'started');
+}
+
+/** The rolling switch: the database backed up while it serves, then one instance at a time (rolling-switch.ts). */
+async function rollLive(context: DeployContext, manifest: Manifest, previous: string): Promise<void> {
+  const { agent, tag } = context;
+  const from = { tag: previous, version: agent.releases.findRelease(previous)?.version ?? '-', dir: context.releaseDir(previous) };
+  const to = { tag, version: context.version, dir: context.releaseDir(tag) };
+  // with the instances up there is no stopped moment: the backup is one consistent pass while
+  // the database serves (a FileStorage up to its last whole transaction, SQLite's online backup, pg_dump's snapshot)
+  await context.phase('backup', `backing up the database (${manifest.settings.db.kind}) as backups/${tag} while it serves: the instances restart one at a time, nothing stops`, () => context.database(tag, 'backup').backup(context.backupDir(tag)), describeBackup);
+  const count = manifest.settings.services.instances!.length;
+  await context.phase('roll', `restarting ${plural(count, 'instance')} one at a time, version ${from.version} → ${to.version}`, () => rollInstances(context, from, to, manifest.settings.services, manifest.settings.health), (n) => `${plural(n, 'instance')} on version ${to.version}`);
+  await context.phase('switch', `switching current to ${tag}`, async () => void agent.releases.switchCurrent(tag));
+  await checkReleaseHealth(context, manifest);
+  context.journal('commit', 'started');
+}
+
+function describeBackup(info: BackupInfo): string {
+  return `${plural(info.files, 'file')}, ${formatBytes(info.bytes)}`;
+}
+
+/** The target's own health check (health-url, health-command) of the release now live. */
+async function checkReleaseHealth(context: DeployContext, manifest: Manifest): Promise<void> {
+  const { tag } = context;
   await context.phase('health', 'checking health', async () => {
     const result = await checkHealth(manifest.settings.health, context.releaseDir(tag), context.output('health'));
     if (!result.ok) throw new StateError(`health check failed after ${plural(result.attempts, 'attempt')}: ${result.reason}`, { where: `${tag} (phase health)` });
     return result;
   }, (r) => (r.attempts ? `healthy after ${plural(r.attempts, 'attempt')}` : 'no health check configured'));
-  context.journal('commit', 'started');
 }
 
 function verifySignedManifest(agent: Agent, signed: SignedManifest): void {

@@ -43,7 +43,7 @@ export class DeployContext {
     return `ctl logs --tag ${this.tag} --phase ${phase}`;
   }
 
-  journal(phase: JournalPhase, state: 'started' | 'done' | 'failed', message?: string): void {
+  journal(phase: JournalPhase, state: 'started' | 'done' | 'failed', message?: string, instance?: string): void {
     appendJournal(this.agent.layout.journalFile, {
       deployId: this.deployId,
       tag: this.tag,
@@ -52,6 +52,7 @@ export class DeployContext {
       previous: this.previous,
       version: this.version,
       ...(message ? { message } : {}),
+      ...(instance ? { instance } : {}),
     });
   }
 

@@ -8,7 +8,7 @@ import type { EmitDeployEvent } from './deploy-event.ts';
  * What an agent does first when it starts: finish the deploy or rollback a
  * killed agent left half-way, from the journal. Before `stop`, the staged
  * release is dropped; after a healthy start, the commit is completed; in
- * between, the deploy is undone; an interrupted rollback is carried out again.
+ * between (or once an instance began to roll), the deploy is undone; an interrupted rollback is carried out again.
  */
 export async function recoverUnfinished(agent: Agent, emit: EmitDeployEvent): Promise<string | undefined> {
   const dead = releaseStaleDeployLock(agent.layout.lockFile);
@@ -34,7 +34,7 @@ export async function recoverUnfinished(agent: Agent, emit: EmitDeployEvent): Pr
       context.emit('commit', 'done', `recovered: version ${context.version} is live (the commit was completed after a restart)`);
       return `completed the commit of ${context.tag}`;
     }
-    if (reached.has('stop')) {
+    if (reached.has('stop') || reached.has('roll')) {
       await undoFailedDeploy(context, new Error(`the agent stopped during ${last.phase}`));
       return `rolled back the deploy of ${context.tag}, interrupted during ${last.phase}`;
     }

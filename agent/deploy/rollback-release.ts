@@ -11,6 +11,10 @@ import { DeployContext } from './deploy-steps.ts';
 import { chooseStopCommand } from './stop-command-choice.ts';
 import { stopRunningRelease } from './stop-running-release.ts';
 import type { EmitDeployEvent } from './deploy-event.ts';
+import type { DeploySettings } from '../../shared/manifest.ts';
+import { plural } from '../../shared/text/plural.ts';
+import { chooseSwitchMode } from './switch-mode.ts';
+import { rollInstances, rollInstancesBack } from './rolling-switch.ts';
 
 export class NotFoundError extends StateError {}
 
@@ -34,6 +38,12 @@ export async function rollbackRelease(agent: Agent, request: { to?: string; with
     const context = new DeployContext(agent, randomUUID(), target.tag, target.version, current, emit);
     context.journal('rollback', 'started', `to version ${target.version}${request.withDb ? ' with its database' : ''}`);
     context.emit('rollback', 'started', `rolling back from version ${currentInfo?.version ?? '-'} to version ${target.version}`);
+    const targetSettings = context.settingsOf(target.tag);
+    const mode = current && targetSettings
+      ? chooseSwitchMode({ running: context.settingsOf(current)?.services, incoming: targetSettings.services, withDb: request.withDb, skipStop: request.skipStop })
+      : { rolling: false as const };
+    if (mode.rolling) return await rollBackRolling(context, { tag: current!, version: currentInfo?.version ?? '-' }, target, targetSettings!);
+    if ('why' in mode && mode.why) context.emit('stop', 'info', mode.why);
     if (current) {
       const running = { tag: current, version: currentInfo?.version ?? '-' };
       await stopRunningRelease(context, running, chooseStopCommand({ ...running, services: context.settingsOf(current)?.services }), Boolean(request.skipStop));
@@ -58,6 +68,38 @@ export async function rollbackRelease(agent: Agent, request: { to?: string; with
     agent.deployOutput.end(target.tag);
     lock.release();
   }
+}
+
+/**
+ * A rollback with instances: one at a time to the target release, as a deploy rolls. An instance
+ * that fails sends the ones already moved back, and the host stays on the release it ran.
+ */
+async function rollBackRolling(context: DeployContext, current: { tag: string; version: string }, target: ReleaseInfo, settings: DeploySettings): Promise<{ tag: string; version: string }> {
+  const { agent } = context;
+  const from = { ...current, dir: context.releaseDir(current.tag) };
+  const to = { tag: target.tag, version: target.version, dir: context.releaseDir(target.tag) };
+  const count = settings.services.instances!.length;
+  try {
+    await context.phase('roll', `restarting ${plural(count, 'instance')} one at a time, version ${from.version} → ${to.version}`, () => rollInstances(context, from, to, settings.services, settings.health), (n) => `${plural(n, 'instance')} on version ${to.version}`);
+  } catch (error) {
+    const currentSettings = context.settingsOf(current.tag) ?? settings;
+    const problems = await rollInstancesBack(context, to, from, currentSettings.services, currentSettings.health);
+    const outcome = `the instances that had moved went back: version ${current.version} stays live${problems.length ? `, with problems: ${problems.join('; ')}` : ''}`;
+    context.journal('rollback', 'done', `failed: ${(error as Error).message.split('\n')[0]}; ${outcome}`);
+    context.emit('rollback', 'failed', outcome, current.tag, current.version);
+    throw new StateError(`rollback to version ${to.version} failed: ${(error as Error).message}\n  ${outcome}`, {
+      where: `${agent.layout.root} (phase roll)`,
+      hint: problems.length ? '`ctl status` and `ctl logs --phase roll` show where each instance is' : `the host serves version ${current.version} on every instance; \`ctl logs --tag ${target.tag} --phase roll\` shows why the instance failed`,
+      cause: error,
+    });
+  }
+  await context.phase('switch', `switching current to ${target.tag}`, async () => void agent.releases.switchCurrent(target.tag));
+  const health = await checkHealth(settings.health, to.dir, context.output('health'));
+  context.emit('health', health.ok ? 'done' : 'failed', health.ok ? 'healthy' : `unhealthy: ${health.reason}`);
+  agent.releases.writeReleaseInfo({ ...target, deployed: new Date().toISOString() });
+  context.journal('rollback', 'done');
+  context.emit('rollback', 'done', `version ${target.version} is live`);
+  return { tag: target.tag, version: target.version };
 }
 
 function pickTarget(releases: readonly ReleaseInfo[], current: ReleaseInfo | undefined, to: string | undefined): ReleaseInfo {

@@ -45,6 +45,12 @@ function choice(services: ServiceSettings, origin: string): StopCommandChoice {
 }
 
 function describeStopCommand(services: ServiceSettings): string {
+  const instances = [...(services.instances ?? [])].reverse().map((i) => `\`${i.script} stop\``);
+  if (instances.length === 0) return describeBaseStop(services);
+  return services.kind === 'none' ? instances.join(', ') : `${instances.join(', ')}, then ${describeBaseStop(services)}`;
+}
+
+function describeBaseStop(services: ServiceSettings): string {
   switch (services.kind) {
     case 'command':
       return `\`${services.stop ?? ''}\``;

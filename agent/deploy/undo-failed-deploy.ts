@@ -2,6 +2,7 @@ import { rmSync } from 'node:fs';
 import { readJournal } from '../state/journal.ts';
 import { checkHealth } from '../health/health-check.ts';
 import type { DeployContext } from './deploy-steps.ts';
+import { rollInstancesBack } from './rolling-switch.ts';
 
 /**
  * Puts the host back as it was before a deploy that failed after `stop`
@@ -26,7 +27,14 @@ export async function undoFailedDeploy(context: DeployContext, cause: Error | un
     }
   };
 
-  if (reached.has('start')) await attempt(`stopping ${tag}`, () => context.services(tag, 'rollback').stop(context.releaseDir(tag)));
+  if (reached.has('roll') && previous) {
+    // rolled: the old release never stopped; the instances that moved go back one at a time, and
+    // the database stays as it is (the old instances wrote to it throughout: a restore would lose that)
+    const release = (t: string) => ({ tag: t, version: agent.releases.findRelease(t)?.version ?? '-', dir: context.releaseDir(t) });
+    const settings = context.settingsOf(previous) ?? context.settingsOf(tag)!;
+    problems.push(...(await rollInstancesBack(context, release(tag), release(previous), settings.services, settings.health)));
+    context.emit('rollback', 'info', 'the database is not restored: the previous release served from it throughout the roll');
+  } else if (reached.has('start')) await attempt(`stopping ${tag}`, () => context.services(tag, 'rollback').stop(context.releaseDir(tag)));
   // the database needs restoring once anything of the new release ran on it: its migration or the release itself
   if ((reached.has('migrate') || reached.has('start')) && reached.has('backup')) {
     await attempt('restoring the database', () => context.database(tag, 'rollback').restore(context.backupDir(tag)));
@@ -34,7 +42,7 @@ export async function undoFailedDeploy(context: DeployContext, cause: Error | un
   const current = agent.releases.currentRelease();
   if (previous) {
     if (current !== previous) await attempt(`switching back to ${previous}`, async () => agent.releases.switchCurrent(previous));
-    if (reached.has('stop')) {
+    if (reached.has('stop') && !reached.has('roll')) {
       await attempt(`starting ${previous}`, () => context.services(previous, 'rollback').start(context.releaseDir(previous)));
       await attempt(`checking the health of ${previous}`, () => waitHealthy(context, previous));
     }

@@ -2,7 +2,9 @@
  * The services plug point: how the agent stops and starts the application around a release
  * switch. The kind comes from the target's `services` option; each kind is one file.
  */
+import type { BalancerSettings, InstanceSettings } from "../../shared/manifest.ts";
 import { commandServices } from "./command-services.ts";
+import { withInstances } from "./instance-control.ts";
 import { managedServices } from "./managed-services.ts";
 import { supervisorCommands } from "./supervisor-commands.ts";
 import { systemdCommands } from "./systemd-commands.ts";
@@ -21,6 +23,9 @@ export interface ServiceSettings {
   timeoutSeconds?: number;
   /** how long stopping may take (the target's stop-timeout); default: timeoutSeconds */
   stopTimeoutSeconds?: number;
+  /** started after the services above and restarted one at a time by a rolling switch (rolling-switch.ts) */
+  instances?: InstanceSettings[];
+  balancer?: BalancerSettings;
 }
 
 export interface ServiceControl {
@@ -39,8 +44,18 @@ export interface ServiceTimeouts {
 
 /** Throws ServiceError when the settings lack what their kind needs (commands, names). */
 export function serviceControl(settings: ServiceSettings, log: (line: string) => void): ServiceControl {
+  const timeouts = serviceTimeouts(settings);
+  const base = baseServices(settings, timeouts, log);
+  return settings.instances?.length ? withInstances(base, settings.kind !== "none", settings.instances, timeouts, log) : base;
+}
+
+export function serviceTimeouts(settings: ServiceSettings): ServiceTimeouts {
   const commandSeconds = settings.timeoutSeconds ?? DEFAULT_SERVICE_TIMEOUT_SECONDS;
-  const timeouts: ServiceTimeouts = { commandMs: commandSeconds * 1000, stopMs: (settings.stopTimeoutSeconds ?? commandSeconds) * 1000 };
+  return { commandMs: commandSeconds * 1000, stopMs: (settings.stopTimeoutSeconds ?? commandSeconds) * 1000 };
+}
+
+/** The services of `services` (and start/stop or service-names), without the instances. */
+export function baseServices(settings: ServiceSettings, timeouts: ServiceTimeouts, log: (line: string) => void): ServiceControl {
   switch (settings.kind) {
     case "command":
       return commandServices(settings, timeouts, log);

@@ -25,7 +25,7 @@ describe("journal", () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   test("names the phases in the order a deploy goes through them", () => {
-    assert.deepEqual(DEPLOY_PHASES, ["verify", "stage", "build", "prebackup", "stop", "backup", "switch", "migrate", "start", "health", "commit", "prune", "rollback"]);
+    assert.deepEqual(DEPLOY_PHASES, ["verify", "stage", "build", "prebackup", "stop", "backup", "switch", "migrate", "start", "roll", "health", "commit", "prune", "rollback"]);
   });
 
   test("appends one JSON line per entry and reads them back in order, with the time filled in", () => {

@@ -31,6 +31,8 @@ export interface JournalEntry {
   version?: string;
   /** what failed, or what was done */
   message?: string;
+  /** phase roll: the instance (its control script) this entry is about; absent on the phase's own entries */
+  instance?: string;
 }
 
 export type NewJournalEntry = Omit<JournalEntry, "time"> & { time?: string };

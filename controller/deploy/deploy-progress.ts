@@ -23,6 +23,7 @@ const LABELS: Record<string, string> = {
   switch: 'Switching the current release',
   migrate: 'Migrating the database',
   start: 'Starting remote services',
+  roll: 'Restarting the instances one at a time',
   health: 'Checking health',
   prune: 'Removing old releases',
   rollback: 'Rolling back',

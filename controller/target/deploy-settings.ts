@@ -1,6 +1,7 @@
 import type { DeploySettings } from '../../shared/manifest.ts';
 import { splitList, type Target } from './target.ts';
 import { TargetError } from '../../shared/errors.ts';
+import { readBalancer, readInstances } from './instance-settings.ts';
 
 /** The target options the agent needs, in the shape the manifest carries them. */
 export function deploySettingsFromTarget(target: Target): DeploySettings {
@@ -19,8 +20,25 @@ export function deploySettingsFromTarget(target: Target): DeploySettings {
   if (db === 'command' && !(o.get('db-backup-command') && o.get('db-restore-command'))) {
     throw new TargetError(`[${target.name}] db = command needs db-backup-command and db-restore-command`, { where: `[${target.name}]` });
   }
+  const instances = o.get('instances')?.trim() ? readInstances(o.get('instances')!, `[${target.name}] instances`) : [];
+  if (o.get('balancer')?.trim() && instances.length === 0) {
+    throw new TargetError(`[${target.name}] balancer is set, but no instances`, {
+      where: `[${target.name}] balancer`,
+      hint: 'name the instances the balancer fronts: instances = SCRIPT HEALTH-URL [SERVER], one per line',
+    });
+  }
+  const balancer = o.get('balancer')?.trim() ? readBalancer(o.get('balancer')!, `[${target.name}] balancer`, Number(o.get('drain-timeout'))) : undefined;
   return {
-    services: { kind: services, start: o.get('start'), stop: o.get('stop'), status: o.get('status'), names: splitList(o.get('service-names') ?? ''), stopTimeoutSeconds: Number(o.get('stop-timeout')) },
+    services: {
+      kind: services,
+      start: o.get('start'),
+      stop: o.get('stop'),
+      status: o.get('status'),
+      names: splitList(o.get('service-names') ?? ''),
+      stopTimeoutSeconds: Number(o.get('stop-timeout')),
+      ...(instances.length ? { instances } : {}),
+      ...(balancer ? { balancer } : {}),
+    },
     db: {
       kind: db,
       paths: splitList(o.get('db-paths') ?? ''),

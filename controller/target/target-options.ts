@@ -5,7 +5,7 @@
  */
 import { DEFAULT_AGENT_PORT } from '../../shared/agent-port.ts';
 
-export type OptionKind = 'string' | 'path' | 'list' | 'integer' | 'count' | 'count-or-percent' | 'enum' | 'fingerprint' | 'url' | 'ip' | 'version';
+export type OptionKind = 'string' | 'path' | 'list' | 'integer' | 'count' | 'count-or-percent' | 'enum' | 'fingerprint' | 'url' | 'ip' | 'version' | 'instances' | 'balancer';
 
 export interface TargetOptionSpec {
   key: string;
@@ -46,6 +46,9 @@ export const TARGET_OPTIONS: readonly TargetOptionSpec[] = [
   { key: 'status', kind: 'string', description: 'services = command: shell command that exits 0 while it runs' },
   { key: 'stop-timeout', kind: 'integer', default: '120', description: 'seconds the stop command (or systemctl / supervisorctl stop) may run; when it passes, the command is killed with its process group and the deploy stops before the switch, the running release left as it was' },
   { key: 'service-names', kind: 'list', default: '', description: 'services = systemd or supervisor: the unit or program names to stop and start' },
+  { key: 'instances', kind: 'instances', description: 'instances of the application behind a balancer, one per line: SCRIPT HEALTH-URL [SERVER] (e.g. bin/instance1 http://127.0.0.1:8081/ok); a deploy or rollback restarts them one at a time with `SCRIPT stop` / `SCRIPT start`, each healthy before the next, while the others serve; the services of start/stop or service-names (a ZEO server) run beside them and restart only when their own settings change. SERVER: its name in the balancer\'s backend, default the script\'s file name' },
+  { key: 'balancer', kind: 'balancer', description: 'haproxy SOCKET BACKEND: drain each instance through HAProxy\'s runtime API (`stats socket SOCKET level admin`; relative: from the release directory) before it stops, and put it back once healthy; unset: nothing drains the instances' },
+  { key: 'drain-timeout', kind: 'integer', default: '30', description: 'seconds to wait for a draining instance\'s sessions to end; then it is stopped anyway (the requests it still holds are cut, and the output says how many)' },
   { key: 'migrate', kind: 'string', description: 'shell command run in the new release directory after the switch and before start, with the services stopped and the database backed up (schema migrations, Plone upgrade steps); if it fails, the deploy is rolled back, database included' },
   { key: 'migrate-timeout', kind: 'integer', default: '600', description: 'seconds the migrate command may run before it is stopped and the deploy rolled back' },
   { key: 'health-url', kind: 'url', description: 'HTTP URL that must answer 2xx after start' },

@@ -6,6 +6,7 @@ import { TARGET_OPTIONS, TARGET_RECIPE, RETIRED_OPTIONS, type TargetOptionSpec }
 import { closestMatch } from './closest-match.ts';
 import { readTargetHosts, type TargetHost } from './target-hosts.ts';
 import { checkVersionSeries } from '../../shared/deployment-version.ts';
+import { readBalancer, readInstances } from './instance-settings.ts';
 
 /** A deployment target: a section of the developer's buildout with recipe = collective.recipe.hostout. */
 export interface Target {
@@ -134,6 +135,12 @@ function validateOption(spec: TargetOptionSpec, value: string, where: string): s
       break;
     case 'version':
       checkVersionSeries(value, where);
+      break;
+    case 'instances':
+      readInstances(value, where);
+      break;
+    case 'balancer':
+      readBalancer(value, where, 0);
       break;
     case 'string':
       if (spec.key === 'recipe' && value !== TARGET_RECIPE) throw fail(TARGET_RECIPE);

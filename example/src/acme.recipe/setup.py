@@ -8,6 +8,7 @@ setup(
     namespace_packages=["acme"],
     install_requires=["setuptools", "zc.buildout"],
     entry_points={"zc.buildout": ["default = acme.recipe.scripts:Scripts",
-                                  "scripts = acme.recipe.scripts:Scripts"]},
+                                  "scripts = acme.recipe.scripts:Scripts",
+                                  "haproxy = acme.recipe.haproxy:Haproxy"]},
     zip_safe=True,
 )

@@ -4,6 +4,8 @@ Debian has no zc.recipe.egg, so the example carries this small equivalent.
 Options:
   eggs         requirements whose working set the scripts run with
   environment  KEY = VALUE lines put in os.environ before the entry point runs
+  scripts      ENTRY-POINT=SCRIPT-NAME pairs: another name for a script (a second
+               instance of the same egg gets its own bin/acme-ctl2)
 """
 import os
 import zc.buildout.easy_install
@@ -29,6 +31,7 @@ class Scripts:
             for key, _, value in (line.partition("=") for line in
                                   options.get("environment", "").splitlines())
             if key.strip())
+        self.renamed = dict(pair.split("=", 1) for pair in options.get("scripts", "").split())
 
     def working_set(self):
         b = self.buildout["buildout"]
@@ -49,7 +52,7 @@ class Scripts:
         for requirement in self.eggs:
             dist = ws.find(__import__("pkg_resources").Requirement.parse(requirement))
             for name, entry in sorted(dist.get_entry_map("console_scripts").items()):
-                target = os.path.join(bin_dir, name)
+                target = os.path.join(bin_dir, self.renamed.get(name, name))
                 with open(target, "w") as f:
                     f.write(SCRIPT.format(
                         python=self.buildout["buildout"]["executable"], path=path,

@@ -30,7 +30,8 @@ def start():
     if running_pid():
         return 0
     os.makedirs(os.path.dirname(os.path.abspath(pidfile())), exist_ok=True)
-    server = os.path.join(os.path.dirname(os.path.abspath(sys.argv[0])), "acme-web")
+    # a second instance's scripts are renamed (bin/acme-ctl2): ACME_SERVER names its server script
+    server = os.environ.get("ACME_SERVER") or os.path.join(os.path.dirname(os.path.abspath(sys.argv[0])), "acme-web")
     log = open(os.environ.get("ACME_LOG", "var/acme.log"), "ab")
     proc = subprocess.Popen([server], stdout=log, stderr=log, stdin=subprocess.DEVNULL,
                             start_new_session=True)
