@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createServer } from 'node:net';
 import { ctl } from './support/ctl.ts';
 import { servedVersion } from './support/local-agent.ts';
 import { instancesSite } from './support/instances-site.ts';
@@ -65,4 +66,54 @@ test('three instances: instance 2 fails its health check, the roll stops, instan
   const status = JSON.parse((await ctlIn(['status', '--json'])).stdout);
   assert.equal(status.currentVersion, '0.1');
   assert.deepEqual(status.releases.map((r: { version: string }) => r.version), ['0.1'], 'the failed release was dropped');
+});
+
+test('bad input: a config mistake, a socket that is not HAProxy, a server HAProxy does not know, a script buildout did not make; and no balancer', async (t) => {
+  const site = await instancesSite(t);
+  const ctlIn = (args: string[]) => ctl([args[0]!, '-c', 'instances.cfg', ...args.slice(1)], { cwd: site.dir, env: site.env });
+  const config = join(site.dir, 'instances.cfg');
+  const original = readFileSync(config, 'utf8');
+  const withConfig = (change: (text: string) => string) => writeFileSync(config, change(original));
+  const first = await ctlIn(['deploy']);
+  assert.equal(first.code, 0, first.stderr + first.stdout);
+
+  withConfig((text) => text.replace('${settings:port2}/health  app2', '${settings:port}/health  app2'));
+  const sameUrl = await ctlIn(['deploy']);
+  assert.equal(sameUrl.code, 3, 'exit 3: a config error; ' + sameUrl.stderr);
+  assert.match(sameUrl.stderr, /instances: bin\/acme-ctl and bin\/acme-ctl2 have one health URL/);
+  assert.match(sameUrl.stderr, /instances\.cfg:\d+/);
+
+  // something else listens on the socket
+  const other = join(site.agent.path, 'shared/var/other.sock');
+  const server = createServer((socket) => socket.end('220 smtp.example ESMTP\n'));
+  await new Promise<void>((resolve) => server.listen(other, resolve));
+  t.after(() => server.close());
+  withConfig((text) => text.replace('balancer = haproxy var/haproxy.sock acme', 'balancer = haproxy var/other.sock acme'));
+  changeWebEgg(site.dir, 'never deployed');
+  const notHaproxy = await ctlIn(['deploy']);
+  assert.notEqual(notHaproxy.code, 0);
+  assert.match(notHaproxy.stderr, /var\/other\.sock is not HAProxy's runtime API: to "show stat" it answered "220 smtp\.example ESMTP/);
+  assert.match(notHaproxy.stdout, /Verifying release on host\.\.\.FAILED/, 'refused before the build');
+  assert.equal(await servedVersion(site.siteUrl), '1.0');
+
+  withConfig((text) => text.replace('${settings:port2}/health  app2', '${settings:port2}/health  client2'));
+  const unknownServer = await ctlIn(['deploy']);
+  assert.notEqual(unknownServer.code, 0);
+  assert.match(unknownServer.stderr, /HAProxy's backend "acme" has no server "client2" \(instance bin\/acme-ctl2\)/);
+  assert.match(unknownServer.stderr, /its servers: app1, app2/);
+  assert.equal(await servedVersion(site.siteUrl), '1.0');
+
+  withConfig((text) => text.replace('bin/acme-ctl2  http', 'bin/instance2  http'));
+  const noScript = await ctlIn(['deploy']);
+  assert.notEqual(noScript.code, 0);
+  assert.match(noScript.stderr, /instance bin\/instance2 is not in release \S+: buildout made no bin\/instance2/);
+  assert.match(noScript.stdout, /Running remote buildout\.\.\.FAILED/, 'refused after the build, before anything stopped');
+  for (const url of site.instanceUrls) assert.equal(await servedVersion(url), '1.0');
+
+  withConfig((text) => text.replace('balancer = haproxy var/haproxy.sock acme\n', ''));
+  const undrained = await ctlIn(['deploy']);
+  assert.equal(undrained.code, 0, undrained.stderr + undrained.stdout);
+  assert.match(undrained.stdout, /no balancer set: nothing drains the instances/);
+  assert.match(undrained.stdout, /bin\/acme-ctl2: now version 0\.\d+, healthy and serving/);
+  for (const url of site.instanceUrls) assert.equal(await servedVersion(url), '1.0.post1');
 });
