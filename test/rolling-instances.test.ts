@@ -117,3 +117,39 @@ test('bad input: a config mistake, a socket that is not HAProxy, a server HAProx
   assert.match(undrained.stdout, /bin\/acme-ctl2: now version 0\.\d+, healthy and serving/);
   for (const url of site.instanceUrls) assert.equal(await servedVersion(url), '1.0.post1');
 });
+
+test('an agent killed half-way through a roll puts the instance it moved back on restart: one release, no request lost', async (t) => {
+  const site = await instancesSite(t);
+  const ctlIn = (args: string[]) => ctl([args[0]!, '-c', 'instances.cfg', ...args.slice(1)], { cwd: site.dir, env: site.env });
+  assert.equal((await ctlIn(['deploy'])).code, 0);
+  await site.agent.kill('SIGKILL');
+  await site.agent.start({ HOSTOUT_PAUSE_IN_PHASE: 'roll-instance:30000' });
+  changeWebEgg(site.dir, 'killed half-way');
+
+  const journal = join(site.agent.path, 'agent/journal');
+  const firstMoved = async () => {
+    for (let i = 0; i < 600; i++) {
+      if (readFileSync(journal, 'utf8').split('\n').filter(Boolean).some((line) => /"phase":"roll","state":"done",.*"instance":"bin\/acme-ctl"/.test(line))) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error('the first instance never moved');
+  };
+  const crash = await measureOutage(site.siteUrl, async () => {
+    const deploy = ctlIn(['deploy']);
+    await firstMoved();
+    assert.equal(await servedVersion(site.instanceUrls[0]!), '1.0.post1', 'instance 1 runs the new release when the agent dies');
+    assert.equal(await servedVersion(site.instanceUrls[1]!), '1.0', 'instance 2 still the old one');
+    await site.agent.kill('SIGKILL');
+    await deploy;
+    const mark = site.agent.log().length;
+    await site.agent.start({});
+    assert.match(site.agent.log().slice(mark), /rolled back the deploy of \S+, interrupted during roll/);
+  });
+  for (const url of site.instanceUrls) assert.equal(await servedVersion(url), '1.0', `${url} is back on the old release`);
+  assert.equal(crash.failed, 0, `${crash.failed} of ${crash.probes} requests through HAProxy failed`);
+  const status = JSON.parse((await ctlIn(['status', '--json'])).stdout);
+  assert.equal(status.currentVersion, '0.1');
+  const again = await ctlIn(['deploy']);
+  assert.equal(again.code, 0, again.stderr + again.stdout);
+  for (const url of site.instanceUrls) assert.equal(await servedVersion(url), '1.0.post1');
+});

@@ -107,9 +107,10 @@ export class DeployContext {
 /**
  * HOSTOUT_PAUSE_IN_PHASE=build:3000 holds a deploy for 3 s right after it
  * journaled the start of `build`: how the tests kill an agent inside a given
- * phase, and how an operator can rehearse a crash. Unset, it costs nothing.
+ * phase, and how an operator can rehearse a crash. `roll-instance` holds it after
+ * each instance of a rolling switch has moved. Unset, it costs nothing.
  */
-async function pauseForFaultInjection(phase: DeployPhase): Promise<void> {
+export async function pauseForFaultInjection(phase: DeployPhase | 'roll-instance'): Promise<void> {
   const [pausePhase, ms] = (process.env.HOSTOUT_PAUSE_IN_PHASE ?? '').split(':');
   if (pausePhase === phase) await new Promise((resolve) => setTimeout(resolve, Number(ms) || 0));
 }

@@ -12,7 +12,7 @@ import { balancerFor, type Balancer } from '../services/balancer.ts';
 import { instanceControl, requireScript } from '../services/instance-control.ts';
 import { serviceTimeouts, type ServiceSettings } from '../services/service-control.ts';
 import { readJournal } from '../state/journal.ts';
-import type { DeployContext } from './deploy-steps.ts';
+import { pauseForFaultInjection, type DeployContext } from './deploy-steps.ts';
 import { plural } from '../../shared/text/plural.ts';
 
 export interface ReleaseSide {
@@ -49,6 +49,7 @@ export async function rollInstances(context: DeployContext, from: ReleaseSide, t
     const summary = await moveInstance(mover, instance, from, to, log);
     context.journal('roll', 'done', undefined, instance.script);
     context.emit('roll', 'info', `${instance.script}: ${summary}`);
+    await pauseForFaultInjection('roll-instance');
   }
   return mover.instances.length;
 }
