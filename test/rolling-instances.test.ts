@@ -25,6 +25,9 @@ test('two instances behind HAProxy: a one-egg deploy and a rollback lose no requ
   assert.equal(await servedVersion(site.siteUrl), '1.0');
 
   changeWebEgg(site.dir, 'a change');
+  const dryRun = await ctlIn(['deploy', '--dry-run']);
+  assert.equal(dryRun.code, 0, dryRun.stderr);
+  assert.match(dryRun.stdout, /as version 0\.2, restarting the instances of version 0\.1 one at a time\.\nPhases: verify → stage → build → backup → roll → switch → health → commit → prune/);
   const deploy = await measureOutage(site.siteUrl, () => ctlIn(['deploy']));
   assert.equal(deploy.result.code, 0, deploy.result.stderr + deploy.result.stdout);
   assert.match(deploy.result.stdout, /Restarting the instances one at a time\.\.\./);
@@ -41,6 +44,19 @@ test('two instances behind HAProxy: a one-egg deploy and a rollback lose no requ
   for (const url of site.instanceUrls) assert.equal(await servedVersion(url), '1.0', `${url} runs the release rolled back to`);
   const status = JSON.parse((await ctlIn(['status', '--json'])).stdout);
   assert.equal(status.currentVersion, '0.1');
+
+  // a rollback whose second instance cannot start in the older release: the first comes back, the host stays on one release
+  assert.equal((await ctlIn(['deploy'])).code, 0);
+  const older = status.releases.find((r: { version: string }) => r.version === '0.1').tag;
+  writeFileSync(join(site.agent.path, 'releases', older, 'bin/acme-ctl2'), '#!/bin/sh\necho "acme-ctl2: $1 refused: its library is gone" >&2\nexit 1\n');
+  const failed = await measureOutage(site.siteUrl, () => ctlIn(['rollback']));
+  assert.notEqual(failed.result.code, 0);
+  assert.match(failed.result.stderr, /rollback to version 0\.1 failed: starting instance bin\/acme-ctl2 failed: .*exited with code 1/);
+  assert.match(failed.result.stderr, /acme-ctl2: start refused: its library is gone/);
+  assert.match(failed.result.stderr, /the instances that had moved went back: version 0\.2 stays live/);
+  assert.equal(failed.failed, 0, `${failed.failed} of ${failed.probes} requests through HAProxy failed during the failed rollback`);
+  for (const url of site.instanceUrls) assert.equal(await servedVersion(url), '1.0.post1', `${url} is back on version 0.2`);
+  assert.equal(JSON.parse((await ctlIn(['status', '--json'])).stdout).currentVersion, '0.2');
 });
 
 test('three instances: instance 2 fails its health check, the roll stops, instance 1 returns to the old release, no request lost', async (t) => {

@@ -17,7 +17,9 @@ export function dryRunSummary(report: DryRunReport): string {
     const width = Math.max(...files.map((f) => f.filename.length));
     for (const f of files) lines.push(`  ${f.filename.padEnd(width)}  ${f.toBuild ? `to be built (${plural(f.bytes, 'byte')} of source)` : plural(f.bytes, 'byte')}`);
   }
-  lines.push(`Would deploy release ${report.tag} as version ${report.version}${report.stops !== undefined ? `, stopping version ${report.stops}` : ' (nothing is live: nothing to stop)'}.`);
+  const rolls = report.phases.includes('roll');
+  const replacing = report.stops === undefined ? ' (nothing is live: nothing to stop)' : rolls ? `, restarting the instances of version ${report.stops} one at a time` : `, stopping version ${report.stops}`;
+  lines.push(`Would deploy release ${report.tag} as version ${report.version}${replacing}.`);
   lines.push(`Phases: ${report.phases.join(' → ')}`);
   if (report.lock) lines.push(`The host is locked by ${report.lock.holder} since ${report.lock.since} (${report.lock.tag}): a deploy now would be refused.`);
   return lines.join('\n') + '\n';

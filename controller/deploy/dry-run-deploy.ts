@@ -46,7 +46,7 @@ export async function dryRunDeploy(loaded: { config: BuildoutConfig; target: Tar
   const paired = Boolean(loaded.target.options.get('agent-fingerprint') ?? lookupKnownAgent(configDir, host, Number(loaded.target.options.get('agent-port'))));
   if (!paired) {
     const preview = await previewRelease(loaded);
-    const phases = dryRunPhases({ plannedTag: preview.plan.tag, force: options.force, migrate: Boolean(preview.plan.settings.migrate), series: seriesOf(preview.plan), status: { currentTag: '', currentVersion: '', releases: [] }, earlyBackup: backsUpEarly(preview.plan.settings.db.kind) });
+    const phases = dryRunPhases({ plannedTag: preview.plan.tag, force: options.force, migrate: Boolean(preview.plan.settings.migrate), series: seriesOf(preview.plan), status: { currentTag: '', currentVersion: '', releases: [] }, earlyBackup: backsUpEarly(preview.plan.settings.db.kind), instances: Boolean(preview.plan.settings.services.instances?.length) });
     // nothing is on a host that has no agent yet: everything travels
     return report(loaded.target, host, false, preview, () => true, phases);
   }
@@ -55,7 +55,7 @@ export async function dryRunDeploy(loaded: { config: BuildoutConfig; target: Tar
     const known = await connection.unary<{ versions: LedgerEntry[] }>('KnownVersions', { names: [] });
     const status = await connection.unary<AgentStatus>('Status', {});
     const preview = await previewRelease(loaded, known.versions);
-    const phases = dryRunPhases({ plannedTag: preview.plan.tag, force: options.force, migrate: Boolean(preview.plan.settings.migrate), series: seriesOf(preview.plan), status, earlyBackup: backsUpEarly(preview.plan.settings.db.kind) });
+    const phases = dryRunPhases({ plannedTag: preview.plan.tag, force: options.force, migrate: Boolean(preview.plan.settings.migrate), series: seriesOf(preview.plan), status, earlyBackup: backsUpEarly(preview.plan.settings.db.kind), instances: Boolean(preview.plan.settings.services.instances?.length) });
     const hashed = previewBlobs(preview).filter((b) => b.sha256);
     const reply = await connection.unary<{ missing: { sha256: string; receivedBytes: number }[] }>('MissingBlobs', { blobs: hashed.map((b) => ({ sha256: b.sha256, size: b.size })) });
     const received = new Map(reply.missing.map((m) => [m.sha256, Number(m.receivedBytes)]));

@@ -36,3 +36,11 @@ test('a database backed up in two passes shows its first pass before stop', () =
   const plan = dryRunPhases({ plannedTag: '20261201-aaaa1111', force: false, migrate: false, series: '0.1', status, earlyBackup: true });
   assert.deepEqual(plan.phases, ['verify', 'stage', 'build', 'prebackup', 'stop', 'backup', 'switch', 'start', 'health', 'commit', 'prune']);
 });
+
+test('with instances and a live release, the instances roll instead of stop and start; a migration still stops everything', () => {
+  const status = { currentTag: '20261101-aaaaaaaa', currentVersion: '0.1', releases: [{ tag: '20261101-aaaaaaaa', version: '0.1', built: true }] } as Parameters<typeof dryRunPhases>[0]['status'];
+  const base = { plannedTag: '20261102-bbbbbbbb', force: false, series: '0.1', status, instances: true };
+  assert.deepEqual(dryRunPhases({ ...base, migrate: false }).phases, ['verify', 'stage', 'build', 'backup', 'roll', 'switch', 'health', 'commit', 'prune']);
+  assert.deepEqual(dryRunPhases({ ...base, migrate: true }).phases, ['verify', 'stage', 'build', 'stop', 'backup', 'switch', 'migrate', 'start', 'health', 'commit', 'prune']);
+  assert.deepEqual(dryRunPhases({ ...base, migrate: false, status: { currentTag: '', currentVersion: '', releases: [] } }).phases, ['verify', 'stage', 'build', 'backup', 'switch', 'start', 'health', 'commit', 'prune']);
+});

@@ -32,6 +32,12 @@ export function dryRunPhases(input: {
   status: Pick<AgentStatus, 'currentTag' | 'currentVersion' | 'releases'>;
   /** the database kind backs up in two passes, the first while the old release serves */
   earlyBackup?: boolean;
+  /**
+   * the target names instances: with a live release and no migrate, they roll one at a time
+   * (the agent also stops everything when the live release's instances or services differ,
+   * which only it knows: switch-mode.ts)
+   */
+  instances?: boolean;
 }): DryRunPhases {
   const { status, plannedTag } = input;
   if (status.currentTag && !input.force && sameReleaseContent(status.currentTag, plannedTag)) {
@@ -40,6 +46,10 @@ export function dryRunPhases(input: {
   const existing = status.releases.find((r) => r.tag === plannedTag);
   const version = existing?.version ?? nextDeploymentVersion(status.releases.map((r) => r.version), input.series);
   const previous = status.currentTag && status.currentTag !== plannedTag ? status.currentTag : undefined;
+  if (input.instances && previous && !input.migrate) {
+    const phases = ['verify', ...(existing?.built ? [] : ['stage', 'build']), 'backup', 'roll', 'switch', 'health', 'commit', 'prune'];
+    return { already: false, version, phases, stops: status.currentVersion };
+  }
   const phases = [
     'verify',
     ...(existing?.built ? [] : ['stage', 'build']),
