@@ -4,6 +4,10 @@ import { PRINT_ABI_TAG } from '../shared/python-abi-tag-query.ts';
 import type { Agent } from './agent.ts';
 import type { HostFacts } from '../shared/host-facts.ts';
 import { isToolchainInstalled, placeRequestedToolchain, pythonVersionOf, type ToolchainRequest } from './toolchain/release-toolchain.ts';
+import { isAbsolute, join } from 'node:path';
+import { HaproxyRuntime } from './services/haproxy-runtime.ts';
+import { releaseDir } from './state/agent-layout.ts';
+import { HostoutError } from '../shared/errors.ts';
 
 
 // Imports zc.buildout as a deploy's buildout run does: through the launcher's aliases
@@ -26,8 +30,11 @@ except Exception as error:
 print(json.dumps(facts))
 `;
 
-/** `toolchain`: a release's, to say how this host would build it (empty python: not asked). */
-export async function readHostFacts(agent: Agent, toolchain?: ToolchainRequest): Promise<HostFacts> {
+/**
+ * `toolchain`: a release's, to say how this host would build it (empty python: not asked);
+ * `balancer`: the target's, to say what HAProxy sees of the instances (empty socket: not asked).
+ */
+export async function readHostFacts(agent: Agent, toolchain?: ToolchainRequest, balancer?: { socket: string; backend: string }): Promise<HostFacts> {
   // the clock is read as the request arrives, not after Python ran: ctl compares it with when it asked
   const timeMs = Date.now();
   const python = agent.config.python;
@@ -49,7 +56,20 @@ export async function readHostFacts(agent: Agent, toolchain?: ToolchainRequest):
     freeBytes: Number(disk.bavail) * Number(disk.bsize),
     timeMs,
     ...(toolchain?.python ? await toolchainFacts(agent, toolchain) : {}),
+    ...(balancer?.socket ? await balancerFacts(agent, balancer) : {}),
   };
+}
+
+async function balancerFacts(agent: Agent, balancer: { socket: string; backend: string }): Promise<Pick<HostFacts, 'balancerServers' | 'balancerError' | 'balancerNotLive'>> {
+  const live = agent.releases.currentRelease();
+  if (!isAbsolute(balancer.socket) && !live) return { balancerNotLive: true };
+  const socket = isAbsolute(balancer.socket) ? balancer.socket : join(releaseDir(agent.layout, live!), balancer.socket);
+  try {
+    return { balancerServers: await new HaproxyRuntime(socket).servers(balancer.backend) };
+  } catch (error) {
+    if (!(error instanceof HostoutError)) throw error;
+    return { balancerError: `${error.message}${error.hint ? `\n  hint: ${error.hint}` : ''}` };
+  }
 }
 
 async function toolchainFacts(agent: Agent, request: ToolchainRequest): Promise<Pick<HostFacts, 'toolchainInterpreter' | 'toolchainInterpreterVersion' | 'toolchainError' | 'toolchainInstalled'>> {

@@ -19,4 +19,8 @@ export interface HostFacts {
   toolchainError?: string;
   /** its virtualenv is made already */
   toolchainInstalled?: boolean;
+  /** asked with the target's balancer: its backend's servers now, or why they could not be read */
+  balancerServers?: { server: string; status: string; sessions: number }[];
+  balancerError?: string;
+  balancerNotLive?: boolean;
 }

@@ -92,6 +92,9 @@ test('bad input: a config mistake, a socket that is not HAProxy, a server HAProx
   const withConfig = (change: (text: string) => string) => writeFileSync(config, change(original));
   const first = await ctlIn(['deploy']);
   assert.equal(first.code, 0, first.stderr + first.stdout);
+  const check = await ctlIn(['check']);
+  assert.equal(check.code, 0, check.stdout + check.stderr);
+  assert.match(check.stdout, /balancer\s+ok\s+HAProxy backend acme: app1 UP, app2 UP/);
 
   withConfig((text) => text.replace('${settings:port2}/health  app2', '${settings:port}/health  app2'));
   const sameUrl = await ctlIn(['deploy']);
@@ -106,6 +109,9 @@ test('bad input: a config mistake, a socket that is not HAProxy, a server HAProx
   t.after(() => server.close());
   withConfig((text) => text.replace('balancer = haproxy var/haproxy.sock acme', 'balancer = haproxy var/other.sock acme'));
   changeWebEgg(site.dir, 'never deployed');
+  const checkOther = await ctlIn(['check']);
+  assert.notEqual(checkOther.code, 0);
+  assert.match(checkOther.stdout, /balancer\s+FAIL\s+.*var\/other\.sock is not HAProxy's runtime API/);
   const notHaproxy = await ctlIn(['deploy']);
   assert.notEqual(notHaproxy.code, 0);
   assert.match(notHaproxy.stderr, /var\/other\.sock is not HAProxy's runtime API: to "show stat" it answered "220 smtp\.example ESMTP/);
@@ -113,6 +119,9 @@ test('bad input: a config mistake, a socket that is not HAProxy, a server HAProx
   assert.equal(await servedVersion(site.siteUrl), '1.0');
 
   withConfig((text) => text.replace('${settings:port2}/health  app2', '${settings:port2}/health  client2'));
+  const checkUnknown = await ctlIn(['check']);
+  assert.match(checkUnknown.stdout, /balancer\s+FAIL\s+HAProxy's backend "acme" has no server "client2" \(instance bin\/acme-ctl2\)/);
+  assert.match(checkUnknown.stdout, /its servers: app1, app2/);
   const unknownServer = await ctlIn(['deploy']);
   assert.notEqual(unknownServer.code, 0);
   assert.match(unknownServer.stderr, /HAProxy's backend "acme" has no server "client2" \(instance bin\/acme-ctl2\)/);

@@ -111,8 +111,8 @@ export async function startAgentServer(agent: Agent, listen: { host: string; por
     }),
     History: unaryHandler(auth, method('History'), digestOf, async (req: { limit: number }) => ({ entries: agent.history(req.limit || 50) })),
     RecentDeploys: unaryHandler(auth, method('RecentDeploys'), digestOf, async (req: { limit: number }) => recentDeploys(agent, req.limit || 20)),
-    HostFacts: unaryHandler(auth, method('HostFacts'), digestOf, async (req: { toolchainPython: string; toolchainWheels: string[] }) =>
-      readHostFacts(agent, { python: req.toolchainPython, wheelShas: req.toolchainWheels }),
+    HostFacts: unaryHandler(auth, method('HostFacts'), digestOf, async (req: { toolchainPython: string; toolchainWheels: string[]; balancerSocket: string; balancerBackend: string }) =>
+      readHostFacts(agent, { python: req.toolchainPython, wheelShas: req.toolchainWheels }, { socket: req.balancerSocket, backend: req.balancerBackend }),
     ),
     Logs: serverStreamHandler(auth, method('Logs'), digestOf, (req: LogsRequest, _caller, emit: (c: LogChunk) => void, cancelled) => sendLogs(agent, req, emit, cancelled)),
     Lock: unaryHandler(auth, method('Lock'), digestOf, async (req: { message: string }, caller) =>

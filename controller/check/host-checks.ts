@@ -103,3 +103,37 @@ function pythonHint(facts: HostFacts): string {
   return `install python3-zc.buildout for ${facts.python} on the host, or point the agent at a Python that has it: hostout-agent init --path ${facts.path} --python /usr/bin/python3`;
 }
 
+
+/**
+ * The target's balancer as HAProxy sees it now: every instance a server of the backend, and
+ * how many of them serve. `instances`: the target's (script and server name); none: not asked.
+ */
+export function balancerCheck(facts: HostFacts, balancer: { socket: string; backend: string } | undefined, instances: readonly { script: string; server: string }[]): CheckResult {
+  if (!balancer) {
+    return instances.length
+      ? { name: 'balancer', status: 'ok', message: `none set: ${instances.length} instances restart one at a time, undrained` }
+      : { name: 'balancer', status: 'ok', message: 'none (no instances: services stop and start together)' };
+  }
+  if (facts.balancerNotLive) return { name: 'balancer', status: 'warn', message: `${balancer.socket} is read from the live release, and none is live yet: not checked (the first deploy starts everything at once)` };
+  if (facts.balancerError) {
+    const [message, hint] = facts.balancerError.split('\n  hint: ');
+    return { name: 'balancer', status: 'fail', message: message!, ...(hint ? { hint } : {}) };
+  }
+  if (!facts.balancerServers) return { name: 'balancer', status: 'warn', message: 'not checked: an agent older than this ctl (ctl upgrade-agent)' };
+  const servers = facts.balancerServers;
+  const missing = instances.filter((i) => !servers.some((s) => s.server === i.server));
+  if (missing.length) {
+    return {
+      name: 'balancer',
+      status: 'fail',
+      message: `HAProxy's backend "${balancer.backend}" has no server ${missing.map((i) => `"${i.server}" (instance ${i.script})`).join(', ')}`,
+      hint: `its servers: ${servers.map((s) => s.server).join(', ')}; name each instance's server as haproxy.cfg does (third column of instances)`,
+    };
+  }
+  const described = instances.map((i) => `${i.server} ${servers.find((s) => s.server === i.server)!.status}`).join(', ');
+  const serving = instances.filter((i) => /^UP|^no check/.test(servers.find((s) => s.server === i.server)!.status));
+  if (serving.length < instances.length) {
+    return { name: 'balancer', status: 'warn', message: `HAProxy backend ${balancer.backend}: ${described}`, hint: 'a deploy now would restart the serving instances one at a time while fewer serve than usual; see why the others are down first (ctl logs --app, HAProxy\'s log)' };
+  }
+  return { name: 'balancer', status: 'ok', message: `HAProxy backend ${balancer.backend}: ${described}` };
+}

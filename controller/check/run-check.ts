@@ -7,7 +7,7 @@ import { agentAddressOf } from '../agent-client/agent-address.ts';
 import { loadTargetConfig } from '../target/load-target.ts';
 import { previewBlobs, previewRelease, type ReleasePreview } from '../release/release-preview.ts';
 import { CHECK_NAMES, type CheckName, type CheckResult } from './check-result.ts';
-import { buildoutCheck, clockCheck, diskCheck, lockCheck, pythonCheck, type HostFacts } from './host-checks.ts';
+import { balancerCheck, buildoutCheck, clockCheck, diskCheck, lockCheck, pythonCheck, type HostFacts } from './host-checks.ts';
 
 export interface CheckReport {
   target?: string;
@@ -82,13 +82,20 @@ export async function runCheck(configFile: string, targetName: string | undefine
     try {
       const sent = Date.now();
       const toolchain = preview.plan.toolchain;
-      facts = await connection.unary<HostFacts>('HostFacts', { toolchainPython: toolchain.pythonMinor, toolchainWheels: preview.toolchainWheels.map((w) => w.sha256) });
+      const { balancer, instances } = preview.plan.settings.services;
+      facts = await connection.unary<HostFacts>('HostFacts', {
+        toolchainPython: toolchain.pythonMinor,
+        toolchainWheels: preview.toolchainWheels.map((w) => w.sha256),
+        balancerSocket: balancer?.socket ?? '',
+        balancerBackend: balancer?.backend ?? '',
+      });
+      results.set('balancer', balancerCheck(facts, balancer, instances ?? []));
       // the agent reads its clock as the request arrives: off from `sent` by the network's one-way delay only
       results.set('clock', clockCheck(Number(facts.timeMs) - sent));
       results.set('python', pythonCheck(facts, preview.eggs.map((e) => e.filename), preview.plan.toolchain));
       results.set('buildout', buildoutCheck(facts, preview.plan.toolchain));
     } catch (error) {
-      for (const name of ['python', 'buildout', 'disk', 'clock'] as const) {
+      for (const name of ['python', 'buildout', 'disk', 'clock', 'balancer'] as const) {
         results.set(name, failure(name, error, undefined, 'an agent older than this ctl does not answer HostFacts: ctl upgrade-agent'));
       }
     }

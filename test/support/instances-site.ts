@@ -10,7 +10,16 @@ import { freePort } from './ports.ts';
  * free loopback ports, its [instances] target paired with a fresh local agent. `instances: 3`
  * adds a third instance (bin/acme-ctl3) to the production config, the target and HAProxy.
  */
-export async function instancesSite(t: { after(fn: () => Promise<void> | void): void }, options: LocalAgentOptions & { instances?: 2 | 3; healthTimeout?: number } = {}) {
+export async function instancesSite(t: { after(fn: () => Promise<void> | void): void }, options: InstancesSiteOptions = {}) {
+  const site = await openInstancesSite(options);
+  t.after(() => site.close());
+  return site;
+}
+
+export type InstancesSiteOptions = LocalAgentOptions & { instances?: 2 | 3; healthTimeout?: number };
+
+/** instancesSite without a test to clean up after: the caller calls close() (benches). */
+export async function openInstancesSite(options: InstancesSiteOptions = {}) {
   const agent = await startLocalAgent(options);
   const dir = copyExampleBuildout('hostout-instances-');
   const ports = [await freePort(), await freePort(), await freePort()];
@@ -21,12 +30,12 @@ export async function instancesSite(t: { after(fn: () => Promise<void> | void): 
   edit('instances.cfg', (text) => text.replace('path = /srv/acme', `path = ${agent.path}`));
   if (options.instances === 3) addThirdInstance(dir, ports[2]!);
   appendFileSync(join(dir, 'instances.cfg'), `agent-port = ${agent.port}\nagent-fingerprint = ${agent.fingerprint}\nhealth-timeout = ${options.healthTimeout ?? 10}\n`);
-  t.after(async () => {
+  const close = async () => {
     await stopInstancesSite(agent);
     removeDir(dir);
-  });
+  };
   const instanceUrls = ports.slice(0, options.instances ?? 2).map((port) => `http://127.0.0.1:${port}/`);
-  return { agent, dir, siteUrl: `http://127.0.0.1:${sitePort}/`, instanceUrls, env: { HOSTOUT_CONFIG_DIR: agent.configDir } };
+  return { agent, dir, siteUrl: `http://127.0.0.1:${sitePort}/`, instanceUrls, env: { HOSTOUT_CONFIG_DIR: agent.configDir }, close };
 }
 
 function addThirdInstance(dir: string, port: number): void {

@@ -3,6 +3,7 @@ import type { MessageTypeDefinition } from '@grpc/proto-loader';
 
 import type { AgentClient as _hostout_AgentClient, AgentDefinition as _hostout_AgentDefinition } from './hostout/Agent';
 import type { AuditEntry as _hostout_AuditEntry, AuditEntry__Output as _hostout_AuditEntry__Output } from './hostout/AuditEntry';
+import type { BalancedServer as _hostout_BalancedServer, BalancedServer__Output as _hostout_BalancedServer__Output } from './hostout/BalancedServer';
 import type { BlobChunk as _hostout_BlobChunk, BlobChunk__Output as _hostout_BlobChunk__Output } from './hostout/BlobChunk';
 import type { BlobRef as _hostout_BlobRef, BlobRef__Output as _hostout_BlobRef__Output } from './hostout/BlobRef';
 import type { DeployEvent as _hostout_DeployEvent, DeployEvent__Output as _hostout_DeployEvent__Output } from './hostout/DeployEvent';
@@ -48,6 +49,7 @@ export interface ProtoGrpcType {
   hostout: {
     Agent: SubtypeConstructor<typeof grpc.Client, _hostout_AgentClient> & { service: _hostout_AgentDefinition }
     AuditEntry: MessageTypeDefinition<_hostout_AuditEntry, _hostout_AuditEntry__Output>
+    BalancedServer: MessageTypeDefinition<_hostout_BalancedServer, _hostout_BalancedServer__Output>
     BlobChunk: MessageTypeDefinition<_hostout_BlobChunk, _hostout_BlobChunk__Output>
     BlobRef: MessageTypeDefinition<_hostout_BlobRef, _hostout_BlobRef__Output>
     DeployEvent: MessageTypeDefinition<_hostout_DeployEvent, _hostout_DeployEvent__Output>

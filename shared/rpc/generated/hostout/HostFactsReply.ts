@@ -1,5 +1,6 @@
 // Original file: proto/hostout.proto
 
+import type { BalancedServer as _hostout_BalancedServer, BalancedServer__Output as _hostout_BalancedServer__Output } from '../hostout/BalancedServer';
 import type { Long } from '@grpc/proto-loader';
 
 export interface HostFactsReply {
@@ -19,6 +20,9 @@ export interface HostFactsReply {
   'toolchainInterpreterVersion'?: (string);
   'toolchainError'?: (string);
   'toolchainInstalled'?: (boolean);
+  'balancerServers'?: (_hostout_BalancedServer)[];
+  'balancerError'?: (string);
+  'balancerNotLive'?: (boolean);
 }
 
 export interface HostFactsReply__Output {
@@ -38,4 +42,7 @@ export interface HostFactsReply__Output {
   'toolchainInterpreterVersion': (string);
   'toolchainError': (string);
   'toolchainInstalled': (boolean);
+  'balancerServers': (_hostout_BalancedServer__Output)[];
+  'balancerError': (string);
+  'balancerNotLive': (boolean);
 }

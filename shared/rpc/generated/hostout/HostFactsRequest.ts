@@ -4,9 +4,13 @@
 export interface HostFactsRequest {
   'toolchainPython'?: (string);
   'toolchainWheels'?: (string)[];
+  'balancerSocket'?: (string);
+  'balancerBackend'?: (string);
 }
 
 export interface HostFactsRequest__Output {
   'toolchainPython': (string);
   'toolchainWheels': (string)[];
+  'balancerSocket': (string);
+  'balancerBackend': (string);
 }
