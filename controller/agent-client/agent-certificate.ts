@@ -59,12 +59,32 @@ export function fetchPinnedCertificate(host: string, port: number, fingerprint: 
     });
     socket.once('error', (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);
-      reject(String(error.code).startsWith('ERR_SSL_') ? notAnAgent(host, port, error) : unreachable(host, port, error.message));
+      reject(String(error.code).startsWith('ERR_SSL_') ? notAnAgent(host, port, error) : unreachable(host, port, networkReason(error)));
     });
   });
 }
 
 export class AgentUnreachableError extends HostoutError {}
+
+/** Why a connection could not be made, in words rather than errno names. */
+function networkReason(error: NodeJS.ErrnoException): string {
+  switch (error.code) {
+    case 'ECONNREFUSED':
+      return 'nothing listens on that port';
+    case 'ECONNRESET':
+      return 'the connection was closed at once';
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return 'no such host name (DNS)';
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return 'no route to that host';
+    case 'ETIMEDOUT':
+      return 'no answer (a firewall drops the packets, or the host is down)';
+    default:
+      return error.message;
+  }
+}
 
 /** Something answers at the address, but not with TLS: another service, not a hostout agent. */
 export class NotAnAgentError extends HostoutError {}

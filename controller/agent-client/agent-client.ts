@@ -4,7 +4,10 @@ import { AgentClientConstructor, ERROR_KIND_METADATA, methodPath, serializeReque
 import { putRequestSignature, requestDigest, signRequest } from '../../shared/trust/request-signature.ts';
 import type { ControllerKey } from '../../shared/trust/controller-key.ts';
 import { pinnedChannelCredentials, PINNED_TLS_CHANNEL_OPTIONS } from '../../shared/trust/tls-identity.ts';
-import { pinnedCertificate } from './agent-certificate.ts';
+import { fetchPinnedCertificate, pinnedCertificate } from './agent-certificate.ts';
+
+/** How long the second look at an agent that did not answer may take (see explain). */
+const DIAGNOSE_TIMEOUT_MS = 5_000;
 
 export interface AgentAddress {
   host: string;
@@ -61,7 +64,7 @@ export class AgentConnection {
     return new Promise((resolve, reject) => {
       const fn = (this.client as unknown as Record<string, Function>)[method]!.bind(this.client);
       fn(request, metadata, { deadline: Date.now() + timeoutMs }, (error: grpc.ServiceError | null, reply: Res) =>
-        error ? reject(this.describe(error, method)) : resolve(reply),
+        error ? this.explain(error, method, false).then(reject) : resolve(reply),
       );
     });
   }
@@ -71,10 +74,14 @@ export class AgentConnection {
     const metadata = this.signedMetadata(method, request);
     const fn = (this.client as unknown as Record<string, Function>)[method]!.bind(this.client);
     const call: grpc.ClientReadableStream<Ev> = fn(request, metadata);
+    let answered = false;
     try {
-      for await (const event of call) yield event as Ev;
+      for await (const event of call) {
+        answered = true;
+        yield event as Ev;
+      }
     } catch (error) {
-      throw this.describe(error as grpc.ServiceError, method);
+      throw await this.explain(error as grpc.ServiceError, method, answered);
     }
   }
 
@@ -84,7 +91,7 @@ export class AgentConnection {
     return new Promise((resolve, reject) => {
       const fn = (this.client as unknown as Record<string, Function>)[method]!.bind(this.client);
       const call: grpc.ClientWritableStream<Req> = fn(metadata, (error: grpc.ServiceError | null, reply: Res) =>
-        error ? reject(this.describe(error, method)) : resolve(reply),
+        error ? this.explain(error, method, false).then(reject) : resolve(reply),
       );
       (async () => {
         call.write(first);
@@ -97,6 +104,24 @@ export class AgentConnection {
         reject(error);
       });
     });
+  }
+
+  /**
+   * A call that got no answer because no connection could be made says why in gRPC's or
+   * OpenSSL's words ("No connection established", "wrong version number", "self-signed
+   * certificate"). A second look at the address, as `ctl check` takes it, says it in ours
+   * and with the exit code of its kind: nothing listens, something else listens, or an
+   * agent with another identity answers. `answered`: the call had replies before it broke
+   * (a deploy under way): the connection was lost, which is said as such.
+   */
+  private async explain(error: grpc.ServiceError, method: string, answered: boolean): Promise<HostoutError> {
+    if (error instanceof HostoutError || error.code !== grpc.status.UNAVAILABLE || answered) return this.describe(error, method);
+    try {
+      await fetchPinnedCertificate(this.address.host, this.address.port, this.address.fingerprint, DIAGNOSE_TIMEOUT_MS);
+    } catch (diagnosed) {
+      if (diagnosed instanceof HostoutError) return diagnosed;
+    }
+    return this.describe(error, method);
   }
 
   private describe(error: grpc.ServiceError, method: string): HostoutError {
