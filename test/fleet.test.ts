@@ -129,6 +129,10 @@ test('twelve hosts: one release built everywhere, then live in batches; failures
   const narrowed = await run(['deploy', '--hosts', `127.0.0.1:${agents[0]!.port},127.0.0.1:${agents[11]!.port}`, '--json']);
   assert.equal(narrowed.code, 6);
   assert.deepEqual(resultsOf(narrowed.stdout).map((h) => h.result), ['deployed', 'unreachable']);
+  const narrowedText = await run(['deploy', '--hosts', `127.0.0.1:${agents[11]!.port}`]);
+  assert.equal(narrowedText.code, 6);
+  assert.match(narrowedText.stderr, new RegExp(`127\\.0\\.0\\.1:${agents[11]!.port} could not be reached: nothing changed there`));
+  assert.doesNotMatch(narrowedText.stderr, /rolled (itself|back)/, 'a host that was never reached did not roll back');
 
   // History merges the hosts' audit logs by time, each line naming its host.
   const history = JSON.parse((await run(['history', '-n', '200', '--json'])).stdout);
@@ -148,6 +152,7 @@ test('twelve hosts: one release built everywhere, then live in batches; failures
   assert.equal(rollback.code, 6, rollback.stderr);
   assert.deepEqual([rolledBack[2].host, rolledBack[2].result], [`127.0.0.1:${agents[2]!.port}`, 'failed']);
   assert.match(rolledBack[2].error, /no earlier release/);
+  assert.match(rollback.stderr, /1 of 12 hosts could not roll back; the fleet is split: .* on 0\.1.*\. To bring it together once the failed hosts are fixed: `ctl rollback --to \S+ --hosts /);
   assert.deepEqual(rolledBack.filter((_: unknown, i: number) => i !== 2).map((h: { result: string }) => h.result), Array(HOSTS - 1).fill('rolled back'));
   assert.equal(JSON.parse((await run(['status', '--json'])).stdout).hosts[11].version, '0.1', 'the host that was down is back at version 0.1');
 

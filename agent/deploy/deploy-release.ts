@@ -97,7 +97,7 @@ export async function deployRelease(
     try {
       await goLive(context, manifest, Boolean(options.skipStop));
     } catch (error) {
-      await undoFailedDeploy(context, error as Error);
+      const problems = await undoFailedDeploy(context, error as Error);
       if (error instanceof StopFailedError) {
         throw new DeployFailedError(`deploy of version ${version} stopped before the switch: ${error.message}\n  version ${current ? agent.releases.findRelease(current)?.version : '-'} is still current; the staged release was dropped`, {
           where: error.where,
@@ -105,10 +105,20 @@ export async function deployRelease(
           cause: error,
         });
       }
-      const back = context.previous ? `rolled back to version ${agent.releases.findRelease(context.previous)?.version}` : 'nothing to roll back to: no release is live';
+      const previousVersion = context.previous ? agent.releases.findRelease(context.previous)?.version : undefined;
+      const back = !context.previous
+        ? 'nothing to roll back to: no release is live'
+        : problems.length
+          ? `rolled back to version ${previousVersion}, with problems: ${problems.join('; ')}`
+          : `rolled back to version ${previousVersion}`;
+      const logs = `\`ctl logs --tag ${manifest.tag}\` shows this deploy's whole output`;
       throw new DeployFailedError(`deploy of version ${version} failed: ${(error as Error).message}\n  ${back}`, {
         where: `${agent.layout.root} (release ${manifest.tag})`,
-        hint: `the host serves the previous release; \`ctl logs --tag ${manifest.tag}\` shows this deploy's whole output`,
+        hint: !context.previous
+          ? `no release serves; fix the cause and deploy again; ${logs}`
+          : problems.length
+            ? `version ${previousVersion} is current again, but it may not serve: see the problems above and \`ctl status\`; ${logs} (phase rollback)`
+            : `the host serves the previous release; ${logs}`,
         cause: error,
       });
     }

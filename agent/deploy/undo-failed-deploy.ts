@@ -9,9 +9,10 @@ import { rollInstancesBack } from './rolling-switch.ts';
  * (or was killed there): stop the new release if it started, restore the
  * database if the new release ran on it, switch back, start the old release.
  * Works from the journal, so the agent that failed and an agent restarted
- * after a crash undo a deploy the same way.
+ * after a crash undo a deploy the same way. Returns the problems met (each
+ * step is tried whatever the others did): none means the old release serves.
  */
-export async function undoFailedDeploy(context: DeployContext, cause: Error | undefined): Promise<void> {
+export async function undoFailedDeploy(context: DeployContext, cause: Error | undefined): Promise<string[]> {
   const { agent, tag, previous } = context;
   const reached = phasesStarted(context);
   context.journal('rollback', 'started', cause?.message);
@@ -56,6 +57,7 @@ export async function undoFailedDeploy(context: DeployContext, cause: Error | un
   context.journal('rollback', 'done', problems.length ? problems.join('; ') : undefined);
   const version = previous ? agent.releases.findRelease(previous)?.version ?? '' : '';
   context.emit('rollback', problems.length ? 'failed' : 'done', previous ? `version ${version} is live again${problems.length ? `, with problems: ${problems.join('; ')}` : ''}` : 'no release is live', previous ?? tag, version);
+  return problems;
 }
 
 /** The old release is only back once it answers: wait for its own health check. */

@@ -12,6 +12,7 @@ import { exitCodeForKind } from '../../shared/cli/exit-codes.ts';
 import { FleetProgress } from '../fleet/fleet-progress.ts';
 import { onEachHost } from '../fleet/on-each-host.ts';
 import type { BootstrapCliOptions } from './bootstrap-commands.ts';
+import { fleetDeployHint, fleetSplit } from '../fleet/fleet-outcome.ts';
 
 /** A rollout in which some hosts failed: the per-host table says which; exit code as a failed deploy. */
 export class FleetRolloutError extends HostoutError {}
@@ -60,7 +61,7 @@ export async function deployFleet(loaded: { config: BuildoutConfig; target: Targ
   if (report.failed === 0) return void write(`Deployment complete on ${summary}\n`);
   failRollout(options, new FleetRolloutError(`${report.failed} of ${report.hosts.length} hosts failed${report.stoppedEarly ? '; the rollout stopped, hosts not reached keep their release' : ''}; ${summary}`, {
     kind: 'DeployFailedError',
-    hint: 'each failed host rolled itself back; the table above names the phase and the cause (ctl status shows every host)',
+    hint: fleetDeployHint(report.hosts),
   }));
 }
 
@@ -87,12 +88,19 @@ export async function statusOfFleet(target: Target, options: { json?: boolean; h
 }
 
 export async function rollbackFleet(target: Target, options: { to?: string; withDb?: boolean; json?: boolean; hosts?: string }, write: Write): Promise<void> {
-  const { fleetRollback } = await fleet();
+  const { fleetRollback, fleetStatus } = await fleet();
   const results = await fleetRollback(target, fleetHostsOf(target, options.hosts), { to: options.to ?? '', withDb: Boolean(options.withDb) }, defaultConfigDir(), new FleetProgress(write));
   if (options.json) process.stdout.write(JSON.stringify({ hosts: results }, null, 2) + '\n');
   else write('\n' + textTable(['HOST', 'RESULT', 'VERSION', 'DETAIL'], results.map((r) => [r.host, r.result, r.version === undefined ? '-' : String(r.version), r.error ?? ''])));
   const failed = results.filter((r) => r.result === 'failed' || r.result === 'unreachable').length;
-  if (failed) return failRollout(options, new FleetRolloutError(`${failed} of ${results.length} hosts could not roll back`, { kind: 'DeployFailedError', hint: 'the table above names each host\'s cause' }));
+  if (failed) {
+    // where a failed host ended is asked again: a rollback can fail before or after its switch
+    const failedHosts = fleetHostsOf(target, options.hosts).filter((h) => results.find((r) => r.host === hostLabel(h))?.result === 'failed');
+    const now = failedHosts.length ? await fleetStatus(target, failedHosts, defaultConfigDir()) : [];
+    const ended = results.map((r) => ({ ...r, version: r.result === 'failed' ? now.find((n) => n.host === r.host)?.version : r.version }));
+    const split = fleetSplit(ended, options.to);
+    return failRollout(options, new FleetRolloutError(`${failed} of ${results.length} hosts could not roll back${split ? `; ${split}` : ''}`, { kind: 'DeployFailedError', hint: 'the table above names each host\'s cause; `ctl status` shows where every host is' }));
+  }
   write(`Rolled back ${results.length} hosts\n`);
 }
 
