@@ -34,13 +34,13 @@ test('a freshly paired host passes every check; a wrong fingerprint, a stranger\
   const { agent, site, env } = await deployableSite(t);
 
   const fine = await check(site.dir, env);
-  assert.deepEqual(statuses(fine.checks), { config: 'ok', agent: 'ok', fingerprint: 'ok', key: 'ok', python: 'ok', buildout: 'ok', disk: 'ok', lock: 'ok', clock: 'ok', balancer: 'ok' });
+  assert.deepEqual(statuses(fine.checks), { config: 'ok', agent: 'ok', fingerprint: 'ok', key: 'ok', python: 'ok', buildout: 'ok', disk: 'ok', lock: 'ok', path: 'ok', clock: 'ok', balancer: 'ok' });
   assert.deepEqual([fine.code, fine.ok], [0, true]);
   assert.match(fine.checks.python!.message, /Python 3\.11\.\d+ \(linux-x86_64, cp311\): fits all 4 eggs/);
   assert.match(fine.checks.disk!.message, /free in .*; needs about .* \(4 × .* to send/);
   const text = await ctl(['check'], { cwd: site.dir, env });
   assert.equal(text.code, 0, text.stdout + text.stderr);
-  assert.equal(text.stdout.trim().split('\n').length, 10, 'one line per check');
+  assert.equal(text.stdout.trim().split('\n').length, 11, 'one line per check');
   assert.ok(text.stdout.trim().split('\n').every((line) => / ok {4}/.test(line)), text.stdout);
 
   // another identity pinned: the agent answers, but it is not the one we trust
@@ -94,7 +94,7 @@ test('a config error is reported first and alone: the host is not asked', async 
     assert.ok(Object.values(result.checks).filter((c) => c.name !== 'config').every((c) => c.status === 'skip'));
     const text = await ctl(['check'], { cwd: dir, env: { HOSTOUT_CONFIG_DIR: mkdtempSync(join(tmpdir(), 'hostout-config-')) } });
     assert.equal(text.code, 3);
-    assert.match(text.stdout, /^config +FAIL .*unknown option 'agent-prot'\n +hint: did you mean 'agent-port'\?\nNot checked, since an earlier check failed: agent, fingerprint, key, python, buildout, disk, lock, clock, balancer\n$/);
+    assert.match(text.stdout, /^config +FAIL .*unknown option 'agent-prot'\n +hint: did you mean 'agent-port'\?\nNot checked, since an earlier check failed: agent, fingerprint, key, python, buildout, disk, lock, path, clock, balancer\n$/);
   } finally {
     removeDir(dir);
   }

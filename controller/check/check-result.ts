@@ -9,5 +9,5 @@ export interface CheckResult {
   kind?: string;
 }
 
-export const CHECK_NAMES = ['config', 'agent', 'fingerprint', 'key', 'python', 'buildout', 'disk', 'lock', 'clock', 'balancer'] as const;
+export const CHECK_NAMES = ['config', 'agent', 'fingerprint', 'key', 'python', 'buildout', 'disk', 'lock', 'path', 'clock', 'balancer'] as const;
 export type CheckName = (typeof CHECK_NAMES)[number];

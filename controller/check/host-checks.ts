@@ -1,3 +1,4 @@
+import { describeMaintenanceLock } from '../../shared/maintenance-lock-message.ts';
 import type { AgentStatus } from '../../shared/agent-status.ts';
 import { DEFAULT_SIGNATURE_WINDOW_MS } from '../../shared/trust/nonce-store.ts';
 import { eggTagMismatches } from '../release/egg-filename-tags.ts';
@@ -83,7 +84,10 @@ export function diskCheck(facts: HostFacts, bytesToSend: number): CheckResult {
   return { name: 'disk', status: 'fail', message, hint: `free at least ${formatBytes(needed - facts.freeBytes)} in ${facts.path} (old releases go with keep-releases; blobs of pruned releases stay in agent/blobs)` };
 }
 
-export function lockCheck(status: Pick<AgentStatus, 'lock'>): CheckResult {
+export function lockCheck(status: Pick<AgentStatus, 'lock' | 'maintenance'>): CheckResult {
+  if (status.maintenance) {
+    return { name: 'lock', status: 'fail', message: `locked for maintenance ${describeMaintenanceLock(status.maintenance)}: a deploy now would be refused`, hint: 'ctl unlock once the work is over (anyone authorized can); ctl status shows the lock', kind: 'LockError' };
+  }
   if (!status.lock) return { name: 'lock', status: 'ok', message: 'free' };
   const { holder, since, tag } = status.lock;
   return { name: 'lock', status: 'fail', message: `held by ${holder} since ${since} (${tag}): a deploy now would be refused`, hint: 'wait for that deploy or rollback to end (ctl status shows it)', kind: 'LockError' };
@@ -136,4 +140,15 @@ export function balancerCheck(facts: HostFacts, balancer: { socket: string; back
     return { name: 'balancer', status: 'warn', message: `HAProxy backend ${balancer.backend}: ${described}`, hint: 'a deploy now would restart the serving instances one at a time while fewer serve than usual; see why the others are down first (ctl logs --app, HAProxy\'s log)' };
   }
   return { name: 'balancer', status: 'ok', message: `HAProxy backend ${balancer.backend}: ${described}` };
+}
+
+/** The target's `path` against where the agent keeps its releases: a deploy goes where the agent is, not where the target says. */
+export function pathCheck(targetPath: string | undefined, agentPath: string): CheckResult {
+  if (!targetPath || targetPath.replace(/\/+$/, '') === agentPath.replace(/\/+$/, '')) return { name: 'path', status: 'ok', message: agentPath };
+  return {
+    name: 'path',
+    status: 'warn',
+    message: `the target says path = ${targetPath}, but this agent keeps its releases in ${agentPath}: a deploy goes to ${agentPath}`,
+    hint: `set path = ${agentPath} in the target, or pair the agent that serves ${targetPath}`,
+  };
 }

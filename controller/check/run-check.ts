@@ -7,7 +7,10 @@ import { agentAddressOf } from '../agent-client/agent-address.ts';
 import { loadTargetConfig } from '../target/load-target.ts';
 import { previewBlobs, previewRelease, type ReleasePreview } from '../release/release-preview.ts';
 import { CHECK_NAMES, type CheckName, type CheckResult } from './check-result.ts';
-import { balancerCheck, buildoutCheck, clockCheck, diskCheck, lockCheck, pythonCheck, type HostFacts } from './host-checks.ts';
+import { balancerCheck, buildoutCheck, clockCheck, diskCheck, lockCheck, pathCheck, pythonCheck, type HostFacts } from './host-checks.ts';
+import { hostLabel, selectHosts, targetForHost, type TargetHost } from '../target/target-hosts.ts';
+import type { Target } from '../target/target.ts';
+import { onEachHost } from '../fleet/on-each-host.ts';
 
 export interface CheckReport {
   target?: string;
@@ -16,42 +19,55 @@ export interface CheckReport {
 }
 
 /**
- * `ctl check`: the config first (without the host: when it fails, nothing else is
- * asked), then the agent over its signed calls, each check one line. Read-only
- * on both sides: the plan is previewed, the agent answers Hello, HostFacts, Status
- * and MissingBlobs.
+ * `ctl check`: the config first (without the hosts: when it fails, nothing else is
+ * asked), then each host's agent over its signed calls, each check one line. Read-only
+ * on both sides: the plan is previewed once, each agent answers Hello, HostFacts, Status
+ * and MissingBlobs. One report per host (the target's, narrowed by `hosts`), in order.
  */
-export async function runCheck(configFile: string, targetName: string | undefined, options: { configDir?: string } = {}): Promise<CheckReport> {
-  const results = new Map<CheckName, CheckResult>();
-  const report = (): CheckReport => ({
-    target,
-    host,
-    checks: CHECK_NAMES.map((name) => results.get(name) ?? { name, status: 'skip', message: 'not checked: an earlier check failed' }),
-  });
-  let target: string | undefined;
-  let host: string | undefined;
-
+export async function runChecks(configFile: string, targetName: string | undefined, options: { configDir?: string; hosts?: string } = {}): Promise<CheckReport[]> {
   let loaded: ReturnType<typeof loadTargetConfig>;
   let preview: ReleasePreview;
+  let hosts: TargetHost[];
   try {
     loaded = loadTargetConfig(resolve(configFile), targetName, 'check');
-    target = loaded.target.name;
-    host = loaded.target.options.get('host');
+    hosts = selectHosts(loaded.target.hosts, options.hosts);
     preview = await previewRelease(loaded);
   } catch (error) {
-    results.set('config', failure('config', error, 'ConfigError'));
-    return report();
+    const results = new Map<CheckName, CheckResult>([['config', failure('config', error, 'ConfigError')]]);
+    return [reportOf(results, targetName, undefined)];
   }
-  results.set('config', { name: 'config', status: 'ok', message: `target ${target} in ${configFile}: release ${preview.plan.tag}, ${preview.plan.eggs.length} eggs` });
-
+  const config: CheckResult = { name: 'config', status: 'ok', message: `target ${loaded.target.name} in ${configFile}: release ${preview.plan.tag}, ${preview.plan.eggs.length} eggs` };
   const configDir = options.configDir ?? defaultConfigDir();
+  const outcomes = await onEachHost(hosts, Number(loaded.target.options.get('parallel') ?? 10), async (host) => {
+    const results = new Map<CheckName, CheckResult>([['config', config]]);
+    const target = targetForHost(loaded.target, host);
+    await checkHost(target, preview, configDir, results);
+    // one host is named as the target names it; several by HOST:PORT, as fleet commands do
+    return reportOf(results, loaded.target.name, loaded.target.hosts.length === 1 ? host.host : hostLabel(host));
+  });
+  return outcomes.map((o) => {
+    if (o.ok) return o.value;
+    throw o.error;
+  });
+}
+
+/** The checks of one host, for a target with one host (see runChecks). */
+export async function runCheck(configFile: string, targetName: string | undefined, options: { configDir?: string } = {}): Promise<CheckReport> {
+  return (await runChecks(configFile, targetName, options))[0]!;
+}
+
+function reportOf(results: ReadonlyMap<CheckName, CheckResult>, target: string | undefined, host: string | undefined): CheckReport {
+  return { target, host, checks: CHECK_NAMES.map((name) => results.get(name) ?? { name, status: 'skip', message: 'not checked: an earlier check failed' }) };
+}
+
+async function checkHost(target: Target, preview: ReleasePreview, configDir: string, results: Map<CheckName, CheckResult>): Promise<void> {
   let address;
   try {
-    address = agentAddressOf(loaded.target, configDir);
+    address = agentAddressOf(target, configDir);
   } catch (error) {
     results.set('agent', { name: 'agent', status: 'skip', message: 'not checked: no agent identity to connect to' });
     results.set('fingerprint', failure('fingerprint', error, 'TrustError'));
-    return report();
+    return;
   }
   let connection: AgentConnection;
   try {
@@ -63,7 +79,7 @@ export async function runCheck(configFile: string, targetName: string | undefine
       results.set('agent', { name: 'agent', status: 'ok', message: `${address.host}:${address.port} answers` });
       results.set('fingerprint', failure('fingerprint', error, 'TrustError'));
     }
-    return report();
+    return;
   }
   try {
     results.set('agent', { name: 'agent', status: 'ok', message: `${address.host}:${address.port} answers` });
@@ -76,7 +92,7 @@ export async function runCheck(configFile: string, targetName: string | undefine
       // a clock beyond the signing window makes every signed call fail: say that, not "key"
       if (/request timestamp/.test((error as Error).message)) results.set('clock', failure('clock', error, 'TrustError'));
       else results.set('key', failure('key', error, 'TrustError'));
-      return report();
+      return;
     }
     let facts: HostFacts | undefined;
     try {
@@ -101,6 +117,7 @@ export async function runCheck(configFile: string, targetName: string | undefine
     }
     const status = await connection.unary<AgentStatus>('Status', {});
     results.set('lock', lockCheck(status));
+    results.set('path', pathCheck(target.options.get('path'), status.path));
     if (facts) {
       const hashed = previewBlobs(preview).filter((b) => b.sha256);
       const { missing } = await connection.unary<{ missing: { sha256: string; receivedBytes: number }[] }>('MissingBlobs', { blobs: hashed.map((b) => ({ sha256: b.sha256, size: b.size })) });
@@ -109,7 +126,6 @@ export async function runCheck(configFile: string, targetName: string | undefine
       const bytesToSend = previewBlobs(preview).filter((b) => !b.sha256 || lacking.has(b.sha256)).reduce((sum, b) => sum + b.size, 0);
       results.set('disk', diskCheck(facts, bytesToSend));
     }
-    return report();
   } finally {
     connection.close();
   }

@@ -10,7 +10,8 @@ import { lookupKnownAgent } from '../agent-client/known-agents.ts';
 import type { Target } from '../target/target.ts';
 import type { DeployReport } from '../deploy/run-deploy.ts';
 import { positiveWholeNumber } from '../../shared/cli/option-values.ts';
-import { deployFleet, fleetHostsOf, historyOfFleet, isFleet, onlyHostOf, rollbackFleet, statusOfFleet } from './fleet-commands.ts';
+import { deployFleet, fleetHostsOf, historyOfFleet, isFleet, rollbackFleet, statusOfFleet } from './fleet-commands.ts';
+import { hostLabel, targetForHost } from '../target/target-hosts.ts';
 import { ExitCode } from '../../shared/cli/exit-codes.ts';
 
 // gRPC and the deploy pipeline load only when a command needs them: `ctl plan` starts faster.
@@ -42,7 +43,7 @@ export function registerAgentCommands(program: Command): void {
       const output = new ProgressOutput(options.json ? process.stderr : process.stdout);
       const write = output.write;
       const loaded = loadTargetConfig(resolve(options.config), target, 'deploy');
-      if (options.dryRun) return printDryRun(isFleet(loaded.target) ? onlyHostOf(loaded, options.hosts) : loaded, Boolean(options.force), Boolean(options.json));
+      if (options.dryRun) return printDryRun(loaded, options.hosts, Boolean(options.force), Boolean(options.json));
       if (isFleet(loaded.target)) return deployFleet(loaded, options, write);
       fleetHostsOf(loaded.target, options.hosts); // --hosts must name the target's host
       if (!agentIsPinned(loaded.target)) {
@@ -144,13 +145,17 @@ export function registerAgentCommands(program: Command): void {
     });
 }
 
-async function printDryRun(loaded: ReturnType<typeof loadTargetConfig>, force: boolean, json: boolean): Promise<void> {
+/** Each host of the target (narrowed by --hosts) asked in turn; one host prints as before, several one block each. */
+async function printDryRun(loaded: ReturnType<typeof loadTargetConfig>, only: string | undefined, force: boolean, json: boolean): Promise<void> {
   const { dryRunDeploy } = await import('../deploy/dry-run-deploy.ts');
   const { dryRunSummary } = await import('./dry-run-summary.ts');
-  const report = await dryRunDeploy(loaded, { force });
-  process.stdout.write(json ? JSON.stringify(report, null, 2) + '\n' : dryRunSummary(report));
-  // a script asking "would it go through?" hears no when the lock would refuse it
-  if (report.lock && !report.already) process.exitCode = ExitCode.locked;
+  const hosts = fleetHostsOf(loaded.target, only);
+  const reports = [];
+  for (const host of hosts) reports.push({ label: hostLabel(host), report: await dryRunDeploy({ ...loaded, target: targetForHost(loaded.target, host) }, { force }) });
+  if (json) process.stdout.write(JSON.stringify(reports.length === 1 ? reports[0]!.report : { hosts: reports.map((r) => ({ ...r.report, host: r.label })) }, null, 2) + '\n');
+  else process.stdout.write(reports.map(({ label, report }) => (reports.length === 1 ? '' : `== ${label}\n`) + dryRunSummary(report)).join('\n'));
+  // a script asking "would it go through?" hears no when a lock would refuse it
+  if (reports.some(({ report }) => (report.lock || report.maintenance) && !report.already)) process.exitCode = ExitCode.locked;
 }
 
 function agentIsPinned(target: Target): boolean {

@@ -5,18 +5,34 @@ import type { CheckReport } from '../check/run-check.ts';
 export function registerCheckCommand(program: Command): void {
   program
     .command('check')
-    .description('check that a deploy can go through: config, agent, fingerprint, key, the host\'s python and buildout, disk, lock, clock (changes nothing)')
+    .description('check that a deploy can go through: config, agent, fingerprint, key, the host\'s python and buildout, disk, lock, path, clock, balancer (changes nothing); every host of the target')
     .argument('[target]', 'deployment target section (optional when the buildout has one)')
     .option('-c, --config <file>', 'the development buildout config', 'buildout.cfg')
+    .option('--hosts <list>', 'on a target with several hosts: only these (comma-separated HOST or HOST:PORT)')
     .option('--json', 'print the checks as one JSON object')
-    .action(async (target: string | undefined, options: { config: string; json?: boolean }) => {
+    .action(async (target: string | undefined, options: { config: string; json?: boolean; hosts?: string }) => {
       // gRPC and the release code load only when a command needs them
-      const { runCheck } = await import('../check/run-check.ts');
-      const report = await runCheck(options.config, target);
-      const ok = report.checks.every((c) => c.status !== 'fail');
-      process.stdout.write(options.json ? JSON.stringify({ ...report, ok }, null, 2) + '\n' : checkLines(report));
-      process.exitCode = checkExitCode(report);
+      const { runChecks } = await import('../check/run-check.ts');
+      const reports = await runChecks(options.config, target, { hosts: options.hosts });
+      const ok = (report: CheckReport) => report.checks.every((c) => c.status !== 'fail');
+      if (reports.length === 1) {
+        const [report] = reports as [CheckReport];
+        process.stdout.write(options.json ? JSON.stringify({ ...report, ok: ok(report) }, null, 2) + '\n' : checkLines(report));
+      } else if (options.json) {
+        const [first] = reports as [CheckReport];
+        process.stdout.write(JSON.stringify({ target: first.target, ok: reports.every(ok), hosts: reports.map((r) => ({ host: r.host, ok: ok(r), checks: r.checks })) }, null, 2) + '\n');
+      } else {
+        process.stdout.write(reports.map((r) => `${r.host}  ${ok(r) ? 'ok' : 'FAIL'}\n${indent(checkLines(r))}`).join('\n'));
+        const failing = reports.filter((r) => !ok(r)).map((r) => r.host);
+        process.stdout.write(`\n${failing.length ? `${failing.length} of ${reports.length} hosts fail a check: ${failing.join(', ')}` : `All ${reports.length} hosts pass`}\n`);
+      }
+      // the first failing host's first failing check sets the exit code
+      process.exitCode = reports.map(checkExitCode).find((code) => code !== ExitCode.ok) ?? ExitCode.ok;
     });
+}
+
+function indent(text: string): string {
+  return text.split('\n').map((line) => (line ? `  ${line}` : line)).join('\n');
 }
 
 /** One line per check, a problem's hint on the line below it; what a failure kept from being checked, on one line. */

@@ -1,4 +1,5 @@
 import type { DryRunReport } from '../deploy/dry-run-deploy.ts';
+import { describeMaintenanceLock } from '../../shared/maintenance-lock-message.ts';
 
 /** `ctl deploy --dry-run` for people: what would be sent, which phases would run, what stands in the way. */
 export function dryRunSummary(report: DryRunReport): string {
@@ -22,6 +23,7 @@ export function dryRunSummary(report: DryRunReport): string {
   lines.push(`Would deploy release ${report.tag} as version ${report.version}${replacing}.`);
   lines.push(`Phases: ${report.phases.join(' → ')}`);
   if (report.lock) lines.push(`The host is locked by ${report.lock.holder} since ${report.lock.since} (${report.lock.tag}): a deploy now would be refused.`);
+  if (report.maintenance) lines.push(`The host is locked for maintenance ${describeMaintenanceLock(report.maintenance)}: a deploy now would be refused (ctl unlock once the work is over).`);
   return lines.join('\n') + '\n';
 }
 

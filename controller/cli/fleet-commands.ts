@@ -29,15 +29,6 @@ export function fleetHostsOf(target: Target, only: string | undefined): TargetHo
   return selectHosts(target.hosts, only);
 }
 
-/** A command that asks one host (`ctl deploy --dry-run`) on a target with several: the one --hosts names. */
-export function onlyHostOf(loaded: { config: BuildoutConfig; target: Target }, only: string | undefined): { config: BuildoutConfig; target: Target } {
-  const hosts = only ? fleetHostsOf(loaded.target, only) : [];
-  if (hosts.length !== 1) {
-    throw new UsageError('this asks one host, and the target has several: name one with --hosts HOST', { hint: `e.g. --hosts ${hostLabel(loaded.target.hosts[0]!)}` });
-  }
-  return { ...loaded, target: targetForHost(loaded.target, hosts[0]!) };
-}
-
 export async function deployFleet(loaded: { config: BuildoutConfig; target: Target }, options: BootstrapCliOptions & { force?: boolean; json?: boolean; hosts?: string }, write: Write): Promise<void> {
   const configDir = defaultConfigDir();
   const hosts = fleetHostsOf(loaded.target, options.hosts);

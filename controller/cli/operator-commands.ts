@@ -1,8 +1,8 @@
 import { Option, type Command } from 'commander';
 import { constants } from 'node:os';
-import { resolve } from 'node:path';
 import type { AgentConnection } from '../agent-client/agent-client.ts';
-import { loadTargetConfig } from '../target/load-target.ts';
+import { commandHosts, hostsFailed, onCommandHosts, prefixedLines } from './each-host.ts';
+import type { HostOutcome } from '../fleet/on-each-host.ts';
 import { positiveWholeNumber } from '../../shared/cli/option-values.ts';
 import { UsageError } from '../../shared/errors.ts';
 import { DEPLOY_PHASES } from '../../shared/deploy-phases.ts';
@@ -12,10 +12,7 @@ const EXEC_TIMED_OUT = 124;
 
 const configOption = ['-c, --config <file>', 'the development buildout config', 'buildout.cfg'] as const;
 
-async function withTargetAgent<T>(command: string, configFile: string, target: string | undefined, work: (connection: AgentConnection) => Promise<T>): Promise<T> {
-  const { withAgent } = await import('../agent-client/with-agent.ts');
-  return withAgent(loadTargetConfig(resolve(configFile), target, command).target, work);
-}
+const hostsOption = ['--hosts <list>', 'on a target with several hosts: only these (comma-separated HOST or HOST:PORT); default all, each line prefixed with its host'] as const;
 
 /**
  * What an operator reaches for around deploys: the whole output of one (`logs`), the
@@ -33,24 +30,33 @@ export function registerOperatorCommands(program: Command): void {
     .option('--agent', 'the agent\'s own log instead (its last lines)')
     .option('-n, --lines <n>', 'with --agent: how many of the last lines', positiveWholeNumber, 200)
     .option('--json', 'print one JSON object: the output per phase, or the agent\'s log entries')
-    .action(async (target: string | undefined, options: { config: string; tag?: string; phase?: string; follow?: boolean; agent?: boolean; lines: number; json?: boolean }) => {
+    .option(...hostsOption)
+    .action(async (target: string | undefined, options: { config: string; tag?: string; phase?: string; follow?: boolean; agent?: boolean; lines: number; json?: boolean; hosts?: string }) => {
       if (options.agent && (options.tag || options.phase || options.follow)) throw new UsageError('--agent shows the agent\'s own log: it takes no --tag, --phase or --follow');
-      await withTargetAgent('logs', options.config, target, async (connection) => {
-        const request = { tag: options.tag ?? '', phase: options.phase ?? '', follow: Boolean(options.follow), agent: Boolean(options.agent), lines: options.lines };
-        const chunks = connection.stream<{ tag: string; phase: string; text: string }>('Logs', request);
-        if (options.agent) return printAgentLog(chunks, Boolean(options.json));
-        if (!options.json) {
-          for await (const chunk of chunks) process.stdout.write(chunk.text);
-          return;
-        }
-        const output: { tag: string; phase: string; text: string }[] = [];
-        for await (const chunk of chunks) {
-          const last = output.at(-1);
-          if (last && last.phase === chunk.phase) last.text += chunk.text;
-          else output.push({ ...chunk });
-        }
-        process.stdout.write(JSON.stringify({ tag: output[0]?.tag ?? options.tag ?? null, output: output.map(({ phase, text }) => ({ phase, text })) }, null, 2) + '\n');
-      });
+      const request = { tag: options.tag ?? '', phase: options.phase ?? '', follow: Boolean(options.follow), agent: Boolean(options.agent), lines: options.lines };
+      const { target: loaded, hosts } = commandHosts(options.config, target, 'logs', options.hosts);
+      if (hosts.length === 1) {
+        const { withAgent } = await import('../agent-client/with-agent.ts');
+        return withAgent(hosts[0]!.target, async (connection) => {
+          const chunks = connection.stream<LogChunk>('Logs', request);
+          if (options.agent) return printAgentLog(chunks, Boolean(options.json));
+          if (!options.json) {
+            for await (const chunk of chunks) process.stdout.write(chunk.text);
+            return;
+          }
+          process.stdout.write(JSON.stringify(await collectLogs(chunks, options.tag), null, 2) + '\n');
+        });
+      }
+      // several hosts: each line prefixed with its host; followed live all at once, else host after host
+      const outcomes: HostOutcome<unknown>[] = [];
+      if (options.follow) outcomes.push(...(await onCommandHosts(loaded, hosts, (connection, host) => logsOfHost(connection, host.label, request, false))));
+      else for (const host of hosts) outcomes.push(...(await onCommandHosts(loaded, [host], (connection) => logsOfHost(connection, host.label, request, Boolean(options.json)))));
+      if (options.json) {
+        const rows = outcomes.map((o) => (o.ok ? { host: o.label, ...(o.value as object) } : { host: o.label, error: o.error.message.split('\n')[0] }));
+        process.stdout.write(JSON.stringify({ hosts: rows }, null, 2) + '\n');
+      }
+      const failed = hostsFailed(outcomes, 'could not send their logs');
+      if (failed) throw failed;
     });
 
   program
@@ -60,12 +66,12 @@ export function registerOperatorCommands(program: Command): void {
     .option(...configOption)
     .requiredOption('-m, --message <why>', 'why the host is locked: shown to whoever tries to deploy')
     .option('--json', 'print the lock as one JSON object')
-    .action(async (target: string | undefined, options: { config: string; message: string; json?: boolean }) => {
-      await withTargetAgent('lock', options.config, target, async (connection) => {
-        const reply = await connection.unary<LockReply>('Lock', { message: options.message });
-        if (options.json) return void process.stdout.write(JSON.stringify(reply, null, 2) + '\n');
-        process.stdout.write(`Locked for maintenance by ${reply.lock?.holder} since ${reply.lock?.since}: "${reply.lock?.message}"\n`);
-        if (reply.deployUnderWay) process.stdout.write(`A deploy that began before the lock is under way (${reply.deployUnderWay}); it finishes, the next ones are refused.\n`);
+    .option(...hostsOption)
+    .action(async (target: string | undefined, options: { config: string; message: string; json?: boolean; hosts?: string }) => {
+      await onEveryHost(options, target, 'lock', 'could not be locked: they are NOT locked', (connection) => connection.unary<LockReply>('Lock', { message: options.message }), (reply) => {
+        const lines = [`Locked for maintenance by ${reply.lock?.holder} since ${reply.lock?.since}: "${reply.lock?.message}"`];
+        if (reply.deployUnderWay) lines.push(`A deploy that began before the lock is under way (${reply.deployUnderWay}); it finishes, the next ones are refused.`);
+        return lines;
       });
     });
 
@@ -75,12 +81,11 @@ export function registerOperatorCommands(program: Command): void {
     .argument('[target]', 'deployment target section')
     .option(...configOption)
     .option('--json', 'print the released lock as one JSON object')
-    .action(async (target: string | undefined, options: { config: string; json?: boolean }) => {
-      await withTargetAgent('unlock', options.config, target, async (connection) => {
-        const reply = await connection.unary<LockReply>('Unlock', {});
-        if (options.json) return void process.stdout.write(JSON.stringify(reply, null, 2) + '\n');
-        process.stdout.write(reply.lock ? `Unlocked (the lock of ${reply.lock.holder} since ${reply.lock.since}: "${reply.lock.message}")\n` : 'The host was not locked\n');
-      });
+    .option(...hostsOption)
+    .action(async (target: string | undefined, options: { config: string; json?: boolean; hosts?: string }) => {
+      await onEveryHost(options, target, 'unlock', 'could not be unlocked', (connection) => connection.unary<LockReply>('Unlock', {}), (reply) => [
+        reply.lock ? `Unlocked (the lock of ${reply.lock.holder} since ${reply.lock.since}: "${reply.lock.message}")` : 'The host was not locked',
+      ]);
     });
 
   program
@@ -90,19 +95,101 @@ export function registerOperatorCommands(program: Command): void {
     .argument('[command...]', 'after --: the command and its arguments, e.g. -- bin/instance run scripts/fix.py')
     .option(...configOption)
     .option('--timeout <seconds>', 'kill the command (and all it started) after this long; ctl then exits 124', positiveWholeNumber, 3600)
+    .option(...hostsOption)
     .usage('[options] [target] -- COMMAND [ARGS...]')
-    .action(async (_target: string | undefined, words: string[], options: { config: string; timeout: number }) => {
+    .action(async (_target: string | undefined, words: string[], options: { config: string; timeout: number; hosts?: string }) => {
       const { target, argv } = splitAtDoubleDash([...(_target === undefined ? [] : [_target]), ...words], process.argv);
-      await withTargetAgent('exec', options.config, target, async (connection) => {
+      const { target: loaded, hosts } = commandHosts(options.config, target, 'exec', options.hosts);
+      const request = { argv, timeoutSeconds: options.timeout };
+      if (hosts.length === 1) {
+        const { withAgent } = await import('../agent-client/with-agent.ts');
+        return withAgent(hosts[0]!.target, async (connection) => {
+          let exit: ExecChunk | undefined;
+          for await (const chunk of connection.stream<ExecChunk>('Exec', request)) {
+            if (chunk.stdout?.length) await writeAll(process.stdout, chunk.stdout);
+            if (chunk.stderr?.length) await writeAll(process.stderr, chunk.stderr);
+            if (chunk.exited) exit = chunk;
+          }
+          process.exitCode = execExitCode(exit, options.timeout);
+        });
+      }
+      // several hosts at once, each line prefixed with its host; the exit code is the first host's that failed
+      const outcomes = await onCommandHosts(loaded, hosts, async (connection, host) => {
+        const out = prefixedLines(process.stdout, host.label);
+        const err = prefixedLines(process.stderr, host.label);
         let exit: ExecChunk | undefined;
-        for await (const chunk of connection.stream<ExecChunk>('Exec', { argv, timeoutSeconds: options.timeout })) {
-          if (chunk.stdout?.length) await writeAll(process.stdout, chunk.stdout);
-          if (chunk.stderr?.length) await writeAll(process.stderr, chunk.stderr);
+        for await (const chunk of connection.stream<ExecChunk>('Exec', request)) {
+          if (chunk.stdout?.length) out.write(chunk.stdout);
+          if (chunk.stderr?.length) err.write(chunk.stderr);
           if (chunk.exited) exit = chunk;
         }
-        process.exitCode = execExitCode(exit, options.timeout);
+        out.end();
+        err.end();
+        return execExitCode(exit, options.timeout, host.label);
       });
+      const failed = hostsFailed(outcomes, 'could not run the command');
+      if (failed) throw failed;
+      const codes = outcomes.map((o) => ({ host: o.label, code: o.ok ? o.value : 1 }));
+      const nonZero = codes.filter((c) => c.code !== 0);
+      if (nonZero.length) process.stderr.write(`ctl exec: the command failed on ${nonZero.length} of ${codes.length} hosts: ${nonZero.map((c) => `${c.host} (exit ${c.code})`).join(', ')}\n`);
+      process.exitCode = nonZero[0]?.code ?? 0;
     });
+}
+
+/**
+ * Lock and unlock: one call per host. One host prints as before; several print a line each,
+ * and the hosts that failed end the command with one error naming them.
+ */
+async function onEveryHost(
+  options: { config: string; json?: boolean; hosts?: string },
+  targetName: string | undefined,
+  command: 'lock' | 'unlock',
+  failure: string,
+  call: (connection: AgentConnection) => Promise<LockReply>,
+  describe: (reply: LockReply) => string[],
+): Promise<void> {
+  const { target, hosts } = commandHosts(options.config, targetName, command, options.hosts);
+  if (hosts.length === 1) {
+    const { withAgent } = await import('../agent-client/with-agent.ts');
+    const reply = await withAgent(hosts[0]!.target, call);
+    return void process.stdout.write(options.json ? JSON.stringify(reply, null, 2) + '\n' : describe(reply).join('\n') + '\n');
+  }
+  const outcomes = await onCommandHosts(target, hosts, (connection) => call(connection));
+  if (options.json) {
+    process.stdout.write(JSON.stringify({ hosts: outcomes.map((o) => (o.ok ? { host: o.label, ...o.value } : { host: o.label, error: o.error.message.split('\n')[0] })) }, null, 2) + '\n');
+  } else {
+    for (const o of outcomes) process.stdout.write(`${o.label}  ${o.ok ? describe(o.value).join(' ') : `FAILED: ${o.error.message.split('\n')[0]}`}\n`);
+  }
+  const failed = hostsFailed(outcomes, failure);
+  if (failed) throw failed;
+}
+
+/** One host's logs: printed with its name before each line, or (json) returned as --json shows them. */
+async function logsOfHost(connection: AgentConnection, label: string, request: { agent: boolean; tag: string }, json: boolean): Promise<unknown> {
+  const chunks = connection.stream<LogChunk>('Logs', request);
+  if (json) return request.agent ? { entries: await agentLogEntries(chunks) } : collectLogs(chunks, request.tag || undefined);
+  const out = prefixedLines(process.stdout, label);
+  if (request.agent) for (const entry of await agentLogEntries(chunks)) out.write(formatAgentLogEntry(entry) + '\n');
+  else for await (const chunk of chunks) out.write(chunk.text);
+  out.end();
+  return undefined;
+}
+
+interface LogChunk {
+  tag: string;
+  phase: string;
+  text: string;
+}
+
+/** A deploy's output as `--json` prints it: the chunks of each phase joined. */
+async function collectLogs(chunks: AsyncIterable<LogChunk>, tag: string | undefined): Promise<{ tag: string | null; output: { phase: string; text: string }[] }> {
+  const output: LogChunk[] = [];
+  for await (const chunk of chunks) {
+    const last = output.at(-1);
+    if (last && last.phase === chunk.phase) last.text += chunk.text;
+    else output.push({ ...chunk });
+  }
+  return { tag: output[0]?.tag ?? tag ?? null, output: output.map(({ phase, text }) => ({ phase, text })) };
 }
 
 interface LockReply {
@@ -131,23 +218,28 @@ function splitAtDoubleDash(operands: string[], processArgv: readonly string[]): 
 }
 
 /** The command's own exit code; 128 + the signal's number when a signal ended it; 124 for the timeout. */
-function execExitCode(exit: ExecChunk | undefined, timeoutSeconds: number): number {
+function execExitCode(exit: ExecChunk | undefined, timeoutSeconds: number, host?: string): number {
+  const on = host ? ` on ${host}` : '';
   if (!exit) {
-    process.stderr.write('the agent did not say how the command ended\n');
+    process.stderr.write(`the agent${on} did not say how the command ended\n`);
     return 1;
   }
   if (exit.timedOut) {
-    process.stderr.write(`ctl exec: the command did not finish within ${timeoutSeconds} s; the agent killed it (with all it started)\n`);
+    process.stderr.write(`ctl exec: the command did not finish within ${timeoutSeconds} s${on}; the agent killed it (with all it started)\n`);
     return EXEC_TIMED_OUT;
   }
   if (exit.signal) return 128 + (constants.signals[exit.signal as NodeJS.Signals] ?? 0);
   return exit.exitCode;
 }
 
-async function printAgentLog(chunks: AsyncIterable<{ text: string }>, json: boolean): Promise<void> {
+async function agentLogEntries(chunks: AsyncIterable<{ text: string }>): Promise<Record<string, unknown>[]> {
   let text = '';
   for await (const chunk of chunks) text += chunk.text;
-  const entries = text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
+  return text.split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+async function printAgentLog(chunks: AsyncIterable<{ text: string }>, json: boolean): Promise<void> {
+  const entries = await agentLogEntries(chunks);
   if (json) return void process.stdout.write(JSON.stringify({ entries }, null, 2) + '\n');
   for (const entry of entries) process.stdout.write(formatAgentLogEntry(entry) + '\n');
 }

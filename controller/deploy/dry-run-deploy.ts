@@ -2,6 +2,7 @@ import { FIRST_DEPLOYMENT_VERSION } from '../../shared/deployment-version.ts';
 import type { BuildoutConfig } from '../config/buildout-config.ts';
 import type { Target } from '../target/target.ts';
 import type { AgentStatus } from '../../shared/agent-status.ts';
+import type { MaintenanceLockInfo } from '../../shared/maintenance-lock-message.ts';
 import { defaultConfigDir, loadOrCreateControllerKey } from '../../shared/trust/controller-key.ts';
 import { AgentConnection } from '../agent-client/agent-client.ts';
 import { agentAddressOf } from '../agent-client/agent-address.ts';
@@ -33,6 +34,8 @@ export interface DryRunReport {
   /** the version a deploy would stop */
   stops?: string;
   lock?: { holder: string; since: string; tag: string };
+  /** the maintenance lock (ctl lock): a deploy now would be refused with exit 5 */
+  maintenance?: MaintenanceLockInfo;
 }
 
 /**
@@ -60,7 +63,7 @@ export async function dryRunDeploy(loaded: { config: BuildoutConfig; target: Tar
     const reply = await connection.unary<{ missing: { sha256: string; receivedBytes: number }[] }>('MissingBlobs', { blobs: hashed.map((b) => ({ sha256: b.sha256, size: b.size })) });
     const received = new Map(reply.missing.map((m) => [m.sha256, Number(m.receivedBytes)]));
     const travels = (b: PreviewBlob) => (b.sha256 === undefined ? true : received.has(b.sha256));
-    return { ...report(loaded.target, host, true, preview, travels, phases, received), ...(status.lock ? { lock: status.lock } : {}) };
+    return { ...report(loaded.target, host, true, preview, travels, phases, received), ...(status.lock ? { lock: status.lock } : {}), ...(status.maintenance ? { maintenance: status.maintenance } : {}) };
   } finally {
     connection.close();
   }
