@@ -12,7 +12,8 @@ import { isStaleLock, readDeployLock } from './state/deploy-lock.ts';
 import { DeployOutputStore } from './logs/deploy-output-store.ts';
 import { agentLogger } from './logs/agent-log.ts';
 import { readMaintenanceLock } from './maintenance/maintenance-lock.ts';
-import { loadAuthorizedKeys, authorizedKeysPath, type AuthorizedKeys } from '../shared/trust/authorized-keys.ts';
+import { describeSource } from '../shared/manifest.ts';
+import { loadAuthorizedKeys, authorizedKeyNames, authorizedKeysPath, describeKeyHolder, type AuthorizedKeys } from '../shared/trust/authorized-keys.ts';
 import { NonceStore } from '../shared/trust/nonce-store.ts';
 import { loadTlsIdentity } from '../shared/trust/tls-identity.ts';
 import { StateError } from '../shared/errors.ts';
@@ -69,6 +70,11 @@ export class Agent {
     return loadAuthorizedKeys(authorizedKeysPath(this.layout.agentDir));
   }
 
+  /** "ana@laptop (9a6d593480b6b9ec)": a key as locks and history name who acted (its name from authorized_keys). */
+  keyHolder(keyId: string): string {
+    return describeKeyHolder(keyId, authorizedKeyNames(authorizedKeysPath(this.layout.agentDir)).get(keyId));
+  }
+
   openNonceStore(): NonceStore {
     return NonceStore.persistent(join(this.layout.agentDir, 'nonces'));
   }
@@ -76,7 +82,11 @@ export class Agent {
   /** Repeated refusals are collapsed into summary lines (see RefusalSummaries). */
   audit(record: Omit<AuditRecord, 'time'>): void {
     if (record.outcome === 'refused') this.refusals.refused(record);
-    else appendAudit(this.layout.auditFile, record);
+    else {
+      // the key's name as it is now: a key renamed or revoked later does not rewrite who acted then
+      const name = authorizedKeyNames(authorizedKeysPath(this.layout.agentDir)).get(record.keyId);
+      appendAudit(this.layout.auditFile, name ? { ...record, keyName: name } : record);
+    }
   }
 
   /** Writes what the refusal summaries still hold; call when the agent stops. */
@@ -124,6 +134,7 @@ export class Agent {
         current: r.tag === current,
         built: r.built,
         eggs: r.eggs.map((e) => ({ name: e.name, version: e.version, develop: e.develop })),
+        source: describeSource(this.manifestOf(r.tag)?.manifest.source),
         hasBackup: existsSync(join(this.layout.backupsDir, r.tag)),
         ...readBackupUsage(join(this.layout.backupsDir, r.tag)),
       })),

@@ -20,6 +20,8 @@ export interface AgentStatus {
     current: boolean;
     built: boolean;
     eggs: { name: string; version: string; develop: boolean }[];
+    /** the code it came from ("git 3f2a9c1d + 2 uncommitted files"); '' when unknown */
+    source?: string;
     hasBackup: boolean;
     /** the backed-up data's size, and the disk only this backup takes (the rest is shared with other backups); 0 when unknown */
     backupBytes?: number;
@@ -51,7 +53,7 @@ export function formatStatus(status: AgentStatus): string {
       const backup = r.hasBackup ? (r.backupBytes ? `backup ${formatBytes(r.backupBytes)}, ${formatBytes(r.backupOwnBytes ?? 0)} on disk of its own` : 'backup') : '';
       const marks = [r.current ? 'current' : '', backup, r.built ? '' : 'not built'].filter(Boolean).join(', ');
       const eggs = r.eggs.filter((e) => e.develop).map((e) => `${e.name} ${e.version}`).join(', ');
-      return `  ${r.version.padStart(6)}  ${r.tag}  ${r.deployed || r.created}${marks ? `  [${marks}]` : ''}\n          ${eggs}`;
+      return `  ${r.version.padStart(6)}  ${r.tag}  ${r.deployed || r.created}${marks ? `  [${marks}]` : ''}\n          ${eggs}${r.source ? `\n          from ${r.source}` : ''}`;
     }),
   ];
   return lines.join('\n') + '\n';

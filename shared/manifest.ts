@@ -64,6 +64,24 @@ export interface Manifest {
   pins: Record<string, string>;
   settings: DeploySettings;
   toolchain?: ManifestToolchain;
+  /** the checkout it was deployed from (set when signed for a deploy); absent outside a git or hg checkout */
+  source?: ManifestSource;
+}
+
+/** Which code a release came from: the checkout's revision, and whether the tree differed from it. */
+export interface ManifestSource {
+  vcs: 'git' | 'hg';
+  /** the full commit id (git) or changeset id (hg) */
+  revision: string;
+  /** files that differ from the revision (modified, added, deleted, untracked): 0 for a clean tree */
+  uncommittedFiles: number;
+}
+
+/** "git 3f2a9c1d", "git 3f2a9c1d + 3 uncommitted files": as status, history and the report show it. */
+export function describeSource(source: ManifestSource | undefined): string {
+  if (!source) return '';
+  const changes = source.uncommittedFiles ? ` + ${source.uncommittedFiles} uncommitted file${source.uncommittedFiles === 1 ? '' : 's'}` : '';
+  return `${source.vcs} ${source.revision.slice(0, 12)}${changes}`;
 }
 
 /**

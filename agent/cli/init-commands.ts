@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { initAgent } from '../init/init-agent.ts';
 import { parseListenAddress } from '../config/agent-config.ts';
 import { agentLayout } from '../state/agent-layout.ts';
-import { authorizeKey, authorizedKeysPath, listAuthorizedKeys, revokeKey } from '../../shared/trust/authorized-keys.ts';
+import { authorizeKey, authorizedKeysPath, describeKeyHolder, listAuthorizedKeys, revokeKey, splitKeyAndName } from '../../shared/trust/authorized-keys.ts';
 import { buildoutLauncherSource } from '../init/buildout-launcher-source.ts';
 import { writeFileAtomic } from '../../shared/fs/atomic-write.ts';
 
@@ -33,7 +33,10 @@ export function registerInitCommands(program: Command): void {
         [
           `Agent state ${result.created ? 'created' : 'kept'} in ${result.path}`,
           `TLS fingerprint: ${result.fingerprint}`,
-          ...result.authorized.map((a) => `Authorized controller key ${a.keyId}${a.added ? '' : ' (already authorized)'}`),
+          ...result.authorized.map((a) => `Authorized controller key ${describeKeyHolder(a.keyId, a.name)}${a.added ? '' : ' (already authorized)'}`),
+          ...(listAuthorizedKeys(authorizedKeysPath(agentLayout(options.path).agentDir)).length === 0
+            ? [`No controller key is authorized yet: every request is refused until you run`, `    hostout-agent authorize --path ${result.path} KEY NAME    (ctl keys show prints your KEY; NAME says whose it is, e.g. ana@laptop)`]
+            : []),
           `Start it:  hostout-agent serve --path ${result.path}   (listens on ${result.listen.host}:${result.listen.port})`,
           'Pair a deployment target with it (in your buildout.cfg):',
           `    host = ${result.listen.host === '0.0.0.0' ? '<this host>' : result.listen.host}`,
@@ -52,8 +55,11 @@ export function registerInitCommands(program: Command): void {
     .argument('<pubkey>', 'ed25519:<base64>, as `ctl keys show` prints it')
     .argument('[comment...]', 'who this key belongs to')
     .action((publicKey: string, comment: string[], options: { path: string }) => {
-      const { keyId, added } = authorizeKey(authorizedKeysPath(agentLayout(options.path).agentDir), publicKey, comment.join(' '));
-      process.stdout.write(`${added ? 'Authorized' : 'Already authorized:'} ${keyId}\n`);
+      // "KEY NAME" as one argument (quoted) works as well as KEY NAME
+      const given = splitKeyAndName([publicKey, ...comment].join(' '));
+      const { keyId, added, renamed } = authorizeKey(authorizedKeysPath(agentLayout(options.path).agentDir), given.publicKey, given.name);
+      process.stdout.write(`${added ? 'Authorized' : renamed ? 'Already authorized, now named:' : 'Already authorized:'} ${describeKeyHolder(keyId, given.name)}\n`);
+      if (!given.name) process.stderr.write(`hint: name whose key it is (e.g. hostout-agent authorize --path ${options.path} ${given.publicKey} ana@laptop): locks and history then say who, not just the key id\n`);
     });
 
   program
@@ -71,8 +77,8 @@ export function registerInitCommands(program: Command): void {
     .description('list the authorized controller keys')
     .requiredOption('--path <dir>', 'state directory')
     .action((options: { path: string }) => {
-      for (const key of listAuthorizedKeys(authorizedKeysPath(agentLayout(options.path).agentDir))) {
-        process.stdout.write(`${key.keyId}  ${key.publicKey}  ${key.comment}\n`);
-      }
+      const keys = listAuthorizedKeys(authorizedKeysPath(agentLayout(options.path).agentDir));
+      if (keys.length === 0) process.stderr.write(`no controller key is authorized on this agent: every request is refused; authorize one with hostout-agent authorize --path ${options.path} KEY NAME\n`);
+      for (const key of keys) process.stdout.write(`${key.keyId}  ${key.publicKey}  ${key.comment}\n`);
     });
 }

@@ -72,7 +72,7 @@ export async function deployRelease(
     const existing = agent.releases.findRelease(manifest.tag);
     // Given out (and recorded) before anything can fail: see deployment-versions.ts for the rule.
     const version = versionForRelease(agent.layout, manifest.tag, manifest.settings.versionSeries ?? FIRST_DEPLOYMENT_VERSION, agent.releases.list(), options.version);
-    const context = new DeployContext(agent, randomUUID(), manifest.tag, version, current === manifest.tag ? undefined : current, emit);
+    const context = new DeployContext(agent, randomUUID(), manifest.tag, version, current === manifest.tag ? undefined : current, emit, options.holder);
     try {
       await prepareRelease(context, signed, existing?.built === true);
     } catch (error) {

@@ -25,6 +25,8 @@ export class DeployContext {
     readonly version: string,
     readonly previous: string | undefined,
     private readonly emitEvent: EmitDeployEvent,
+    /** who asked (the lock holder): written on the run's first journal entry */
+    private by?: string,
   ) {
     this.recorder = agent.deployOutput.begin({ tag, version, deployId });
   }
@@ -53,7 +55,9 @@ export class DeployContext {
       version: this.version,
       ...(message ? { message } : {}),
       ...(instance ? { instance } : {}),
+      ...(this.by ? { by: this.by } : {}),
     });
+    this.by = undefined;
   }
 
   /** Runs one phase: journaled before and after, announced, failures journaled with their reason. */

@@ -4,10 +4,13 @@ import { readJournal, type JournalEntry } from '../state/journal.ts';
 import { readUploads, type UploadRecord } from '../state/upload-log.ts';
 import { downtimeMs, type PhaseTiming } from '../../shared/deploy/phase-timing.ts';
 import type { DeployRecord, RecentDeploys } from '../../shared/deploy/deploy-record.ts';
+import { describeSource } from '../../shared/manifest.ts';
 
 /** The newest `limit` deploys and rollbacks on this host, from its journal and upload log. */
 export function recentDeploys(agent: Agent, limit: number): RecentDeploys {
-  return { hostname: hostname(), deploys: deployRecords(readJournal(agent.layout.journalFile), readUploads(agent.layout)).slice(-limit) };
+  const deploys = deployRecords(readJournal(agent.layout.journalFile), readUploads(agent.layout)).slice(-limit);
+  // the code each release came from, as its signed manifest says (releases pruned since: unknown)
+  return { hostname: hostname(), deploys: deploys.map((d) => ({ ...d, source: describeSource(agent.manifestOf(d.tag)?.manifest.source) })) };
 }
 
 /**
@@ -38,6 +41,8 @@ function deployRecord(entries: readonly JournalEntry[], bytesReceived: number): 
     tag: first.tag,
     version: first.version ?? '',
     previousTag: first.previous ?? '',
+    by: first.by ?? '',
+    source: '',
     started: first.time,
     durationMs: Date.parse(entries.at(-1)!.time) - Date.parse(first.time),
     outcome: outcomeOf(kind, entries),

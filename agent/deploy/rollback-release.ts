@@ -35,7 +35,7 @@ export async function rollbackRelease(agent: Agent, request: { to?: string; with
   try {
     // again under the deploy lock (see agent/maintenance/maintenance-lock.ts)
     refuseWhileMaintenanceLocked(agent.layout.maintenanceLockFile, 'rollback');
-    const context = new DeployContext(agent, randomUUID(), target.tag, target.version, current, emit);
+    const context = new DeployContext(agent, randomUUID(), target.tag, target.version, current, emit, request.holder);
     context.journal('rollback', 'started', `to version ${target.version}${request.withDb ? ' with its database' : ''}`);
     context.emit('rollback', 'started', `rolling back from version ${currentInfo?.version ?? '-'} to version ${target.version}`);
     const targetSettings = context.settingsOf(target.tag);

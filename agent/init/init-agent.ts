@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { agentLayout, ensureLayout } from '../state/agent-layout.ts';
 import { agentConfigFile, readAgentConfig, writeAgentConfig, type AgentConfig } from '../config/agent-config.ts';
 import { createTlsIdentity } from '../../shared/trust/tls-identity.ts';
-import { authorizeKey, authorizedKeysPath } from '../../shared/trust/authorized-keys.ts';
+import { authorizeKey, authorizedKeysPath, splitKeyAndName } from '../../shared/trust/authorized-keys.ts';
 import { parsePublicKey } from '../../shared/trust/controller-key.ts';
 
 export interface InitOptions {
@@ -19,7 +19,7 @@ export interface InitResult {
   listen: { host: string; port: number };
   fingerprint: string;
   certificate: string;
-  authorized: { keyId: string; added: boolean }[];
+  authorized: { keyId: string; added: boolean; name: string }[];
 }
 
 /**
@@ -29,7 +29,8 @@ export interface InitResult {
  */
 export async function initAgent(options: InitOptions): Promise<InitResult> {
   const layout = agentLayout(options.path);
-  const keys = options.authorize.map((k) => parsePublicKey(k, '--authorize'));
+  // each "KEY" or "KEY NAME" (ctl keys show prints both), the name kept as who the key belongs to
+  const keys = options.authorize.map((text) => ({ ...splitKeyAndName(text), publicKey: parsePublicKey(splitKeyAndName(text).publicKey, '--authorize') }));
   const created = !existsSync(agentConfigFile(layout));
   ensureLayout(layout);
   const previous: Partial<AgentConfig> = created ? {} : readAgentConfig(layout);
@@ -38,7 +39,7 @@ export async function initAgent(options: InitOptions): Promise<InitResult> {
     python: options.python ?? previous.python ?? '/usr/bin/python3',
   };
   const identity = await createTlsIdentity(layout.tlsDir, [hostname(), config.listen.host]);
-  const authorized = keys.map((key) => authorizeKey(authorizedKeysPath(layout.agentDir), key, 'authorized by hostout-agent init'));
+  const authorized = keys.map((key) => ({ ...authorizeKey(authorizedKeysPath(layout.agentDir), key.publicKey, key.name), name: key.name }));
   writeAgentConfig(layout, config);
   return { path: layout.root, created, listen: config.listen, fingerprint: identity.fingerprint, certificate: identity.certPem, authorized };
 }

@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { HOSTOUT_VERSION } from '../../shared/hostout-version.ts';
 import { agentServiceDefinition, signedMethodName } from '../../shared/rpc/agent-service.ts';
 import { TrustError } from '../../shared/errors.ts';
-import type { SignedManifest } from '../../shared/manifest.ts';
+import { describeSource, type SignedManifest } from '../../shared/manifest.ts';
 import { loadTlsIdentity } from '../../shared/trust/tls-identity.ts';
 import type { Agent } from '../agent.ts';
 import { deployRelease, rollbackRelease } from '../deploy/on-demand.ts';
@@ -95,8 +95,8 @@ export async function startAgentServer(agent: Agent, listen: { host: string; por
         caller,
         'Deploy',
         `${signed.manifest?.tag}${flags}`,
-        () => deployRelease(agent, signed, { force: req.force, skipStop: req.skipStop, prepareOnly: req.prepareOnly, version: req.version || undefined, holder: caller.keyId }, emit),
-        (r) => `${r.outcome === 'already' ? 'already at' : r.outcome === 'prepared' ? 'prepared' : ''} version ${r.version} (${r.tag})${flags}`.trim(),
+        () => deployRelease(agent, signed, { force: req.force, skipStop: req.skipStop, prepareOnly: req.prepareOnly, version: req.version || undefined, holder: agent.keyHolder(caller.keyId) }, emit),
+        (r) => `${r.outcome === 'already' ? 'already at' : r.outcome === 'prepared' ? 'prepared' : ''} version ${r.version} (${r.tag})${signed.manifest.source ? ` from ${describeSource(signed.manifest.source)}` : ''}${flags}`.trim(),
       );
     }),
     Rollback: serverStreamHandler(auth, method('Rollback'), digestOf, async (req: { to: string; withDb: boolean; skipStop: boolean }, caller, emit: (e: DeployEvent) => void) => {
@@ -105,7 +105,7 @@ export async function startAgentServer(agent: Agent, listen: { host: string; por
         caller,
         'Rollback',
         `to ${req.to || 'previous'}${flags}`,
-        () => rollbackRelease(agent, { to: req.to || undefined, withDb: req.withDb, skipStop: req.skipStop, holder: caller.keyId }, emit),
+        () => rollbackRelease(agent, { to: req.to || undefined, withDb: req.withDb, skipStop: req.skipStop, holder: agent.keyHolder(caller.keyId) }, emit),
         (r) => `to version ${r.version} (${r.tag})${flags}`,
       );
     }),
@@ -116,7 +116,7 @@ export async function startAgentServer(agent: Agent, listen: { host: string; por
     ),
     Logs: serverStreamHandler(auth, method('Logs'), digestOf, (req: LogsRequest, _caller, emit: (c: LogChunk) => void, cancelled) => sendLogs(agent, req, emit, cancelled)),
     Lock: unaryHandler(auth, method('Lock'), digestOf, async (req: { message: string }, caller) =>
-      audited(caller, 'Lock', JSON.stringify(req.message), async () => lockForMaintenance(agent, { holder: caller.keyId, message: req.message })),
+      audited(caller, 'Lock', JSON.stringify(req.message), async () => lockForMaintenance(agent, { holder: agent.keyHolder(caller.keyId), message: req.message })),
     ),
     Unlock: unaryHandler(auth, method('Unlock'), digestOf, async (_req, caller) =>
       audited(caller, 'Unlock', 'maintenance lock', async () => unlockMaintenance(agent), (r) => `maintenance lock: ${r.lock ? `released the lock of ${r.lock.holder}: ${JSON.stringify(r.lock.message)}` : 'the host was not locked'}`),

@@ -14,6 +14,8 @@ export interface AuditRecord {
   time: string;
   /** the controller key id, or e.g. "host:root" for a command run on the host */
   keyId: string;
+  /** the key's name in authorized_keys when it acted (e.g. ana@laptop) */
+  keyName?: string;
   /** the network peer, or "local" */
   peer: string;
   /** e.g. Deploy, Rollback, UploadBlob */

@@ -33,6 +33,8 @@ export interface JournalEntry {
   message?: string;
   /** phase roll: the instance (its control script) this entry is about; absent on the phase's own entries */
   instance?: string;
+  /** who asked for the deploy or rollback (its first entry): "ana@laptop (9a6d…)" */
+  by?: string;
 }
 
 export type NewJournalEntry = Omit<JournalEntry, "time"> & { time?: string };

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BootstrapError, TargetError } from '../../shared/errors.ts';
-import { loadOrCreateControllerKey } from '../../shared/trust/controller-key.ts';
+import { controllerKeyName, loadOrCreateControllerKey } from '../../shared/trust/controller-key.ts';
 import { rememberKnownAgent } from '../agent-client/known-agents.ts';
 import type { Target } from '../target/target.ts';
 import { buildAgentBundle } from './agent-bundle.ts';
@@ -68,7 +68,8 @@ export async function bootstrapHost(target: Target, options: { rootUser: string;
         HOSTOUT_PATH: path,
         HOSTOUT_NODE: node!,
         HOSTOUT_LISTEN: listen,
-        HOSTOUT_KEY: key.publicKey,
+        // the key with its name (USER@HOSTNAME here), so that locks and history on the host say who acted
+        HOSTOUT_KEY: `${key.publicKey} ${controllerKeyName()}`,
         HOSTOUT_SERVICE: service,
         HOSTOUT_PREFIX: PREFIX,
         HOSTOUT_UNIT: renderAgentUnit({ user, path, exec: `${PREFIX}/hostout-agent`, servicesNeedRoot: sudoers !== '' }),

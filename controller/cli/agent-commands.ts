@@ -12,6 +12,8 @@ import type { DeployReport } from '../deploy/run-deploy.ts';
 import { positiveWholeNumber } from '../../shared/cli/option-values.ts';
 import { deployFleet, fleetHostsOf, historyOfFleet, isFleet, rollbackFleet, statusOfFleet } from './fleet-commands.ts';
 import { hostLabel, targetForHost } from '../target/target-hosts.ts';
+import { describeKeyHolder } from '../../shared/trust/authorized-keys.ts';
+import { controllerKeyName } from '../../shared/trust/controller-key.ts';
 import { ExitCode } from '../../shared/cli/exit-codes.ts';
 
 // gRPC and the deploy pipeline load only when a command needs them: `ctl plan` starts faster.
@@ -126,9 +128,9 @@ export function registerAgentCommands(program: Command): void {
       if (isFleet(loaded.target)) return historyOfFleet(loaded.target, options);
       fleetHostsOf(loaded.target, options.hosts);
       await withTargetAgent(loaded.target, async (connection) => {
-        const { entries } = await connection.unary<{ entries: { time: string; keyId: string; peer: string; action: string; outcome: string; detail: string }[] }>('History', { limit: options.limit });
+        const { entries } = await connection.unary<{ entries: { time: string; keyId: string; keyName: string; peer: string; action: string; outcome: string; detail: string }[] }>('History', { limit: options.limit });
         if (options.json) return void process.stdout.write(JSON.stringify({ entries }, null, 2) + '\n');
-        for (const e of entries) process.stdout.write(`${e.time}  ${e.outcome.padEnd(7)} ${e.action.padEnd(12)} ${e.keyId}  ${e.detail}\n`);
+        for (const e of entries) process.stdout.write(`${e.time}  ${e.outcome.padEnd(7)} ${e.action.padEnd(12)} ${describeKeyHolder(e.keyId, e.keyName)}  ${e.detail}\n`);
       });
     });
 
@@ -139,9 +141,9 @@ export function registerAgentCommands(program: Command): void {
     .option('--json', 'print key id and public key as one JSON object')
     .action((options: { json?: boolean }) => {
       const key = loadOrCreateControllerKey(defaultConfigDir());
-      if (options.json) return void process.stdout.write(JSON.stringify({ keyId: key.keyId, publicKey: key.publicKey, created: key.created }, null, 2) + '\n');
+      if (options.json) return void process.stdout.write(JSON.stringify({ keyId: key.keyId, publicKey: key.publicKey, name: controllerKeyName(), created: key.created }, null, 2) + '\n');
       process.stdout.write(`${key.publicKey}\n`);
-      process.stderr.write(`key id ${key.keyId}${key.created ? ', just created' : ''}; authorize it on a host with: hostout-agent authorize --path PATH ${key.publicKey}\n`);
+      process.stderr.write(`key id ${key.keyId}${key.created ? ', just created' : ''}; authorize it on a host with: hostout-agent authorize --path PATH ${key.publicKey} ${controllerKeyName()}\n`);
     });
 }
 

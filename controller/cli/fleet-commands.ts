@@ -13,6 +13,7 @@ import { FleetProgress } from '../fleet/fleet-progress.ts';
 import { onEachHost } from '../fleet/on-each-host.ts';
 import type { BootstrapCliOptions } from './bootstrap-commands.ts';
 import { fleetDeployHint, fleetSplit } from '../fleet/fleet-outcome.ts';
+import { describeKeyHolder } from '../../shared/trust/authorized-keys.ts';
 
 /** A rollout in which some hosts failed: the per-host table says which; exit code as a failed deploy. */
 export class FleetRolloutError extends HostoutError {}
@@ -99,7 +100,7 @@ export async function historyOfFleet(target: Target, options: { limit: number; j
   const { fleetHistory } = await fleet();
   const history = await fleetHistory(target, fleetHostsOf(target, options.hosts), options.limit, defaultConfigDir());
   if (options.json) return void process.stdout.write(JSON.stringify(history, null, 2) + '\n');
-  for (const e of history.entries) process.stdout.write(`${e.time}  ${e.host}  ${e.outcome.padEnd(7)} ${e.action.padEnd(12)} ${e.keyId}  ${e.detail}\n`);
+  for (const e of history.entries) process.stdout.write(`${e.time}  ${e.host}  ${e.outcome.padEnd(7)} ${e.action.padEnd(12)} ${describeKeyHolder(e.keyId, e.keyName)}  ${e.detail}\n`);
   for (const u of history.unreachable) process.stderr.write(`warning: ${u.host} did not answer: ${u.error}\n`);
 }
 

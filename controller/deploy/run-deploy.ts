@@ -11,6 +11,8 @@ import { uploadMissingBlobs, type UploadSummary } from './upload-blobs.ts';
 import { DeployProgress, type PhaseEvent } from './deploy-progress.ts';
 import { PhaseTimeline, type PhaseTiming } from './phase-timeline.ts';
 import { connectionLost, explainInterruption, type RemoteProgress } from './interruption.ts';
+import { hostoutFilesOf, readCheckoutRevision } from '../release/checkout-revision.ts';
+import { uncommittedWarning, withSource } from '../release/release-source.ts';
 import type { ProgressOutput } from '../cli/terminal.ts';
 import { plural } from '../../shared/text/plural.ts';
 import { formatBytes, formatDuration } from '../../shared/text/human-units.ts';
@@ -50,6 +52,8 @@ export async function runDeploy(
   if (key.created) write(`Created your controller key ${key.keyId} (${configDir}/controller.key)\n`);
   const address = agentAddressOf(loaded.target, configDir);
   const remote: RemoteProgress = { operation: 'deploy', requested: false };
+  // which code this is, read while the rest runs: recorded in the signed manifest
+  const source = readCheckoutRevision(loaded.target.buildoutDirectory, hostoutFilesOf(loaded.target.buildoutDirectory, loaded.target.ledgerFile));
   const stopExplaining = explainInterruption(remote);
   write(`Connecting to ${address.host}:${address.port}...`);
   let connection: AgentConnection | undefined;
@@ -88,14 +92,16 @@ export async function runDeploy(
     output.redraw();
     write(upload.blobs ? `${ok} (${plural(upload.blobs, 'file')}, ${formatBytes(upload.bytes)})\n` : `${ok} (the host has them all)\n`);
 
-    const signature = signManifest(key, result.manifest);
+    const manifest = withSource(result.manifest, await source);
+    if (manifest.source?.uncommittedFiles) write(`${output.style.warn('warning:')} ${uncommittedWarning(manifest.source)}\n`);
+    const signature = signManifest(key, manifest);
     const progress = new DeployProgress(write, options.verbose, output);
     const timeline = new PhaseTimeline();
     let final: PhaseEvent | undefined;
     let failure: Error | undefined;
     try {
       remote.requested = true;
-      for await (const event of deployEvents(connection, { manifest: result.manifest, signature }, { force: options.force, skipStop: Boolean(options.skipStop) })) {
+      for await (const event of deployEvents(connection, { manifest, signature }, { force: options.force, skipStop: Boolean(options.skipStop) })) {
         progress.event(event);
         timeline.record(event);
         final = event;

@@ -17,6 +17,8 @@ import { onEachHost } from './on-each-host.ts';
 import { rolloutBatches, rolloutMayContinue, type RolloutSettings } from './rollout-batches.ts';
 import { FleetProgress } from './fleet-progress.ts';
 import { rolloutVersion } from './rollout-version.ts';
+import { hostoutFilesOf, readCheckoutRevision } from '../release/checkout-revision.ts';
+import { uncommittedWarning, withSource } from '../release/release-source.ts';
 
 /** What became of one host in a rollout. */
 export interface FleetHostResult {
@@ -75,6 +77,8 @@ export async function runFleetDeploy(
   const { target } = loaded;
   const settings = rolloutSettingsOf(target);
   const key = loadOrCreateControllerKey(options.configDir);
+  // which code this is, read while hosts connect: recorded in the signed manifest
+  const source = readCheckoutRevision(target.buildoutDirectory, hostoutFilesOf(target.buildoutDirectory, target.ledgerFile));
   const progress = new FleetProgress(options.write);
   const results = new Map<string, FleetHostResult>();
   const fail = (label: string, result: FleetHostResult['result'], error: Error, phase?: string) => {
@@ -114,7 +118,9 @@ export async function runFleetDeploy(
     // 2. one release for all: versions no reachable host has seen for other code
     options.write('Pinning egg versions...');
     const known = await Promise.all(sessions.map((s) => s.connection.unary<{ versions: LedgerEntry[] }>('KnownVersions', { names: [] })));
-    const { result: release } = await releaseTarget(loaded, known.flatMap((k) => k.versions));
+    const { result: built } = await releaseTarget(loaded, known.flatMap((k) => k.versions));
+    const release: ReleaseResult = { ...built, manifest: withSource(built.manifest, await source) };
+    if (release.manifest.source?.uncommittedFiles) options.write(`warning: ${uncommittedWarning(release.manifest.source)}\n`);
     const released = release.eggs.filter((e) => e.changed).map((e) => `${e.name} ${e.version}`);
     options.write(`done (${release.eggs.length} eggs${released.length ? `; released ${released.join(', ')}` : ''})\n`);
     for (const warning of release.warnings) options.write(`warning: ${warning}\n`);

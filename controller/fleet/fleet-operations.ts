@@ -114,6 +114,7 @@ export interface FleetHistoryEntry {
   host: string;
   time: string;
   keyId: string;
+  keyName?: string;
   peer: string;
   action: string;
   outcome: string;

@@ -95,6 +95,8 @@ function deployRow(deploy: DeployRecord, scaleMs: number): string {
     formatDuration(deploy.durationMs),
     deploy.kind === 'deploy' ? `${formatBytes(deploy.bytesReceived)} sent` : '',
     deploy.wentDown && deploy.outcome !== 'unfinished' ? `down ${formatDuration(deploy.downtimeMs)}` : deploy.wentDown ? '' : 'no downtime',
+    deploy.by ? `by ${deploy.by}` : '',
+    deploy.source ? `from ${deploy.source}` : '',
   ].filter(Boolean);
   return `<tr class="deploy" data-outcome="${deploy.outcome}" data-kind="${deploy.kind}">
 <td class="what">

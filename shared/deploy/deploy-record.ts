@@ -12,6 +12,10 @@ export interface DeployRecord {
   version: string;
   /** what was live before */
   previousTag: string;
+  /** who asked for it: "ana@laptop (9a6d593480b6b9ec)", a key id, or agent:recovery; '' in journals from before */
+  by?: string;
+  /** the code it shipped: "git 3f2a9c1d + 2 uncommitted files"; '' when unknown */
+  source?: string;
   /** ISO time of its first journal line */
   started: string;
   durationMs: number;

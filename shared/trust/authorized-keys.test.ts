@@ -7,6 +7,8 @@ import nacl from "tweetnacl";
 import { TrustError } from "../errors.ts";
 import {
   authorizeKey,
+  authorizedKeyNames,
+  describeKeyHolder,
   authorizedKeysPath,
   listAuthorizedKeys,
   loadAuthorizedKeys,
@@ -34,11 +36,16 @@ describe("authorized keys file", () => {
     assert.equal(loadAuthorizedKeys(file).size, 0);
   });
 
-  test("authorize adds a line with its comment, owner-only, and is idempotent", () => {
+  test("authorize adds a line with its comment, owner-only, and is idempotent; a new name renames the key", () => {
     const alice = newKey();
     assert.deepEqual(authorizeKey(file, alice.publicKey, "alice laptop"), { keyId: alice.keyId, added: true });
-    assert.deepEqual(authorizeKey(file, ` ${alice.publicKey}\n`, "again"), { keyId: alice.keyId, added: false });
+    assert.deepEqual(authorizeKey(file, ` ${alice.publicKey}\n`, "alice laptop"), { keyId: alice.keyId, added: false });
+    assert.deepEqual(authorizeKey(file, alice.publicKey), { keyId: alice.keyId, added: false }, "no name given: the name stays");
     assert.equal(readFileSync(file, "utf8"), `${alice.publicKey} alice laptop\n`);
+    assert.deepEqual(authorizeKey(file, alice.publicKey, "alice@laptop"), { keyId: alice.keyId, added: false, renamed: true });
+    assert.equal(readFileSync(file, "utf8"), `${alice.publicKey} alice@laptop\n`);
+    assert.deepEqual(authorizedKeyNames(file), new Map([[alice.keyId, "alice@laptop"]]));
+    assert.equal(describeKeyHolder(alice.keyId, "alice@laptop"), `alice@laptop (${alice.keyId})`);
     assert.equal(statSync(file).mode & 0o777, 0o600);
     assert.equal(statSync(dirname(file)).mode & 0o777, 0o700);
     assert.deepEqual(loadAuthorizedKeys(file), new Map([[alice.keyId, alice.publicKey]]));

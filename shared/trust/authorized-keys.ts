@@ -41,15 +41,43 @@ export function loadAuthorizedKeys(file: string): AuthorizedKeys {
   return new Map(listAuthorizedKeys(file).map((key) => [key.keyId, key.publicKey]));
 }
 
-/** Adds `publicKey` unless it is already there (then the file is not touched). */
-export function authorizeKey(file: string, publicKey: string, comment = ""): { keyId: string; added: boolean } {
+/** The comment `hostout-agent init --authorize KEY` wrote before keys had names: not a name. */
+const UNNAMED_COMMENT = "authorized by hostout-agent init";
+
+/** keyId → the name the key was authorized with (its comment, e.g. ana@laptop); keys without one are absent. */
+export function authorizedKeyNames(file: string): ReadonlyMap<string, string> {
+  return new Map(listAuthorizedKeys(file).flatMap((key) => (key.comment && key.comment !== UNNAMED_COMMENT ? [[key.keyId, key.comment] as const] : [])));
+}
+
+/** "ana@laptop (9a6d593480b6b9ec)", or the key id alone when the key has no name: who holds a lock, who deployed. */
+export function describeKeyHolder(keyId: string, name: string | undefined): string {
+  return name ? `${name} (${keyId})` : keyId;
+}
+
+/** "ed25519:<base64> ana@laptop" (one argument, as `ctl keys show --authorize-line` prints it): the key and its name. */
+export function splitKeyAndName(text: string): { publicKey: string; name: string } {
+  const [publicKey = "", ...name] = text.trim().split(/\s+/);
+  return { publicKey, name: name.join(" ") };
+}
+
+/**
+ * Adds `publicKey` unless it is already there. A key already there given another comment
+ * (its name) is renamed (`renamed`); else the file is not touched.
+ */
+export function authorizeKey(file: string, publicKey: string, comment = ""): { keyId: string; added: boolean; renamed?: boolean } {
   const normalized = parsePublicKey(publicKey);
   const keyId = keyIdOf(normalized);
   const lines = readAuthorizedKeysLines(file);
-  if (lines.some((line) => line.key?.keyId === keyId)) return { keyId, added: false };
-
   const cleanComment = comment.replace(/\s+/g, " ").trim();
-  lines.push({ text: cleanComment ? `${normalized} ${cleanComment}` : normalized });
+  const line = (text: string) => ({ text: cleanComment ? `${text} ${cleanComment}` : text });
+  const existing = lines.findIndex((l) => l.key?.keyId === keyId);
+  if (existing >= 0) {
+    if (!cleanComment || lines[existing]!.key!.comment === cleanComment) return { keyId, added: false };
+    lines[existing] = line(normalized);
+    writeAuthorizedKeysLines(file, lines);
+    return { keyId, added: false, renamed: true };
+  }
+  lines.push(line(normalized));
   writeAuthorizedKeysLines(file, lines);
   return { keyId, added: true };
 }

@@ -5,7 +5,7 @@
  */
 import { createHash, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from "node:crypto";
 import { existsSync } from "node:fs";
-import { homedir } from "node:os";
+import { homedir, hostname, userInfo } from "node:os";
 import { isAbsolute, join } from "node:path";
 import nacl from "tweetnacl";
 import { TrustError } from "../errors.ts";
@@ -189,4 +189,19 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 function abbreviate(text: string): string {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+/**
+ * The name this controller's key is authorized with on hosts, as people say who acted:
+ * HOSTOUT_KEY_NAME, else USER@HOSTNAME of this machine (ssh-keygen's default comment).
+ */
+export function controllerKeyName(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.HOSTOUT_KEY_NAME?.trim()) return env.HOSTOUT_KEY_NAME.trim().replace(/\s+/g, '-');
+  let user = env.USER ?? '';
+  try {
+    user ||= userInfo().username;
+  } catch {
+    user ||= 'someone';
+  }
+  return `${user}@${hostname()}`;
 }

@@ -8,6 +8,7 @@ export interface AuditEntry {
   'action'?: (string);
   'outcome'?: (string);
   'detail'?: (string);
+  'keyName'?: (string);
 }
 
 export interface AuditEntry__Output {
@@ -17,4 +18,5 @@ export interface AuditEntry__Output {
   'action': (string);
   'outcome': (string);
   'detail': (string);
+  'keyName': (string);
 }

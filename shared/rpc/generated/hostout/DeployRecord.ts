@@ -17,6 +17,8 @@ export interface DeployRecord {
   'wentDown'?: (boolean);
   'downtimeMs'?: (number | string | Long);
   'bytesReceived'?: (number | string | Long);
+  'by'?: (string);
+  'source'?: (string);
 }
 
 export interface DeployRecord__Output {
@@ -33,4 +35,6 @@ export interface DeployRecord__Output {
   'wentDown': (boolean);
   'downtimeMs': (number);
   'bytesReceived': (number);
+  'by': (string);
+  'source': (string);
 }

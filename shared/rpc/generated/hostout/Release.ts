@@ -14,6 +14,7 @@ export interface Release {
   'version'?: (string);
   'backupBytes'?: (number | string | Long);
   'backupOwnBytes'?: (number | string | Long);
+  'source'?: (string);
 }
 
 export interface Release__Output {
@@ -27,4 +28,5 @@ export interface Release__Output {
   'version': (string);
   'backupBytes': (number);
   'backupOwnBytes': (number);
+  'source': (string);
 }
