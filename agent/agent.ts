@@ -24,6 +24,8 @@ import { HOSTOUT_VERSION } from '../shared/hostout-version.ts';
 import { agentServiceName } from '../shared/agent-service-name.ts';
 import type { AgentStatus } from '../shared/agent-status.ts';
 import { readBackupUsage } from './backup/prune-backups.ts';
+import { serviceManagerOfThisProcess } from './daemon/service-manager.ts';
+import { lastDeployRecord } from './deploy/recent-deploys.ts';
 
 export { MANIFEST_FILE };
 
@@ -124,6 +126,8 @@ export class Agent {
       path: this.layout.root,
       hostname: hostname(),
       serviceName: agentServiceName(this.layout.root),
+      serviceManager: serviceManagerOfThisProcess(),
+      lastDeploy: lastDeployRecord(this.layout.journalFile),
       currentTag: current ?? '',
       currentVersion: releases.find((r) => r.tag === current)?.version ?? '',
       releases: releases.map((r) => ({

@@ -1,5 +1,6 @@
 import { describeMaintenanceLock, type MaintenanceLockInfo } from './maintenance-lock-message.ts';
 import { formatBytes } from './text/human-units.ts';
+import type { DeployRecord } from './deploy/deploy-record.ts';
 
 /** What an agent reports about its host: `ctl status` and `hostout-agent status` show the same thing. */
 export interface AgentStatus {
@@ -9,6 +10,10 @@ export interface AgentStatus {
   hostname: string;
   /** the name ctl bootstrap gives the agent's service (systemd unit or supervised process) */
   serviceName: string;
+  /** what runs the agent now: systemd (serviceName is its unit), supervise (hostout-agent-supervise), none (by hand); '' from older agents */
+  serviceManager?: string;
+  /** how the last deploy or rollback ended */
+  lastDeploy?: DeployRecord;
   currentTag: string;
   /** the deployment version of the current release (0.3; a whole number on releases made before versions), '' before the first deploy */
   currentVersion: string;
@@ -42,8 +47,9 @@ export interface AgentStatus {
 export function formatStatus(status: AgentStatus): string {
   const lines = [
     `Path      ${status.path} (${status.hostname})`,
-    `Service   ${status.serviceName} (systemctl status ${status.serviceName}, where ctl bootstrap installed it under systemd)`,
+    `Service   ${describeService(status)}`,
     `Current   ${status.currentTag ? `version ${status.currentVersion} (${status.currentTag})` : 'nothing deployed yet'}`,
+    ...(status.lastDeploy ? [`Last      ${describeLastDeploy(status.lastDeploy)}`] : []),
     `Lock      ${describeLock(status.lock)}`,
     // the maintenance lock (ctl lock), shown only while held: "Lock" above is the deploy lock
     ...(status.maintenance ? [`Locked    for maintenance ${describeMaintenanceLock(status.maintenance)} (deploys and rollbacks are refused until ctl unlock)`] : []),
@@ -57,6 +63,33 @@ export function formatStatus(status: AgentStatus): string {
     }),
   ];
   return lines.join('\n') + '\n';
+}
+
+function describeService(status: AgentStatus): string {
+  switch (status.serviceManager) {
+    case 'systemd':
+      return `${status.serviceName} (systemd: systemctl status ${status.serviceName}, journalctl -u ${status.serviceName})`;
+    case 'supervise':
+      return `${status.serviceName}, kept running by hostout-agent-supervise (no systemd; its log: ${status.path}/agent/agent.log)`;
+    case 'none':
+      return 'none: this agent was started by hand (hostout-agent serve), not as a service; nothing restarts it if it stops';
+    default:
+      return `${status.serviceName} (systemctl status ${status.serviceName}, where ctl bootstrap installed it under systemd)`;
+  }
+}
+
+/** "deploy of version 0.3 rolled back (health: …), 2026-12-01 11:40 UTC, by ana@laptop (9a6d…), took 6.1 s" */
+export function describeLastDeploy(record: DeployRecord): string {
+  const what = record.kind === 'rollback' ? `rollback to version ${record.version}` : `deploy of version ${record.version}`;
+  const how: Record<DeployRecord['outcome'], string> = {
+    deployed: 'went live',
+    'rolled-back': 'failed and was rolled back',
+    failed: 'failed before going live (nothing changed)',
+    done: 'done',
+    unfinished: 'is unfinished (under way, or the agent stopped during it)',
+  };
+  const failure = record.failure ? `: ${record.failure.split('\n')[0]}` : '';
+  return `${what} ${how[record.outcome]}${failure} (${record.started.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')}${record.by ? `, by ${record.by}` : ''}, took ${(record.durationMs / 1000).toFixed(1)} s)`;
 }
 
 function describeLock(lock: AgentStatus['lock']): string {

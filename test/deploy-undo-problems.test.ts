@@ -25,4 +25,10 @@ test('a deploy rolled back to a release that then fails its own health check doe
   assert.match(failed.stderr, /rolled back to version 0\.1, with problems: checking the health of \S+/);
   assert.match(failed.stderr, /hint: version 0\.1 is current again, but it may not serve/);
   assert.doesNotMatch(failed.stderr, /the host serves the previous release/);
+
+  // ctl status says how the last deploy ended, and that nothing keeps this hand-started agent running
+  const status = await ctl(['status'], { cwd: site.dir, env });
+  assert.match(status.stdout, /^Last +deploy of version 0\.2 failed and was rolled back: health check failed .* \(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC, by [0-9a-f]{16}, took \d+\.\d s\)$/m);
+  assert.match(status.stdout, /^Service +none: this agent was started by hand \(hostout-agent serve\), not as a service/m);
+  assert.equal(JSON.parse((await ctl(['status', '--json'], { cwd: site.dir, env })).stdout).lastDeploy.outcome, 'rolled-back');
 });

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import type { Agent } from '../agent.ts';
-import { readJournal, type JournalEntry } from '../state/journal.ts';
+import { readJournal, readJournalTail, type JournalEntry } from '../state/journal.ts';
 import { readUploads, type UploadRecord } from '../state/upload-log.ts';
 import { downtimeMs, type PhaseTiming } from '../../shared/deploy/phase-timing.ts';
 import type { DeployRecord, RecentDeploys } from '../../shared/deploy/deploy-record.ts';
@@ -12,6 +12,17 @@ export function recentDeploys(agent: Agent, limit: number): RecentDeploys {
   // the code each release came from, as its signed manifest says (releases pruned since: unknown)
   return { hostname: hostname(), deploys: deploys.map((d) => ({ ...d, source: describeSource(agent.manifestOf(d.tag)?.manifest.source) })) };
 }
+
+/** How the latest deploy or rollback ended (`ctl status`), from the journal's tail; undefined before the first. */
+export function lastDeployRecord(journalFile: string): DeployRecord | undefined {
+  const tail = readJournalTail(journalFile, LAST_DEPLOY_LINES);
+  const last = tail.at(-1);
+  if (!last) return undefined;
+  return deployRecord(tail.filter((e) => e.deployId === last.deployId), 0);
+}
+
+/** Journal lines read for the last deploy: its phases, rolled instances and rollback fit many times over. */
+const LAST_DEPLOY_LINES = 400;
 
 /**
  * One record per deploy id in the journal, oldest first. Bytes received are the

@@ -3,7 +3,7 @@
  * (kill -9, power loss) reads on restart where it was, and finishes the rollback or the commit.
  */
 import { StateError } from "../../shared/errors.ts";
-import { appendJsonLine, readJsonLines } from "./json-lines-file.ts";
+import { appendJsonLine, readJsonLines, readLastJsonLines } from "./json-lines-file.ts";
 
 import { DEPLOY_PHASES, type DeployPhase } from "../../shared/deploy-phases.ts";
 export { DEPLOY_PHASES, type DeployPhase } from "../../shared/deploy-phases.ts";
@@ -44,6 +44,11 @@ export function appendJournal(file: string, entry: NewJournalEntry): JournalEntr
   const written: JournalEntry = { ...entry, time: entry.time ?? new Date().toISOString() };
   appendJsonLine(file, written);
   return written;
+}
+
+/** The last `limit` entries, oldest first: enough for the latest deploy, without reading the whole journal. */
+export function readJournalTail(file: string, limit: number): JournalEntry[] {
+  return readLastJsonLines(file, limit).map((value, index) => checkEntry(value, index, file));
 }
 
 /** Every entry, oldest first; a last line torn by a power loss is ignored. */

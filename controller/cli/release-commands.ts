@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import { loadTargetConfig, stateDirOf } from '../target/load-target.ts';
 import { withWorkFolderLock } from '../release/work-folder-lock.ts';
 import { planJson, planSummary, releaseJson, releaseSummary } from './release-report.ts';
@@ -39,6 +39,20 @@ export function registerReleaseCommands(program: Command): void {
       const { plan, result } = await withWorkFolderLock(stateDirOf(loaded.config), `ctl release ${loaded.target.name}`, () => releaseTarget(loaded));
       for (const warning of result.warnings) process.stderr.write(`warning: ${warning}\n`);
       process.stdout.write(options.json ? JSON.stringify(releaseJson(result), null, 2) + '\n' : releaseSummary(plan, result));
+    });
+
+  program
+    .command('config')
+    .description('the target\'s options as they resolve, each with where its value came from (file:line, default, worked out)')
+    .argument('[target]', 'deployment target section (optional when the buildout has one)')
+    .option('-c, --config <file>', 'the development buildout config', 'buildout.cfg')
+    .option('--json', 'print {target, options: [{key, value, origin}]}')
+    .action(async (target: string | undefined, options: { config: string; json?: boolean }) => {
+      const { resolvedTargetOptions, formatResolvedOptions } = await import('../target/target-provenance.ts');
+      const loaded = loadTargetConfig(resolve(options.config), target, 'config');
+      const resolved = resolvedTargetOptions(loaded.config, loaded.target);
+      if (options.json) return void process.stdout.write(JSON.stringify({ target: loaded.target.name, options: resolved }, null, 2) + '\n');
+      process.stdout.write(formatResolvedOptions(loaded.target.name, resolved, (file) => relative(process.cwd(), file) || file));
     });
 
   program
