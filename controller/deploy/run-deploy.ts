@@ -12,6 +12,7 @@ import { DeployProgress, type PhaseEvent } from './deploy-progress.ts';
 import { PhaseTimeline, type PhaseTiming } from './phase-timeline.ts';
 import { connectionLost, explainInterruption, type RemoteProgress } from './interruption.ts';
 import { hostoutFilesOf, readCheckoutRevision } from '../release/checkout-revision.ts';
+import { DeployHooks } from './deploy-hooks.ts';
 import { uncommittedWarning, withSource } from '../release/release-source.ts';
 import type { ProgressOutput } from '../cli/terminal.ts';
 import { plural } from '../../shared/text/plural.ts';
@@ -87,41 +88,52 @@ export async function runDeploy(
       return { outcome: 'already', version: status.currentVersion, tag: result.tag, upload: { blobs: 0, bytes: 0, resumedBytes: 0 }, released, phases: [], totalMs: Math.round(performance.now() - began) };
     }
 
-    write('Deploying eggs to host...');
-    const upload = await uploadMissingBlobs(connection, releaseBlobs(result), output.lendLine());
-    output.redraw();
-    write(upload.blobs ? `${ok} (${plural(upload.blobs, 'file')}, ${formatBytes(upload.bytes)})\n` : `${ok} (the host has them all)\n`);
-
-    const manifest = withSource(result.manifest, await source);
-    if (manifest.source?.uncommittedFiles) write(`${output.style.warn('warning:')} ${uncommittedWarning(manifest.source)}\n`);
-    const signature = signManifest(key, manifest);
-    const progress = new DeployProgress(write, options.verbose, output);
-    const timeline = new PhaseTimeline();
-    let final: PhaseEvent | undefined;
-    let failure: Error | undefined;
+    // hooks pair up: after-deploy runs whenever before-deploy ran, whatever happened in between
+    const hooks = new DeployHooks(loaded.target, { target: loaded.target.name, hosts: [`${address.host}:${address.port}`], tag: result.tag, released }, write, output.style.warn('warning:'));
+    await hooks.before();
+    let liveVersion: string | undefined;
     try {
-      remote.requested = true;
-      for await (const event of deployEvents(connection, { manifest, signature }, { force: options.force, skipStop: Boolean(options.skipStop) })) {
-        progress.event(event);
-        timeline.record(event);
-        final = event;
-        if (event.state === 'started') remote.phase = event.phase;
+      write('Deploying eggs to host...');
+      const upload = await uploadMissingBlobs(connection, releaseBlobs(result), output.lendLine());
+      output.redraw();
+      write(upload.blobs ? `${ok} (${plural(upload.blobs, 'file')}, ${formatBytes(upload.bytes)})\n` : `${ok} (the host has them all)\n`);
+
+      const manifest = withSource(result.manifest, await source);
+      if (manifest.source?.uncommittedFiles) write(`${output.style.warn('warning:')} ${uncommittedWarning(manifest.source)}\n`);
+      const signature = signManifest(key, manifest);
+      const progress = new DeployProgress(write, options.verbose, output);
+      const timeline = new PhaseTimeline();
+      let final: PhaseEvent | undefined;
+      let failure: Error | undefined;
+      try {
+        remote.requested = true;
+        for await (const event of deployEvents(connection, { manifest, signature }, { force: options.force, skipStop: Boolean(options.skipStop) })) {
+          progress.event(event);
+          timeline.record(event);
+          final = event;
+          liveVersion ??= event.version || undefined;
+          if (event.state === 'started') remote.phase = event.phase;
+        }
+      } catch (error) {
+        failure = error as Error;
       }
+      progress.finish();
+      if (failure) throw failure;
+      await hooks.after('deployed', final?.version);
+      return {
+        outcome: final?.phase === 'already' ? 'already' : 'deployed',
+        version: final?.version ?? '',
+        tag: result.tag,
+        upload,
+        released,
+        phases: timeline.phases(),
+        downtimeMs: timeline.downtimeMs(),
+        totalMs: Math.round(performance.now() - began),
+      };
     } catch (error) {
-      failure = error as Error;
+      await hooks.after('failed', liveVersion, error as Error);
+      throw error;
     }
-    progress.finish();
-    if (failure) throw failure;
-    return {
-      outcome: final?.phase === 'already' ? 'already' : 'deployed',
-      version: final?.version ?? '',
-      tag: result.tag,
-      upload,
-      released,
-      phases: timeline.phases(),
-      downtimeMs: timeline.downtimeMs(),
-      totalMs: Math.round(performance.now() - began),
-    };
   } catch (error) {
     throw error instanceof AgentCallError && error.connectionLost ? connectionLost(error, remote) : error;
   } finally {

@@ -18,6 +18,7 @@ import { rolloutBatches, rolloutMayContinue, type RolloutSettings } from './roll
 import { FleetProgress } from './fleet-progress.ts';
 import { rolloutVersion } from './rollout-version.ts';
 import { hostoutFilesOf, readCheckoutRevision } from '../release/checkout-revision.ts';
+import { DeployHooks } from '../deploy/deploy-hooks.ts';
 import { uncommittedWarning, withSource } from '../release/release-source.ts';
 
 /** What became of one host in a rollout. */
@@ -127,6 +128,8 @@ export async function runFleetDeploy(
     const signature = signManifest(key, release.manifest);
     const version = rolloutVersion(release.manifest, sessions.map((s) => s.status));
     options.write(`Version ${version} on every host\n`);
+    const hooks = new DeployHooks(target, { target: target.name, hosts: sessions.map((s) => s.label), tag: release.manifest.tag, released }, options.write);
+    await hooks.before();
 
     // 3. upload and build everywhere while the old releases serve
     const ready = await stepOnEach(sessions, settings.parallel, progress, `Building on ${sessions.length} hosts`, async (session) => {
@@ -147,7 +150,9 @@ export async function runFleetDeploy(
       failed += batchFailed;
       stoppedEarly = !rolloutMayContinue(failed, { canary: batch.canary, failed: batchFailed }, settings.maxFail) && index < batches.length - 1;
     }
-    return { tag: release.manifest.tag, released, hosts: [...results.values()], failed, stoppedEarly, totalMs: Math.round(performance.now() - began) };
+    const hosts = [...results.values()];
+    await hooks.after(failed ? 'failed' : 'deployed', version, failed ? new Error(`${failed} of ${hosts.length} hosts failed`) : undefined);
+    return { tag: release.manifest.tag, released, hosts, failed, stoppedEarly, totalMs: Math.round(performance.now() - began) };
   } finally {
     for (const session of sessions) session.connection.close();
   }
