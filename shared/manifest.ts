@@ -130,6 +130,8 @@ export interface DeploySettings {
   versionSeries?: string;
   /** the most the buildout archive may unpack to (max-unpacked-size): the agent refuses a manifest declaring more */
   maxUnpackedBytes: number;
+  /** the application's own log files, relative to the release directory (target option app-logs): what `ctl logs --app` shows */
+  appLogs?: string[];
 }
 
 /** One instance: `script start|stop|status` run in the release directory; it serves when `healthUrl` answers 2xx. */

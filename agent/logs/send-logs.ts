@@ -7,7 +7,7 @@
 import { StateError, UsageError } from '../../shared/errors.ts';
 import type { Agent } from '../agent.ts';
 import { NotFoundError } from '../deploy/rollback-release.ts';
-import { DEPLOY_PHASES, type DeployPhase } from '../state/journal.ts';
+import { DEPLOY_PHASES, readJournalTail, type DeployPhase } from '../state/journal.ts';
 import { checkReleaseTag } from '../state/agent-layout.ts';
 import { readAgentLog } from './agent-log.ts';
 import type { OutputLine } from './deploy-output-store.ts';
@@ -36,7 +36,7 @@ export async function sendLogs(agent: Agent, request: LogsRequest, send: (chunk:
   const store = agent.deployOutput;
   const phase = request.phase ? checkPhase(request.phase) : undefined;
   const running = store.runningTag();
-  const tag = request.tag ? checkReleaseTag(request.tag) : ((request.follow ? running : undefined) ?? store.latestTag());
+  const tag = request.tag ? tagOf(agent, request.tag) : ((request.follow ? running : undefined) ?? store.latestTag());
   if (!tag) throw new NotFoundError('no deploy output is stored on this host yet', { hint: 'deploy first; `ctl logs --agent` shows the agent\'s own log' });
   const following = request.follow && running === tag;
 
@@ -97,6 +97,17 @@ function sendText(tag: string, phase: string, text: string, send: (chunk: LogChu
     send({ tag, phase, text: text.slice(start, end) });
     start = end;
   }
+}
+
+/** A release tag, or a deployment version (0.3) as `rollback --to` takes it: the tag of the release that has it. */
+function tagOf(agent: Agent, tagOrVersion: string): string {
+  if (!/^\d+(\.\d+)*$/.test(tagOrVersion)) return checkReleaseTag(tagOrVersion);
+  const release = agent.releases.list().find((r) => r.version === tagOrVersion);
+  if (release) return release.tag;
+  // a release pruned since keeps its output a while: the journal still knows its version
+  const deployed = readJournalTail(agent.layout.journalFile, 5000).filter((e) => e.version === tagOrVersion).at(-1);
+  if (deployed) return deployed.tag;
+  throw new NotFoundError(`no deploy of version ${tagOrVersion} on this host`, { hint: `versions kept: ${agent.releases.list().map((r) => r.version).join(', ') || 'none'}` });
 }
 
 function checkPhase(phase: string): DeployPhase {

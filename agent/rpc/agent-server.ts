@@ -13,6 +13,7 @@ import { callAdmission } from './call-admission.ts';
 import { listenBounded } from './bounded-listener.ts';
 import { recentDeploys } from '../deploy/recent-deploys.ts';
 import { recordUpload } from '../state/upload-log.ts';
+import { sendAppLogs } from '../logs/app-logs.ts';
 import { sendLogs, type LogChunk, type LogsRequest } from '../logs/send-logs.ts';
 import { lockForMaintenance, unlockMaintenance } from '../maintenance/maintenance-operations.ts';
 import { describeCommandLine, execInCurrentRelease, type ExecOutput } from '../exec/exec-in-release.ts';
@@ -114,7 +115,9 @@ export async function startAgentServer(agent: Agent, listen: { host: string; por
     HostFacts: unaryHandler(auth, method('HostFacts'), digestOf, async (req: { toolchainPython: string; toolchainWheels: string[]; balancerSocket: string; balancerBackend: string }) =>
       readHostFacts(agent, { python: req.toolchainPython, wheelShas: req.toolchainWheels }, { socket: req.balancerSocket, backend: req.balancerBackend }),
     ),
-    Logs: serverStreamHandler(auth, method('Logs'), digestOf, (req: LogsRequest, _caller, emit: (c: LogChunk) => void, cancelled) => sendLogs(agent, req, emit, cancelled)),
+    Logs: serverStreamHandler(auth, method('Logs'), digestOf, (req: LogsRequest & { app: boolean }, _caller, emit: (c: LogChunk & { file?: string }) => void, cancelled) =>
+      req.app ? sendAppLogs(agent, req, (c) => emit({ tag: c.tag, phase: '', text: c.text, file: c.file }), cancelled) : sendLogs(agent, req, emit, cancelled),
+    ),
     Lock: unaryHandler(auth, method('Lock'), digestOf, async (req: { message: string }, caller) =>
       audited(caller, 'Lock', JSON.stringify(req.message), async () => lockForMaintenance(agent, { holder: agent.keyHolder(caller.keyId), message: req.message })),
     ),

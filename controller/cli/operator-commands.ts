@@ -3,6 +3,7 @@ import { constants } from 'node:os';
 import type { AgentConnection } from '../agent-client/agent-client.ts';
 import { commandHosts, hostsFailed, onCommandHosts, prefixedLines } from './each-host.ts';
 import type { HostOutcome } from '../fleet/on-each-host.ts';
+import { splitList, type Target } from '../target/target.ts';
 import { positiveWholeNumber } from '../../shared/cli/option-values.ts';
 import { UsageError } from '../../shared/errors.ts';
 import { DEPLOY_PHASES } from '../../shared/deploy-phases.ts';
@@ -21,25 +22,33 @@ const hostsOption = ['--hosts <list>', 'on a target with several hosts: only the
 export function registerOperatorCommands(program: Command): void {
   program
     .command('logs')
-    .description('a deploy\'s whole phase output as the agent stored it (default: the latest deploy), or the agent\'s own log')
+    .description('a deploy\'s whole phase output as the agent stored it (default: the latest deploy), the application\'s own logs (--app), or the agent\'s own log (--agent)')
     .argument('[target]', 'deployment target section')
     .option(...configOption)
-    .option('--tag <tag>', 'the deploy of this release tag (ctl status lists them)')
+    .option('--tag <tag>', 'the deploy of this release tag or version (ctl status lists them)')
     .addOption(new Option('--phase <phase>', 'only this phase\'s output').choices(DEPLOY_PHASES))
-    .option('-f, --follow', 'follow the deploy under way live, until it ends')
+    .option('-f, --follow', 'follow live: the deploy under way until it ends, or with --app the application\'s logs until Ctrl-C')
+    .option('--app', 'the application\'s own log files the target names (app-logs): their last lines, and with -f what is appended')
     .option('--agent', 'the agent\'s own log instead (its last lines)')
-    .option('-n, --lines <n>', 'with --agent: how many of the last lines', positiveWholeNumber, 200)
-    .option('--json', 'print one JSON object: the output per phase, or the agent\'s log entries')
+    .option('-n, --lines <n>', `with --agent or --app: how many of the last lines (default ${AGENT_LOG_LINES} and ${APP_LOG_LINES})`, positiveWholeNumber)
+    .option('--json', 'print one JSON object: the output per phase, the application\'s log lines, or the agent\'s log entries')
     .option(...hostsOption)
-    .action(async (target: string | undefined, options: { config: string; tag?: string; phase?: string; follow?: boolean; agent?: boolean; lines: number; json?: boolean; hosts?: string }) => {
-      if (options.agent && (options.tag || options.phase || options.follow)) throw new UsageError('--agent shows the agent\'s own log: it takes no --tag, --phase or --follow');
-      const request = { tag: options.tag ?? '', phase: options.phase ?? '', follow: Boolean(options.follow), agent: Boolean(options.agent), lines: options.lines };
+    .action(async (target: string | undefined, options: { config: string; tag?: string; phase?: string; follow?: boolean; app?: boolean; agent?: boolean; lines?: number; json?: boolean; hosts?: string }) => {
+      if (options.agent && (options.tag || options.phase || options.follow || options.app)) throw new UsageError('--agent shows the agent\'s own log: it takes no --tag, --phase, --follow or --app');
+      if (options.app && (options.tag || options.phase)) throw new UsageError('--app shows the application\'s own logs: it takes no --tag or --phase (those pick a deploy\'s output)');
+      if (options.app && options.follow && options.json) throw new UsageError('--app --follow streams lines until Ctrl-C: it has no JSON object to print');
+      if (options.lines !== undefined && !options.agent && !options.app) {
+        throw new UsageError('-n counts the last lines of a log: it goes with --agent or --app', { hint: 'a deploy\'s output is shown whole; pick one phase of it with --phase' });
+      }
+      const lines = options.lines ?? (options.app ? APP_LOG_LINES : AGENT_LOG_LINES);
+      const request = { tag: options.tag ?? '', phase: options.phase ?? '', follow: Boolean(options.follow), agent: Boolean(options.agent), app: Boolean(options.app), lines };
       const { target: loaded, hosts } = commandHosts(options.config, target, 'logs', options.hosts);
       if (hosts.length === 1) {
         const { withAgent } = await import('../agent-client/with-agent.ts');
         return withAgent(hosts[0]!.target, async (connection) => {
           const chunks = connection.stream<LogChunk>('Logs', request);
           if (options.agent) return printAgentLog(chunks, Boolean(options.json));
+          if (options.app) return printAppLogs(chunks, loaded, Boolean(options.json));
           if (!options.json) {
             for await (const chunk of chunks) process.stdout.write(chunk.text);
             return;
@@ -165,9 +174,19 @@ async function onEveryHost(
 }
 
 /** One host's logs: printed with its name before each line, or (json) returned as --json shows them. */
-async function logsOfHost(connection: AgentConnection, label: string, request: { agent: boolean; tag: string }, json: boolean): Promise<unknown> {
+async function logsOfHost(connection: AgentConnection, label: string, request: { agent: boolean; app: boolean; tag: string }, json: boolean): Promise<unknown> {
   const chunks = connection.stream<LogChunk>('Logs', request);
-  if (json) return request.agent ? { entries: await agentLogEntries(chunks) } : collectLogs(chunks, request.tag || undefined);
+  if (json) return request.agent ? { entries: await agentLogEntries(chunks) } : request.app ? collectAppLogs(chunks) : collectLogs(chunks, request.tag || undefined);
+  if (request.app) {
+    // one prefixed writer per file, so that lines of two files never mix inside a line
+    const writers = new Map<string, ReturnType<typeof prefixedLines>>();
+    for await (const chunk of chunks) {
+      if (!writers.has(chunk.file)) writers.set(chunk.file, prefixedLines(process.stdout, `${label} ${chunk.file}`));
+      writers.get(chunk.file)!.write(chunk.text);
+    }
+    for (const writer of writers.values()) writer.end();
+    return undefined;
+  }
   const out = prefixedLines(process.stdout, label);
   if (request.agent) for (const entry of await agentLogEntries(chunks)) out.write(formatAgentLogEntry(entry) + '\n');
   else for await (const chunk of chunks) out.write(chunk.text);
@@ -175,10 +194,42 @@ async function logsOfHost(connection: AgentConnection, label: string, request: {
   return undefined;
 }
 
+/** One host's application logs: as they are with one file, each line prefixed with its file with several. */
+async function printAppLogs(chunks: AsyncIterable<LogChunk>, target: Target, json: boolean): Promise<void> {
+  if (json) return void process.stdout.write(JSON.stringify(await collectAppLogs(chunks), null, 2) + '\n');
+  const several = splitList(target.options.get('app-logs') ?? '').length > 1;
+  const writers = new Map<string, ReturnType<typeof prefixedLines>>();
+  for await (const chunk of chunks) {
+    if (!several) {
+      process.stdout.write(chunk.text);
+      continue;
+    }
+    if (!writers.has(chunk.file)) writers.set(chunk.file, prefixedLines(process.stdout, chunk.file));
+    writers.get(chunk.file)!.write(chunk.text);
+  }
+  for (const writer of writers.values()) writer.end();
+}
+
+async function collectAppLogs(chunks: AsyncIterable<LogChunk>): Promise<{ tag: string | null; files: { file: string; text: string }[] }> {
+  const files = new Map<string, string>();
+  let tag: string | null = null;
+  for await (const chunk of chunks) {
+    tag = chunk.tag;
+    files.set(chunk.file, (files.get(chunk.file) ?? '') + chunk.text);
+  }
+  return { tag, files: [...files].map(([file, text]) => ({ file, text })) };
+}
+
+/** What `ctl logs` shows when -n is not given. */
+const AGENT_LOG_LINES = 200;
+const APP_LOG_LINES = 50;
+
 interface LogChunk {
   tag: string;
   phase: string;
   text: string;
+  /** --app: the log file */
+  file: string;
 }
 
 /** A deploy's output as `--json` prints it: the chunks of each phase joined. */

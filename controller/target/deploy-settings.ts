@@ -56,7 +56,18 @@ export function deploySettingsFromTarget(target: Target): DeploySettings {
     keepReleases: Number(o.get('keep-releases')),
     ...(o.get('keep-backups') ? { keepBackups: Number(o.get('keep-backups')) } : {}),
     sharedDirs: splitList(o.get('shared-dirs') ?? 'var'),
+    ...(splitList(o.get('app-logs') ?? '').length ? { appLogs: checkAppLogs(target.name, splitList(o.get('app-logs')!)) } : {}),
     versionSeries: o.get('version')!,
     maxUnpackedBytes: Number(o.get('max-unpacked-size')) * 1024 * 1024,
   };
+}
+
+/** Log paths inside the release: relative, and not climbing out of it. */
+function checkAppLogs(target: string, paths: string[]): string[] {
+  for (const path of paths) {
+    if (path.startsWith('/') || path.split('/').includes('..')) {
+      throw new TargetError(`[${target}] app-logs: ${path} is not a path inside the release`, { where: `[${target}] app-logs`, hint: 'name log files relative to the release directory, e.g. var/log/instance.log (var is shared between releases)' });
+    }
+  }
+  return paths;
 }

@@ -62,6 +62,7 @@ export const TARGET_OPTIONS: readonly TargetOptionSpec[] = [
   { key: 'db-name', kind: 'string', description: 'db = postgresql: the database to pg_dump / pg_restore' },
   { key: 'db-backup-command', kind: 'string', description: 'db = command: writes the backup to $HOSTOUT_BACKUP_DIR' },
   { key: 'db-restore-command', kind: 'string', description: 'db = command: restores from $HOSTOUT_BACKUP_DIR' },
+  { key: 'app-logs', kind: 'list', default: '', description: 'the application\'s own log files, relative to the release directory (e.g. var/log/instance.log var/log/instance-Z2.log): what `ctl logs --app [-f]` shows, on every host' },
   { key: 'shared-dirs', kind: 'list', default: 'var', description: 'directories of each release that live in shared/ and outlive releases' },
   { key: 'max-unpacked-size', kind: 'integer', default: '1024', description: 'megabytes the buildout archive may unpack to; ctl refuses to release a bigger one and the agent refuses to unpack one (raise it for a buildout that ships large files)' },
 ];

@@ -5,10 +5,12 @@ export interface LogChunk {
   'tag'?: (string);
   'phase'?: (string);
   'text'?: (string);
+  'file'?: (string);
 }
 
 export interface LogChunk__Output {
   'tag': (string);
   'phase': (string);
   'text': (string);
+  'file': (string);
 }

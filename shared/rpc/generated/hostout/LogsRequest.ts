@@ -7,6 +7,7 @@ export interface LogsRequest {
   'follow'?: (boolean);
   'agent'?: (boolean);
   'lines'?: (number);
+  'app'?: (boolean);
 }
 
 export interface LogsRequest__Output {
@@ -15,4 +16,5 @@ export interface LogsRequest__Output {
   'follow': (boolean);
   'agent': (boolean);
   'lines': (number);
+  'app': (boolean);
 }

@@ -1,5 +1,6 @@
 """Acme's web service: a greeting page that counts visits, and /health."""
 import os
+import sys
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pkg_resources
@@ -30,8 +31,9 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
-    def log_message(self, *args):
-        pass
+    def log_message(self, format, *args):
+        # an access log line per request, as a real instance writes (var/acme.log: ctl logs --app)
+        sys.stderr.write("%s [%s] %s\n" % (self.address_string(), self.log_date_time_string(), format % args))
 
 
 def main():
