@@ -38,6 +38,12 @@ test('two instances behind HAProxy: a one-egg deploy and a rollback lose no requ
   assert.equal(deploy.failed, 0, `${deploy.failed} of ${deploy.probes} requests through HAProxy failed during the deploy`);
   for (const url of site.instanceUrls) assert.equal(await servedVersion(url), '1.0.post1', `${url} runs the new release`);
 
+  // ctl restart rolls the instances in place, drained: no request lost either
+  const restart = await measureOutage(site.siteUrl, () => ctlIn(['restart']));
+  assert.equal(restart.result.code, 0, restart.result.stderr + restart.result.stdout);
+  assert.match(restart.result.stdout, /bin\/acme-ctl2: now version 0\.2, healthy and serving/);
+  assert.equal(restart.failed, 0, `${restart.failed} of ${restart.probes} requests through HAProxy failed during the restart`);
+
   const rollback = await measureOutage(site.siteUrl, () => ctlIn(['rollback']));
   assert.equal(rollback.result.code, 0, rollback.result.stderr + rollback.result.stdout);
   assert.equal(rollback.failed, 0, `${rollback.failed} of ${rollback.probes} requests through HAProxy failed during the rollback`);

@@ -60,6 +60,11 @@ export class DeployContext {
     this.by = undefined;
   }
 
+  /** Phase roll: one instance of a rolling switch, before it is touched and once it is back (rolling-switch.ts). */
+  journalInstance(state: 'started' | 'done', instance: string, message?: string): void {
+    this.journal('roll', state, message ? `${instance}: ${message}` : undefined, instance);
+  }
+
   /** Runs one phase: journaled before and after, announced, failures journaled with their reason. */
   async phase<T>(phase: DeployPhase, startMessage: string, work: () => Promise<T>, doneMessage?: (result: T) => string): Promise<T> {
     this.journal(phase, 'started');

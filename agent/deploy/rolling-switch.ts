@@ -38,20 +38,31 @@ function moverFor(services: ServiceSettings, health: HealthSettings, dir: string
  * fails (the caller undoes with rollInstancesBack); before the first one moves, a missing control
  * script or an unknown server refuses the roll with nothing touched.
  */
-export async function rollInstances(context: DeployContext, from: ReleaseSide, to: ReleaseSide, services: ServiceSettings, health: HealthSettings): Promise<number> {
+export async function rollInstances(context: RollReporter, from: ReleaseSide, to: ReleaseSide, services: ServiceSettings, health: HealthSettings): Promise<number> {
   const mover = moverFor(services, health, to.dir);
   const log = context.output('roll');
   for (const instance of mover.instances) requireScript(instance, to.dir);
   await mover.balancer.check(mover.instances);
   if (!services.balancer) context.emit('roll', 'info', 'no balancer set: nothing drains the instances; each is restarted while the others run (whatever fronts them must send requests elsewhere)');
   for (const instance of mover.instances) {
-    context.journal('roll', 'started', `${instance.script}: ${from.version} → ${to.version}`, instance.script);
+    context.journalInstance?.('started', instance.script, `${from.version} → ${to.version}`);
     const summary = await moveInstance(mover, instance, from, to, log);
-    context.journal('roll', 'done', undefined, instance.script);
+    context.journalInstance?.('done', instance.script);
     context.emit('roll', 'info', `${instance.script}: ${summary}`);
     await pauseForFaultInjection('roll-instance');
   }
   return mover.instances.length;
+}
+
+/**
+ * What a roll tells: its output and one line per instance, and (a deploy or rollback) a
+ * journal line before and after each instance. A restart in place (ctl restart) has no
+ * journal: an instance that fails is restarted in the release it already ran.
+ */
+export interface RollReporter {
+  output(phase: 'roll' | 'rollback'): (line: string) => void;
+  emit(phase: 'roll' | 'rollback', state: 'info', message: string): void;
+  journalInstance?(state: 'started' | 'done', instance: string, message?: string): void;
 }
 
 /**

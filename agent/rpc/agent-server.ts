@@ -14,6 +14,7 @@ import { listenBounded } from './bounded-listener.ts';
 import { recentDeploys } from '../deploy/recent-deploys.ts';
 import { recordUpload } from '../state/upload-log.ts';
 import { sendAppLogs } from '../logs/app-logs.ts';
+import { operateServices } from '../deploy/operate-services.ts';
 import { sendLogs, type LogChunk, type LogsRequest } from '../logs/send-logs.ts';
 import { lockForMaintenance, unlockMaintenance } from '../maintenance/maintenance-operations.ts';
 import { describeCommandLine, execInCurrentRelease, type ExecOutput } from '../exec/exec-in-release.ts';
@@ -108,6 +109,11 @@ export async function startAgentServer(agent: Agent, listen: { host: string; por
         `to ${req.to || 'previous'}${flags}`,
         () => rollbackRelease(agent, { to: req.to || undefined, withDb: req.withDb, skipStop: req.skipStop, holder: agent.keyHolder(caller.keyId) }, emit),
         (r) => `to version ${r.version} (${r.tag})${flags}`,
+      );
+    }),
+    Services: serverStreamHandler(auth, method('Services'), digestOf, async (req: { action: string }, caller, emit: (e: DeployEvent) => void) => {
+      await audited(caller, 'Services', req.action, () => operateServices(agent, { action: req.action, holder: agent.keyHolder(caller.keyId) }, emit), (r) =>
+        `${req.action} of version ${r.version} (${r.tag})${r.rolled ? `: ${r.rolled} instances one at a time` : ''}`,
       );
     }),
     History: unaryHandler(auth, method('History'), digestOf, async (req: { limit: number }) => ({ entries: agent.history(req.limit || 50) })),

@@ -8,6 +8,12 @@ import { positiveWholeNumber } from '../../shared/cli/option-values.ts';
 import { UsageError } from '../../shared/errors.ts';
 import { DEPLOY_PHASES } from '../../shared/deploy-phases.ts';
 
+const SERVICE_COMMANDS = {
+  restart: 'restart the live release\'s services without a deploy: its instances one at a time, drained, where the target names instances; else stop, start and the health check',
+  stop: 'stop the live release\'s services (instances included) without a deploy; the next deploy or `ctl start` starts them',
+  start: 'start the live release\'s services (instances included) and check their health',
+} as const;
+
 /** What `ctl exec` exits with when the agent killed the command at its timeout, as timeout(1) does. */
 const EXEC_TIMED_OUT = 124;
 
@@ -67,6 +73,22 @@ export function registerOperatorCommands(program: Command): void {
       const failed = hostsFailed(outcomes, 'could not send their logs');
       if (failed) throw failed;
     });
+
+  for (const action of ['restart', 'stop', 'start'] as const) {
+    program
+      .command(action)
+      .description(SERVICE_COMMANDS[action])
+      .argument('[target]', 'deployment target section')
+      .option(...configOption)
+      .option('-v, --verbose', 'show the services\' own output')
+      .option('--json', 'print one JSON object at the end: each host\'s outcome')
+      .option(...hostsOption)
+      .action(async (target: string | undefined, options: { config: string; verbose?: boolean; json?: boolean; hosts?: string }) => {
+        const { hosts } = commandHosts(options.config, target, action, options.hosts);
+        const { operateServicesOnHosts } = await import('../deploy/run-services.ts');
+        await operateServicesOnHosts(hosts, action, { verbose: Boolean(options.verbose), json: Boolean(options.json) });
+      });
+  }
 
   program
     .command('lock')

@@ -36,6 +36,7 @@ import type { RecentDeploysReply as _hostout_RecentDeploysReply, RecentDeploysRe
 import type { RecentDeploysRequest as _hostout_RecentDeploysRequest, RecentDeploysRequest__Output as _hostout_RecentDeploysRequest__Output } from './hostout/RecentDeploysRequest';
 import type { Release as _hostout_Release, Release__Output as _hostout_Release__Output } from './hostout/Release';
 import type { RollbackRequest as _hostout_RollbackRequest, RollbackRequest__Output as _hostout_RollbackRequest__Output } from './hostout/RollbackRequest';
+import type { ServicesRequest as _hostout_ServicesRequest, ServicesRequest__Output as _hostout_ServicesRequest__Output } from './hostout/ServicesRequest';
 import type { StatusReply as _hostout_StatusReply, StatusReply__Output as _hostout_StatusReply__Output } from './hostout/StatusReply';
 import type { StatusRequest as _hostout_StatusRequest, StatusRequest__Output as _hostout_StatusRequest__Output } from './hostout/StatusRequest';
 import type { UnlockRequest as _hostout_UnlockRequest, UnlockRequest__Output as _hostout_UnlockRequest__Output } from './hostout/UnlockRequest';
@@ -82,6 +83,7 @@ export interface ProtoGrpcType {
     RecentDeploysRequest: MessageTypeDefinition<_hostout_RecentDeploysRequest, _hostout_RecentDeploysRequest__Output>
     Release: MessageTypeDefinition<_hostout_Release, _hostout_Release__Output>
     RollbackRequest: MessageTypeDefinition<_hostout_RollbackRequest, _hostout_RollbackRequest__Output>
+    ServicesRequest: MessageTypeDefinition<_hostout_ServicesRequest, _hostout_ServicesRequest__Output>
     StatusReply: MessageTypeDefinition<_hostout_StatusReply, _hostout_StatusReply__Output>
     StatusRequest: MessageTypeDefinition<_hostout_StatusRequest, _hostout_StatusRequest__Output>
     UnlockRequest: MessageTypeDefinition<_hostout_UnlockRequest, _hostout_UnlockRequest__Output>

@@ -24,6 +24,7 @@ import type { MissingBlobsRequest as _hostout_MissingBlobsRequest, MissingBlobsR
 import type { RecentDeploysReply as _hostout_RecentDeploysReply, RecentDeploysReply__Output as _hostout_RecentDeploysReply__Output } from '../hostout/RecentDeploysReply';
 import type { RecentDeploysRequest as _hostout_RecentDeploysRequest, RecentDeploysRequest__Output as _hostout_RecentDeploysRequest__Output } from '../hostout/RecentDeploysRequest';
 import type { RollbackRequest as _hostout_RollbackRequest, RollbackRequest__Output as _hostout_RollbackRequest__Output } from '../hostout/RollbackRequest';
+import type { ServicesRequest as _hostout_ServicesRequest, ServicesRequest__Output as _hostout_ServicesRequest__Output } from '../hostout/ServicesRequest';
 import type { StatusReply as _hostout_StatusReply, StatusReply__Output as _hostout_StatusReply__Output } from '../hostout/StatusReply';
 import type { StatusRequest as _hostout_StatusRequest, StatusRequest__Output as _hostout_StatusRequest__Output } from '../hostout/StatusRequest';
 import type { UnlockRequest as _hostout_UnlockRequest, UnlockRequest__Output as _hostout_UnlockRequest__Output } from '../hostout/UnlockRequest';
@@ -113,6 +114,11 @@ export interface AgentClient extends grpc.Client {
   rollback(argument: _hostout_RollbackRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_hostout_DeployEvent__Output>;
   rollback(argument: _hostout_RollbackRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_hostout_DeployEvent__Output>;
   
+  Services(argument: _hostout_ServicesRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_hostout_DeployEvent__Output>;
+  Services(argument: _hostout_ServicesRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_hostout_DeployEvent__Output>;
+  services(argument: _hostout_ServicesRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_hostout_DeployEvent__Output>;
+  services(argument: _hostout_ServicesRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_hostout_DeployEvent__Output>;
+  
   Status(argument: _hostout_StatusRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_hostout_StatusReply__Output>): grpc.ClientUnaryCall;
   Status(argument: _hostout_StatusRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_hostout_StatusReply__Output>): grpc.ClientUnaryCall;
   Status(argument: _hostout_StatusRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_hostout_StatusReply__Output>): grpc.ClientUnaryCall;
@@ -165,6 +171,8 @@ export interface AgentHandlers extends grpc.UntypedServiceImplementation {
   
   Rollback: grpc.handleServerStreamingCall<_hostout_RollbackRequest__Output, _hostout_DeployEvent>;
   
+  Services: grpc.handleServerStreamingCall<_hostout_ServicesRequest__Output, _hostout_DeployEvent>;
+  
   Status: grpc.handleUnaryCall<_hostout_StatusRequest__Output, _hostout_StatusReply>;
   
   Unlock: grpc.handleUnaryCall<_hostout_UnlockRequest__Output, _hostout_MaintenanceLockReply>;
@@ -185,6 +193,7 @@ export interface AgentDefinition extends grpc.ServiceDefinition {
   MissingBlobs: MethodDefinition<_hostout_MissingBlobsRequest, _hostout_MissingBlobsReply, _hostout_MissingBlobsRequest__Output, _hostout_MissingBlobsReply__Output>
   RecentDeploys: MethodDefinition<_hostout_RecentDeploysRequest, _hostout_RecentDeploysReply, _hostout_RecentDeploysRequest__Output, _hostout_RecentDeploysReply__Output>
   Rollback: MethodDefinition<_hostout_RollbackRequest, _hostout_DeployEvent, _hostout_RollbackRequest__Output, _hostout_DeployEvent__Output>
+  Services: MethodDefinition<_hostout_ServicesRequest, _hostout_DeployEvent, _hostout_ServicesRequest__Output, _hostout_DeployEvent__Output>
   Status: MethodDefinition<_hostout_StatusRequest, _hostout_StatusReply, _hostout_StatusRequest__Output, _hostout_StatusReply__Output>
   Unlock: MethodDefinition<_hostout_UnlockRequest, _hostout_MaintenanceLockReply, _hostout_UnlockRequest__Output, _hostout_MaintenanceLockReply__Output>
   UploadBlob: MethodDefinition<_hostout_BlobChunk, _hostout_UploadReply, _hostout_BlobChunk__Output, _hostout_UploadReply__Output>

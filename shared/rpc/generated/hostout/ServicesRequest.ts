@@ -1,0 +1,10 @@
+// Original file: proto/hostout.proto
+
+
+export interface ServicesRequest {
+  'action'?: (string);
+}
+
+export interface ServicesRequest__Output {
+  'action': (string);
+}
