@@ -9,29 +9,37 @@
  *   rollback          vs the app's stop + start + first healthy answer + 0.3 s   goal ≤ 1×
  *   cold `ctl plan` on the 50 × 200 tree (make-tree.ts)                      goal ≤ 5 s
  *   the agent bundle: idle RSS (goal ≤ 50 MB) and start to listening vs a bare `node -e`
+ *   rolling restarts (issue 18): the example's two instances behind HAProxy, its [instances]
+ *                     target (one instance at a time, drained) vs the same site with a target
+ *                     that stops both together while HAProxy stays up; for a one-egg deploy and
+ *                     a rollback: failed probes through HAProxy (of how many), longest
+ *                     unreachable, wall time, and wall rolling / stop-all    goal: 0 failed (rolling)
  *
  * Every figure and baseline is the median of --runs (one-egg deploys and rollbacks in
  * rounds: change, deploy, roll back), shown phase by phase as ctl's output arrives. Also:
  * bytes sent vs sending everything, and how long the site was unreachable (HTTP probes every
  * few ms), measured in one more deploy and rollback: probing every 5 ms takes CPU from ctl,
- * the agent and the app, and the baselines are measured without it. Prints figures; asserts
- * nothing. On a shared machine figures are noisy: rerun.
+ * the agent and the app, and the baselines are measured without it. The rolling figures are
+ * the exception: there the outage is the figure, so every one of their deploys and rollbacks is
+ * probed, rolling and stop-all alike (their wall times compare with each other, not with the
+ * figures above). Prints figures; asserts nothing. On a shared machine figures are noisy: rerun.
  *
- *   npm run bench:deploy [-- --runs 3] [-- --skip-plan] [-- --skip-agent]
+ *   npm run bench:deploy [-- --runs 3] [-- --skip-plan] [-- --skip-agent] [-- --skip-rolling]
  */
-import { appendFileSync, copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { appendFileSync, copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ctl, runCommand } from '../support/ctl.ts';
 import { DEBIAN_PYTHON, runBuildout, removeDir } from '../support/example-buildout.ts';
 import { exampleBuildoutFor, startLocalAgent, stopAgentAndApp } from '../support/local-agent.ts';
+import { openInstancesSite } from '../support/instances-site.ts';
 import { makeBenchTree } from './make-tree.ts';
 import { measureAgentFootprint } from './agent-footprint.ts';
 import { buildAgentBundle } from '../../controller/bootstrap/agent-bundle.ts';
 import { measureOutage, median, ms, ratio, timedCtl, type TimedRun } from './timed-deploys.ts';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, 'skip-plan': { type: 'boolean', default: false }, 'skip-agent': { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, 'skip-plan': { type: 'boolean', default: false }, 'skip-agent': { type: 'boolean', default: false }, 'skip-rolling': { type: 'boolean', default: false } } });
 const runs = Number(values.runs);
 
 /** The app's own cycle by hand, in the live release: stop, start, then probe every 5 ms until it answers 200. */
@@ -75,10 +83,99 @@ async function ctlHelpMs(): Promise<number> {
   return median(samples);
 }
 
+type InstancesSite = Awaited<ReturnType<typeof openInstancesSite>>;
+
+/**
+ * The stop-all baseline: the example's instances site with the target as it was before issue 18
+ * (no `instances`, no `balancer`): stop takes both instances down together, start brings them
+ * up together. HAProxy stays up across deploys, as in the rolling case, so the baseline's
+ * outage is what the issue measured (HAProxy answering 503 while no server is up), not
+ * HAProxy's own restart.
+ */
+function makeStopAllTarget(dir: string): void {
+  const file = join(dir, 'instances.cfg');
+  const before = readFileSync(file, 'utf8');
+  const replace = (text: string, pattern: RegExp, by: string) => {
+    if (!pattern.test(text)) throw new Error(`the stop-all baseline expects ${pattern} in example/instances.cfg: the example changed, update makeStopAllTarget`);
+    return text.replace(pattern, by);
+  };
+  let text = replace(before, /^instances =\n(?:[ \t]+\S.*\n)+/m, '');
+  text = replace(text, /^balancer = .*\n/m, '');
+  text = replace(text, /^start = .*$/m, 'start = (test -f var/haproxy.pid && kill -0 $(cat var/haproxy.pid)) || /usr/sbin/haproxy -D -f parts/balancer/haproxy.cfg -p var/haproxy.pid; bin/acme-ctl start && bin/acme-ctl2 start');
+  text = replace(text, /^stop = .*$/m, 'stop = bin/acme-ctl2 stop; bin/acme-ctl stop');
+  text = replace(text, /^status = .*$/m, 'status = bin/acme-ctl status && bin/acme-ctl2 status');
+  writeFileSync(file, text);
+}
+
+interface Probed {
+  wallMs: number;
+  failed: number;
+  probes: number;
+  outageMs: number;
+}
+
+/**
+ * Rolling vs stop-all, each on its own agent and site, in rounds (change one egg, deploy, roll
+ * back), the two sites' rounds interleaved so that both see the same machine. Every deploy and
+ * rollback is probed through HAProxy every 5 ms: here the outage is the figure. Stop-all fails
+ * few probes for its outage: HAProxy holds some requests while no server takes them (one probe
+ * waited out its 1 s timeout, seen in a timeline of one stop-all deploy), and a held probe counts
+ * once, so the longest unreachable, not the count, is the figure to compare.
+ */
+async function measureRolling(program: string): Promise<string[]> {
+  const sites: InstancesSite[] = [];
+  try {
+    const rolling = await openInstancesSite({ program });
+    sites.push(rolling);
+    const stopAll = await openInstancesSite({ program });
+    sites.push(stopAll);
+    makeStopAllTarget(stopAll.dir);
+    // the first deploy stops everything in both (nothing runs yet): not a figure
+    for (const site of sites) await timedCtl(['deploy', '-c', 'instances.cfg'], site.dir, site.env);
+    // what each deploy must show, or the figures are not what they say: rolling rolls, the baseline stops all
+    const expected = new Map([
+      [rolling, /Restarting the instances one at a time: \d+ instances on version/],
+      [stopAll, /Stopping remote services\.\.\.done/],
+    ]);
+    const samples = new Map(sites.map((site) => [site, { deploy: [] as Probed[], rollback: [] as Probed[] }]));
+    const probed = async (site: InstancesSite, command: 'deploy' | 'rollback'): Promise<Probed> => {
+      const outage = await measureOutage(site.siteUrl, () => timedCtl([command, '-c', 'instances.cfg'], site.dir, site.env));
+      if (!expected.get(site)!.test(outage.result.stdout)) throw new Error(`${site === rolling ? 'rolling' : 'stop-all'} ${command} did not run as measured (${expected.get(site)}):\n${outage.result.stdout}`);
+      return { wallMs: outage.result.ms, failed: outage.failed, probes: outage.probes, outageMs: outage.outageMs };
+    };
+    for (let i = 0; i < runs; i++) {
+      for (const site of sites) {
+        appendFileSync(join(site.dir, 'src/acme.web/acme/web/server.py'), `\n# bench change ${i + 1}\n`);
+        samples.get(site)!.deploy.push(await probed(site, 'deploy'));
+        samples.get(site)!.rollback.push(await probed(site, 'rollback'));
+      }
+    }
+
+    const medians = (of: Probed[]): Probed => ({ wallMs: median(of.map((p) => p.wallMs)), failed: median(of.map((p) => p.failed)), probes: median(of.map((p) => p.probes)), outageMs: median(of.map((p) => p.outageMs)) });
+    const cell = (p: Probed) => `${p.failed} of ${p.probes} failed, longest ${ms(p.outageMs)}, wall ${ms(p.wallMs)}`;
+    const rows = (['deploy', 'rollback'] as const).map((command) => ({ command, rolling: medians(samples.get(rolling)![command]), stopAll: medians(samples.get(stopAll)![command]) }));
+    const width = Math.max(...rows.map((row) => cell(row.rolling).length), 'rolling (one at a time, drained)'.length) + 3;
+    const label = (command: string) => (command === 'deploy' ? 'one-egg deploy' : 'rollback').padEnd(16);
+    const all = [...samples.get(rolling)!.deploy, ...samples.get(rolling)!.rollback];
+    const allStopAll = [...samples.get(stopAll)!.deploy, ...samples.get(stopAll)!.rollback];
+    const sum = (of: Probed[], key: 'failed' | 'probes') => of.reduce((s, p) => s + p[key], 0);
+    return [
+      `rolling restarts, 2 instances behind HAProxy, probed through HAProxy every 5 ms (failed probes of all, longest unreachable, wall), medians of ${runs}:`,
+      `  ${''.padEnd(16)} ${'rolling (one at a time, drained)'.padEnd(width)} stop-all (both stop together, HAProxy stays up)`,
+      ...rows.map((row) => `  ${label(row.command)} ${cell(row.rolling).padEnd(width)} ${cell(row.stopAll)}`),
+      `  wall, rolling / stop-all: one-egg deploy ${ratio(rows[0]!.rolling.wallMs, rows[0]!.stopAll.wallMs)}, rollback ${ratio(rows[1]!.rolling.wallMs, rows[1]!.stopAll.wallMs)}`,
+      `  rolling failed probes, every deploy and rollback: ${sum(all, 'failed')} of ${sum(all, 'probes')} (goal = 0); stop-all: ${sum(allStopAll, 'failed')} of ${sum(allStopAll, 'probes')}`,
+    ];
+  } finally {
+    for (const site of sites) await site.close();
+  }
+}
+
 const phaseLines = (run: TimedRun) => [`      ctl start-up to its first line ${ms(run.firstOutputMs)}`, ...run.phases.map((p) => `      ${p.label.padEnd(34)} ${ms(p.ms)}`)].join('\n');
 
 // the agent as hosts run it: the bundled file (the sources through tsx compile each module on first use)
 const agentBundleDir = mkdtempSync(join(tmpdir(), 'hostout-bench-agent-'));
+process.once('exit', () => removeDir(agentBundleDir)); // the rolling figures' agents run it too, after this site is gone
 const { path: agentProgram } = await buildAgentBundle(join(agentBundleDir, 'hostout-agent.mjs'));
 const agent = await startLocalAgent({ program: agentProgram });
 const site = await exampleBuildoutFor(agent);
@@ -154,8 +251,9 @@ try {
 } finally {
   await stopAgentAndApp(agent);
   removeDir(site.dir);
-  removeDir(agentBundleDir);
 }
+
+if (!values['skip-rolling']) lines.push(...(await measureRolling(agentProgram)));
 
 if (!values['skip-plan']) {
   const root = mkdtempSync(join(tmpdir(), 'hostout-plan-bench-'));
