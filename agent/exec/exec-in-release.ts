@@ -32,11 +32,20 @@ export interface ExecOutcome {
   cwd: string;
 }
 
+/** `ctl exec -i`: the caller's input, and (tty) the size of the terminal to run the command on. */
+export interface ExecInteraction {
+  tty: boolean;
+  rows: number;
+  cols: number;
+  input: AsyncIterable<{ stdin?: Buffer | Uint8Array; stdinEnd?: boolean }>;
+}
+
 export function execInCurrentRelease(
   agent: Agent,
   request: { argv: readonly string[]; timeoutSeconds: number },
   send: (output: ExecOutput) => void,
   cancelled?: AbortSignal,
+  interaction?: ExecInteraction,
 ): Promise<ExecOutcome> {
   if (request.argv.length === 0 || !request.argv[0]) throw new UsageError('no command to run', { hint: 'ctl exec TARGET -- COMMAND ARGS...' });
   const deploy = readDeployLock(agent.layout.lockFile);
@@ -48,7 +57,15 @@ export function execInCurrentRelease(
   send({ cwd });
   return new Promise((resolve) => {
     // detached: the command leads its own process group, so a timeout or a cancel ends all it started
-    const child = spawn(request.argv[0]!, request.argv.slice(1), { cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const [command, ...args] = interaction?.tty ? onTerminal(request.argv, interaction) : request.argv;
+    const child = spawn(command!, args, {
+      cwd,
+      detached: true,
+      stdio: [interaction ? 'pipe' : 'ignore', 'pipe', 'pipe'],
+      // script(1) runs the line with $SHELL, which under a service may be the deploy user's nologin
+      ...(interaction?.tty ? { env: { ...process.env, SHELL: '/bin/sh', TERM: process.env.TERM || 'xterm' } } : {}),
+    });
+    if (interaction && child.stdin) void forwardInput(interaction.input, child.stdin);
     let timedOut = false;
     const killGroup = () => {
       try {
@@ -62,8 +79,8 @@ export function execInCurrentRelease(
       killGroup();
     }, timeoutMs);
     cancelled?.addEventListener('abort', killGroup);
-    child.stdout.on('data', (data: Buffer) => sendChunks(data, (piece) => send({ stdout: piece })));
-    child.stderr.on('data', (data: Buffer) => sendChunks(data, (piece) => send({ stderr: piece })));
+    child.stdout!.on('data', (data: Buffer) => sendChunks(data, (piece) => send({ stdout: piece })));
+    child.stderr!.on('data', (data: Buffer) => sendChunks(data, (piece) => send({ stderr: piece })));
     let finished = false;
     const finish = (outcome: ExecOutcome) => {
       // a command that cannot start reports 'error' and may still report 'close'
@@ -82,6 +99,30 @@ export function execInCurrentRelease(
     });
     child.on('close', (code, signal) => finish({ exitCode: code ?? -1, signal: signal ?? '', timedOut, cwd }));
   });
+}
+
+/**
+ * The command run on a pseudo-terminal of the caller's size: util-linux's script(1), which is
+ * on every Debian host, with the command's exit status (-e) and nothing of its own (-q).
+ */
+function onTerminal(argv: readonly string[], size: { rows: number; cols: number }): string[] {
+  const rows = Math.min(Math.max(size.rows || 24, 1), 1000);
+  const cols = Math.min(Math.max(size.cols || 80, 1), 1000);
+  return ['script', '-qfec', `stty rows ${rows} cols ${cols} 2>/dev/null; exec ${describeCommandLine(argv)}`, '/dev/null'];
+}
+
+/** The caller's input into the command, as it comes, waiting while the command reads slowly. */
+async function forwardInput(input: AsyncIterable<{ stdin?: Buffer | Uint8Array; stdinEnd?: boolean }>, stdin: NodeJS.WritableStream): Promise<void> {
+  stdin.on('error', () => {}); // the command exited: what it did not read is dropped
+  try {
+    for await (const message of input) {
+      if (message.stdin?.length && !stdin.write(Buffer.from(message.stdin))) await new Promise((resolve) => stdin.once('drain', resolve));
+      if (message.stdinEnd) break;
+    }
+  } catch {
+    // the caller went away: the command gets end of file
+  }
+  stdin.end();
 }
 
 /** The directory `current` points at now, resolved: a switch while the command runs does not move it. */

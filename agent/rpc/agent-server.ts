@@ -18,7 +18,7 @@ import { operateServices } from '../deploy/operate-services.ts';
 import { sendLogs, type LogChunk, type LogsRequest } from '../logs/send-logs.ts';
 import { lockForMaintenance, unlockMaintenance } from '../maintenance/maintenance-operations.ts';
 import { describeCommandLine, execInCurrentRelease, type ExecOutput } from '../exec/exec-in-release.ts';
-import { clientStreamHandler, serverStreamHandler, unaryHandler, withRequestDigests, type AuthenticationContext, type Caller } from './authenticated-service.ts';
+import { bidiStreamHandler, clientStreamHandler, serverStreamHandler, unaryHandler, withRequestDigests, type AuthenticationContext, type Caller } from './authenticated-service.ts';
 
 /** The largest request the agent reads: an upload chunk with room to spare; every other request is far smaller. */
 export const MAX_REQUEST_BYTES = 1024 * 1024;
@@ -137,6 +137,13 @@ export async function startAgentServer(agent: Agent, listen: { host: string; por
         `${describeCommandLine(req.argv)}: in ${r.cwd}: ${r.timedOut ? 'timed out, killed' : r.signal ? `killed by ${r.signal}` : `exit ${r.exitCode}`}`,
       );
     }),
+    ExecInteractive: bidiStreamHandler(auth, method('ExecInteractive'), digestOf, async (first: ExecInputMessage, rest: AsyncIterable<ExecInputMessage>, caller, emit: (o: ExecOutput) => void, cancelled) => {
+      const line = `${describeCommandLine(first.argv)}${first.tty ? ' (interactive, on a terminal)' : ' (interactive)'}`;
+      agent.audit({ keyId: caller.keyId, peer: caller.peer, action: 'Exec', outcome: 'started', detail: line });
+      await audited(caller, 'Exec', line, () => execInCurrentRelease(agent, first, emit, cancelled, { tty: first.tty, rows: first.rows, cols: first.cols, input: rest }), (r) =>
+        `${line}: in ${r.cwd}: ${r.timedOut ? 'timed out, killed' : r.signal ? `killed by ${r.signal}` : `exit ${r.exitCode}`}`,
+      );
+    }),
   });
 
   const credentials = grpc.ServerCredentials.createSsl(null, [{ private_key: Buffer.from(identity.keyPem), cert_chain: Buffer.from(identity.certPem) }], false);
@@ -170,6 +177,16 @@ interface DeployRequest {
   skipStop: boolean;
   prepareOnly: boolean;
   version: string;
+}
+
+interface ExecInputMessage {
+  argv: string[];
+  timeoutSeconds: number;
+  tty: boolean;
+  rows: number;
+  cols: number;
+  stdin: Buffer;
+  stdinEnd: boolean;
 }
 
 function keyIdIn(error: TrustError): string {

@@ -131,6 +131,39 @@ export function serverStreamHandler<Req extends object, Ev>(
   };
 }
 
+/**
+ * A stream both ways (ExecInteractive): the first message is signed as a request is, and
+ * carries what to do; the rest (typed input) follow it on the authenticated stream.
+ */
+export function bidiStreamHandler<Req extends object, Ev>(
+  context: AuthenticationContext,
+  method: string,
+  digestOf: (m: object) => string | undefined,
+  operation: (first: Req, rest: AsyncIterable<Req>, caller: Caller, send: (event: Ev) => void, cancelled: AbortSignal) => Promise<unknown>,
+): grpc.handleBidiStreamingCall<Req, Ev> {
+  return (call) => {
+    // destroyOnReturn false: input that ends early (end of file) must not destroy the call, whose answers still flow
+    const messages = (call as unknown as { iterator(options: { destroyOnReturn: boolean }): AsyncIterator<Req> }).iterator({ destroyOnReturn: false });
+    const cancelled = new AbortController();
+    call.on('cancelled', () => cancelled.abort());
+    (async () => {
+      const first = await messages.next();
+      if (first.done) throw new TrustError('empty stream: the first message must say what to run', { where: method });
+      const caller = authenticate(context, call, method, digestOf(first.value));
+      const rest: AsyncIterable<Req> = { [Symbol.asyncIterator]: () => messages };
+      return operation(first.value, rest, caller, (event) => {
+        if (!call.cancelled && call.writable) call.write(event);
+      }, cancelled.signal);
+    })().then(
+      () => call.end(),
+      (error) => {
+        const serviceError = toServiceError(error);
+        call.emit('error', Object.assign(new Error(String(serviceError.details)), serviceError));
+      },
+    );
+  };
+}
+
 export function clientStreamHandler<Req extends object, Res>(
   context: AuthenticationContext,
   method: string,

@@ -85,6 +85,33 @@ export class AgentConnection {
     }
   }
 
+  /**
+   * A stream both ways (ExecInteractive): `first` is signed and sent, then `rest` as it comes
+   * (waiting while the agent's side is full); the agent's messages are yielded as they arrive.
+   */
+  async *duplex<Req extends object, Ev>(method: AgentMethodName, first: Req, rest: AsyncIterable<Req>): AsyncGenerator<Ev> {
+    const metadata = this.signedMetadata(method, first);
+    const fn = (this.client as unknown as Record<string, Function>)[method]!.bind(this.client);
+    const call: grpc.ClientDuplexStream<Req, Ev> = fn(metadata);
+    call.write(first);
+    void (async () => {
+      for await (const message of rest) {
+        if (call.destroyed || call.writableEnded) break;
+        if (!call.write(message)) await new Promise((resolve) => call.once('drain', resolve));
+      }
+      if (!call.writableEnded) call.end();
+    })().catch(() => call.cancel());
+    let answered = false;
+    try {
+      for await (const event of call) {
+        answered = true;
+        yield event as Ev;
+      }
+    } catch (error) {
+      throw await this.explain(error as grpc.ServiceError, method, answered);
+    }
+  }
+
   /** A client stream (UploadBlob): the first message is signed, the rest follow it. */
   clientStream<Req extends object, Res>(method: AgentMethodName, first: Req, rest: AsyncIterable<Req>): Promise<Res> {
     const metadata = this.signedMetadata(method, first);

@@ -126,12 +126,19 @@ export function registerOperatorCommands(program: Command): void {
     .argument('[command...]', 'after --: the command and its arguments, e.g. -- bin/instance run scripts/fix.py')
     .option(...configOption)
     .option('--timeout <seconds>', 'kill the command (and all it started) after this long; ctl then exits 124', positiveWholeNumber, 3600)
+    .option('-i, --interactive', 'forward stdin, and run the command on a terminal when ctl has one (bin/instance debug, a shell, manage.py shell); one host')
     .option(...hostsOption)
     .usage('[options] [target] -- COMMAND [ARGS...]')
-    .action(async (_target: string | undefined, words: string[], options: { config: string; timeout: number; hosts?: string }) => {
+    .action(async (_target: string | undefined, words: string[], options: { config: string; timeout: number; hosts?: string; interactive?: boolean }) => {
       const { target, argv } = splitAtDoubleDash([...(_target === undefined ? [] : [_target]), ...words], process.argv);
       const { target: loaded, hosts } = commandHosts(options.config, target, 'exec', options.hosts);
       const request = { argv, timeoutSeconds: options.timeout };
+      if (options.interactive) {
+        if (hosts.length !== 1) throw new UsageError('ctl exec -i talks to one host: name it with --hosts', { hint: `e.g. --hosts ${hosts[0]?.label}` });
+        const { withAgent } = await import('../agent-client/with-agent.ts');
+        const { runInteractive } = await import('./interactive-exec.ts');
+        return withAgent(hosts[0]!.target, async (connection) => void (process.exitCode = execExitCode(await runInteractive(connection, request), options.timeout)));
+      }
       if (hosts.length === 1) {
         const { withAgent } = await import('../agent-client/with-agent.ts');
         return withAgent(hosts[0]!.target, async (connection) => {
@@ -270,7 +277,7 @@ interface LockReply {
   deployUnderWay: string;
 }
 
-interface ExecChunk {
+export interface ExecChunk {
   stdout?: Buffer;
   stderr?: Buffer;
   exited: boolean;

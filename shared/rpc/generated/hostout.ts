@@ -10,6 +10,7 @@ import type { DeployEvent as _hostout_DeployEvent, DeployEvent__Output as _hosto
 import type { DeployRecord as _hostout_DeployRecord, DeployRecord__Output as _hostout_DeployRecord__Output } from './hostout/DeployRecord';
 import type { DeployRequest as _hostout_DeployRequest, DeployRequest__Output as _hostout_DeployRequest__Output } from './hostout/DeployRequest';
 import type { Egg as _hostout_Egg, Egg__Output as _hostout_Egg__Output } from './hostout/Egg';
+import type { ExecInput as _hostout_ExecInput, ExecInput__Output as _hostout_ExecInput__Output } from './hostout/ExecInput';
 import type { ExecOutput as _hostout_ExecOutput, ExecOutput__Output as _hostout_ExecOutput__Output } from './hostout/ExecOutput';
 import type { ExecRequest as _hostout_ExecRequest, ExecRequest__Output as _hostout_ExecRequest__Output } from './hostout/ExecRequest';
 import type { GivenVersion as _hostout_GivenVersion, GivenVersion__Output as _hostout_GivenVersion__Output } from './hostout/GivenVersion';
@@ -57,6 +58,7 @@ export interface ProtoGrpcType {
     DeployRecord: MessageTypeDefinition<_hostout_DeployRecord, _hostout_DeployRecord__Output>
     DeployRequest: MessageTypeDefinition<_hostout_DeployRequest, _hostout_DeployRequest__Output>
     Egg: MessageTypeDefinition<_hostout_Egg, _hostout_Egg__Output>
+    ExecInput: MessageTypeDefinition<_hostout_ExecInput, _hostout_ExecInput__Output>
     ExecOutput: MessageTypeDefinition<_hostout_ExecOutput, _hostout_ExecOutput__Output>
     ExecRequest: MessageTypeDefinition<_hostout_ExecRequest, _hostout_ExecRequest__Output>
     GivenVersion: MessageTypeDefinition<_hostout_GivenVersion, _hostout_GivenVersion__Output>

@@ -5,6 +5,7 @@ import type { MethodDefinition } from '@grpc/proto-loader'
 import type { BlobChunk as _hostout_BlobChunk, BlobChunk__Output as _hostout_BlobChunk__Output } from '../hostout/BlobChunk';
 import type { DeployEvent as _hostout_DeployEvent, DeployEvent__Output as _hostout_DeployEvent__Output } from '../hostout/DeployEvent';
 import type { DeployRequest as _hostout_DeployRequest, DeployRequest__Output as _hostout_DeployRequest__Output } from '../hostout/DeployRequest';
+import type { ExecInput as _hostout_ExecInput, ExecInput__Output as _hostout_ExecInput__Output } from '../hostout/ExecInput';
 import type { ExecOutput as _hostout_ExecOutput, ExecOutput__Output as _hostout_ExecOutput__Output } from '../hostout/ExecOutput';
 import type { ExecRequest as _hostout_ExecRequest, ExecRequest__Output as _hostout_ExecRequest__Output } from '../hostout/ExecRequest';
 import type { HelloReply as _hostout_HelloReply, HelloReply__Output as _hostout_HelloReply__Output } from '../hostout/HelloReply';
@@ -40,6 +41,11 @@ export interface AgentClient extends grpc.Client {
   Exec(argument: _hostout_ExecRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_hostout_ExecOutput__Output>;
   exec(argument: _hostout_ExecRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_hostout_ExecOutput__Output>;
   exec(argument: _hostout_ExecRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_hostout_ExecOutput__Output>;
+  
+  ExecInteractive(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_hostout_ExecInput, _hostout_ExecOutput__Output>;
+  ExecInteractive(options?: grpc.CallOptions): grpc.ClientDuplexStream<_hostout_ExecInput, _hostout_ExecOutput__Output>;
+  execInteractive(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_hostout_ExecInput, _hostout_ExecOutput__Output>;
+  execInteractive(options?: grpc.CallOptions): grpc.ClientDuplexStream<_hostout_ExecInput, _hostout_ExecOutput__Output>;
   
   Hello(argument: _hostout_HelloRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_hostout_HelloReply__Output>): grpc.ClientUnaryCall;
   Hello(argument: _hostout_HelloRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_hostout_HelloReply__Output>): grpc.ClientUnaryCall;
@@ -153,6 +159,8 @@ export interface AgentHandlers extends grpc.UntypedServiceImplementation {
   
   Exec: grpc.handleServerStreamingCall<_hostout_ExecRequest__Output, _hostout_ExecOutput>;
   
+  ExecInteractive: grpc.handleBidiStreamingCall<_hostout_ExecInput__Output, _hostout_ExecOutput>;
+  
   Hello: grpc.handleUnaryCall<_hostout_HelloRequest__Output, _hostout_HelloReply>;
   
   History: grpc.handleUnaryCall<_hostout_HistoryRequest__Output, _hostout_HistoryReply>;
@@ -184,6 +192,7 @@ export interface AgentHandlers extends grpc.UntypedServiceImplementation {
 export interface AgentDefinition extends grpc.ServiceDefinition {
   Deploy: MethodDefinition<_hostout_DeployRequest, _hostout_DeployEvent, _hostout_DeployRequest__Output, _hostout_DeployEvent__Output>
   Exec: MethodDefinition<_hostout_ExecRequest, _hostout_ExecOutput, _hostout_ExecRequest__Output, _hostout_ExecOutput__Output>
+  ExecInteractive: MethodDefinition<_hostout_ExecInput, _hostout_ExecOutput, _hostout_ExecInput__Output, _hostout_ExecOutput__Output>
   Hello: MethodDefinition<_hostout_HelloRequest, _hostout_HelloReply, _hostout_HelloRequest__Output, _hostout_HelloReply__Output>
   History: MethodDefinition<_hostout_HistoryRequest, _hostout_HistoryReply, _hostout_HistoryRequest__Output, _hostout_HistoryReply__Output>
   HostFacts: MethodDefinition<_hostout_HostFactsRequest, _hostout_HostFactsReply, _hostout_HostFactsRequest__Output, _hostout_HostFactsReply__Output>
