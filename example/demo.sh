@@ -13,7 +13,9 @@ ctl() { node "$repo/bin/ctl.js" "$@"; }
 agent() { node "$repo/bin/hostout-agent.js" "$@"; }
 free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 page() { /usr/bin/python3 -c "import sys,urllib.request; print(urllib.request.urlopen(sys.argv[1]).read().decode().strip())" "$1" 2>&1 | tail -1; }
-step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+# bold step titles on a terminal only: piped or logged, plain text (as NO_COLOR asks too)
+if [ -t 1 ] && [ -z "${NO_COLOR-}" ]; then bold=$'\033[1m' plain=$'\033[0m'; else bold='' plain=''; fi
+step() { printf '\n%s== %s%s\n' "$bold" "$*" "$plain"; }
 
 cp -r "$repo/example/." "$work/buildout/" 2>/dev/null || { mkdir -p "$work/buildout" && cp -r "$repo/example/." "$work/buildout/"; }
 rm -f "$work/buildout/demo.sh"

@@ -141,6 +141,14 @@ test('ctl pin records, lists and forgets agent fingerprints; wrong input is a cl
     { address: 'web1.example.com:7611', fingerprint },
     { address: '::1:7700', fingerprint },
   ]);
+  // a different identity at a pinned address is refused, as ssh refuses a changed host key; --replace says it was meant
+  const other = `sha256:${'cd'.repeat(32)}`;
+  assert.equal((await ctl(['pin', 'web1.example.com', fingerprint], { env })).stdout, `web1.example.com:7611 is pinned to ${fingerprint} already\n`);
+  const changed = await ctl(['pin', 'web1.example.com', other], { env });
+  assert.equal(changed.code, 4);
+  assert.match(changed.stderr, new RegExp(`web1\\.example\\.com:7611 is pinned to ${fingerprint}, not ${other}`));
+  assert.match(changed.stderr, /ctl pin --replace web1\.example\.com:7611/);
+  assert.equal((await ctl(['pin', '--replace', 'web1.example.com', other], { env })).stdout, `Replaced the pinned identity of web1.example.com:7611: ${fingerprint} → ${other}\n`);
   assert.equal((await ctl(['unpin', 'web1.example.com'], { env })).stdout, 'Unpinned web1.example.com:7611\n');
   assert.equal((await ctl(['unpin', 'web1.example.com'], { env })).stdout, 'web1.example.com:7611 was not pinned\n');
   const bad = await ctl(['pin', 'web1', 'sha256:nothex'], { env });

@@ -12,6 +12,7 @@ import type { DeployReport } from '../deploy/run-deploy.ts';
 import { positiveWholeNumber } from '../../shared/cli/option-values.ts';
 import { deployFleet, fleetHostsOf, historyOfFleet, isFleet, rollbackFleet, statusOfFleet } from './fleet-commands.ts';
 import { hostLabel, targetForHost } from '../target/target-hosts.ts';
+import { outputMode } from './terminal.ts';
 import { describeKeyHolder } from '../../shared/trust/authorized-keys.ts';
 import { controllerKeyName } from '../../shared/trust/controller-key.ts';
 import { ExitCode } from '../../shared/cli/exit-codes.ts';
@@ -111,6 +112,8 @@ export function registerAgentCommands(program: Command): void {
       await withTargetAgent(loaded.target, async (connection) => {
         const status = await connection.unary<AgentStatus>('Status', {});
         if (options.json) return void process.stdout.write(JSON.stringify(status, null, 2) + '\n');
+        // -q: the result alone, what a script or a prompt wants: the live version and tag
+        if (outputMode().quiet) return void process.stdout.write(status.currentTag ? `${status.currentVersion} ${status.currentTag}\n` : 'nothing deployed\n');
         process.stdout.write(`Agent     ${status.agentVersion}, up ${Math.round(status.uptimeSeconds)} s, ${status.state}\n` + formatStatus(status));
       });
     });

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { exitCodeForKind, ExitCode } from '../../shared/cli/exit-codes.ts';
 import type { CheckReport } from '../check/run-check.ts';
+import { outputMode } from './terminal.ts';
 
 export function registerCheckCommand(program: Command): void {
   program
@@ -15,14 +16,15 @@ export function registerCheckCommand(program: Command): void {
       const { runChecks } = await import('../check/run-check.ts');
       const reports = await runChecks(options.config, target, { hosts: options.hosts });
       const ok = (report: CheckReport) => report.checks.every((c) => c.status !== 'fail');
+      const quiet = outputMode().quiet;
       if (reports.length === 1) {
         const [report] = reports as [CheckReport];
-        process.stdout.write(options.json ? JSON.stringify({ ...report, ok: ok(report) }, null, 2) + '\n' : checkLines(report));
+        process.stdout.write(options.json ? JSON.stringify({ ...report, ok: ok(report) }, null, 2) + '\n' : checkLines(report, quiet));
       } else if (options.json) {
         const [first] = reports as [CheckReport];
         process.stdout.write(JSON.stringify({ target: first.target, ok: reports.every(ok), hosts: reports.map((r) => ({ host: r.host, ok: ok(r), checks: r.checks })) }, null, 2) + '\n');
       } else {
-        process.stdout.write(reports.map((r) => `${r.host}  ${ok(r) ? 'ok' : 'FAIL'}\n${indent(checkLines(r))}`).join('\n'));
+        process.stdout.write(reports.map((r) => `${r.host}  ${ok(r) ? 'ok' : 'FAIL'}\n${indent(checkLines(r, quiet))}`).join(quiet ? '' : '\n'));
         const failing = reports.filter((r) => !ok(r)).map((r) => r.host);
         process.stdout.write(`\n${failing.length ? `${failing.length} of ${reports.length} hosts fail a check: ${failing.join(', ')}` : `All ${reports.length} hosts pass`}\n`);
       }
@@ -35,16 +37,19 @@ function indent(text: string): string {
   return text.split('\n').map((line) => (line ? `  ${line}` : line)).join('\n');
 }
 
-/** One line per check, a problem's hint on the line below it; what a failure kept from being checked, on one line. */
-function checkLines(report: CheckReport): string {
+/**
+ * One line per check, a problem's hint on the line below it; what a failure kept from being
+ * checked, on one line. `quiet` (-q): only the checks that warn or fail, nothing when all pass.
+ */
+function checkLines(report: CheckReport, quiet = false): string {
   const width = Math.max(...report.checks.map((c) => c.name.length));
-  const lines = report.checks.filter((c) => c.status !== 'skip').map((c) => {
+  const lines = report.checks.filter((c) => c.status !== 'skip' && !(quiet && c.status === 'ok')).map((c) => {
     const line = `${c.name.padEnd(width)}  ${c.status === 'fail' ? 'FAIL' : c.status.padEnd(4)}  ${c.message}`;
     return c.hint && c.status !== 'ok' ? `${line}\n${' '.repeat(width + 8)}hint: ${c.hint}` : line;
   });
   const skipped = report.checks.filter((c) => c.status === 'skip').map((c) => c.name);
   if (skipped.length) lines.push(`Not checked, since an earlier check failed: ${skipped.join(', ')}`);
-  return lines.join('\n') + '\n';
+  return lines.length ? lines.join('\n') + '\n' : '';
 }
 
 /** 0 when nothing failed; else the code of the first failing check's kind (exit-codes.ts), or 1. */

@@ -3,10 +3,10 @@ import type { BuildoutConfig } from '../config/buildout-config.ts';
 import type { Target } from '../target/target.ts';
 import { hostLabel, parseHostAddress, selectHosts, targetForHost, type TargetHost } from '../target/target-hosts.ts';
 import { DEFAULT_AGENT_PORT } from '../../shared/agent-port.ts';
-import { forgetKnownAgent, listKnownAgents, rememberKnownAgent } from '../agent-client/known-agents.ts';
+import { forgetKnownAgent, listKnownAgents, lookupKnownAgent, rememberKnownAgent } from '../agent-client/known-agents.ts';
 import { defaultConfigDir } from '../../shared/trust/controller-key.ts';
 import { normalizeFingerprint } from '../../shared/trust/fingerprint.ts';
-import { HostoutError, UsageError } from '../../shared/errors.ts';
+import { HostoutError, TrustError, UsageError } from '../../shared/errors.ts';
 import { textTable } from '../fleet/text-table.ts';
 import { exitCodeForKind } from '../../shared/cli/exit-codes.ts';
 import { FleetProgress } from '../fleet/fleet-progress.ts';
@@ -141,7 +141,8 @@ export function registerPinCommands(program: Command): void {
     .argument('[fingerprint]', 'sha256:..., as `hostout-agent init` or `hostout-agent agent-fingerprint` printed it on the host')
     .option('--list', 'list the pinned agents')
     .option('--json', 'with --list: print one JSON object')
-    .action((address: string | undefined, fingerprint: string | undefined, options: { list?: boolean; json?: boolean }) => {
+    .option('--replace', 'replace a fingerprint pinned before for that address (after the agent\'s identity was re-created on purpose)')
+    .action((address: string | undefined, fingerprint: string | undefined, options: { list?: boolean; json?: boolean; replace?: boolean }) => {
       const configDir = defaultConfigDir();
       if (options.list) {
         const pinned = listKnownAgents(configDir);
@@ -150,8 +151,18 @@ export function registerPinCommands(program: Command): void {
       }
       if (!address || !fingerprint) throw new UsageError('ctl pin takes HOST[:PORT] and a sha256 fingerprint, or --list', { hint: 'e.g. ctl pin web1.example.com:7611 sha256:0f3a...' });
       const { host, agentPort } = parseHostAddress(address, DEFAULT_AGENT_PORT, 'ctl pin');
-      rememberKnownAgent(configDir, host, agentPort, normalizeFingerprint(fingerprint));
-      process.stdout.write(`Pinned ${host}:${agentPort} ${normalizeFingerprint(fingerprint)}\n`);
+      const wanted = normalizeFingerprint(fingerprint);
+      const before = lookupKnownAgent(configDir, host, agentPort);
+      if (before === wanted) return void process.stdout.write(`${host}:${agentPort} is pinned to ${wanted} already\n`);
+      // as ssh does for a changed host key: a new identity at a known address is an alarm, not an update
+      if (before && !options.replace) {
+        throw new TrustError(`${host}:${agentPort} is pinned to ${before}, not ${wanted}`, {
+          where: `${configDir}/known_agents`,
+          hint: `an agent's identity changes only when it is re-created (hostout-agent init on a new path) or the host was replaced; if you know that happened, run ctl pin --replace ${host}:${agentPort} ${wanted}; else someone else may be answering at that address`,
+        });
+      }
+      rememberKnownAgent(configDir, host, agentPort, wanted);
+      process.stdout.write(before ? `Replaced the pinned identity of ${host}:${agentPort}: ${before} → ${wanted}\n` : `Pinned ${host}:${agentPort} ${wanted}\n`);
     });
 
   program

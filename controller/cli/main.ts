@@ -20,6 +20,8 @@ registerBootstrapCommands(program);
 registerPinCommands(program);
 registerReportCommand(program);
 addTerminalOptions(program);
+// also before the command (`ctl --no-color status`): the modes are read from the whole command line
+program.option('-q, --quiet', 'print only the result and errors').option('-v, --verbose', 'print more: the output of buildout and of the services').option('--no-color', 'no colours');
 
 await runCommandLine(program, { beforeFailure: closeOpenProgressLines, errorLabel: styleFor(process.stderr).fail });
 // The command is over: exit once what it printed is out, rather than wait for the gRPC channel's

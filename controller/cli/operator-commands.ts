@@ -2,6 +2,7 @@ import { Option, type Command } from 'commander';
 import { constants } from 'node:os';
 import type { AgentConnection } from '../agent-client/agent-client.ts';
 import { commandHosts, hostsFailed, onCommandHosts, prefixedLines } from './each-host.ts';
+import { outputMode } from './terminal.ts';
 import type { HostOutcome } from '../fleet/on-each-host.ts';
 import { splitList, type Target } from '../target/target.ts';
 import { positiveWholeNumber } from '../../shared/cli/option-values.ts';
@@ -129,6 +130,8 @@ export function registerOperatorCommands(program: Command): void {
     .option('-i, --interactive', 'forward stdin, and run the command on a terminal when ctl has one (bin/instance debug, a shell, manage.py shell); one host')
     .option(...hostsOption)
     .usage('[options] [target] -- COMMAND [ARGS...]')
+    // `ctl exec production ls -la` reads -la as an option of ctl's: say where the command goes
+    .showHelpAfterError('(the command to run and its options go after --: ctl exec [TARGET] -- COMMAND [ARGS...], e.g. ctl exec production -- ls -la)')
     .action(async (_target: string | undefined, words: string[], options: { config: string; timeout: number; hosts?: string; interactive?: boolean }) => {
       const { target, argv } = splitAtDoubleDash([...(_target === undefined ? [] : [_target]), ...words], process.argv);
       const { target: loaded, hosts } = commandHosts(options.config, target, 'exec', options.hosts);
@@ -190,6 +193,8 @@ async function onEveryHost(
   if (hosts.length === 1) {
     const { withAgent } = await import('../agent-client/with-agent.ts');
     const reply = await withAgent(hosts[0]!.target, call);
+    // -q: nothing to say when it went through (the exit code says it)
+    if (!options.json && outputMode().quiet) return;
     return void process.stdout.write(options.json ? JSON.stringify(reply, null, 2) + '\n' : describe(reply).join('\n') + '\n');
   }
   const outcomes = await onCommandHosts(target, hosts, (connection) => call(connection));

@@ -5,7 +5,7 @@ import { reportFailure, wantsJson } from './report-failure.ts';
 import { ExitCode } from './exit-codes.ts';
 
 /**
- * The command line of `ctl` or `hostout-agent`: `--version`, help shown after
+ * The command line of `ctl` or `hostout-agent`: `--version`, a pointer to the help after
  * a usage error, and commander's usage errors turned into UsageError (exit 2),
  * in JSON under `--json`. Commands registered afterwards inherit all of it.
  */
@@ -21,7 +21,8 @@ export function commandLineProgram(name: string, description: string): Command {
     .exitOverride();
   // Under --json commander's own message becomes the JSON error; on a terminal it
   // is printed as usual, followed by the help.
-  return json ? program.configureOutput({ outputError: () => undefined }) : program.showHelpAfterError();
+  // a short pointer, not the whole help: a mistyped option's "did you mean" must stay in sight
+  return json ? program.configureOutput({ outputError: () => undefined }) : program.showHelpAfterError(`(${name} --help lists the commands; ${name} COMMAND --help a command's options)`);
 }
 
 /**

@@ -90,6 +90,12 @@ class DeployScript(unittest.TestCase):
         self.assertEqual(self.run_script(echo, "--force").stdout,
                          "deploy deploy -c /srv/my buildout/buildout.cfg --force\n")
 
+    def test_a_command_after_options_is_refused_not_deployed(self):
+        result = self.run_script(["/bin/echo"], "-c", "bad.cfg", "status")
+        self.assertEqual(result.returncode, 2)
+        self.assertEqual(result.stdout, "")
+        self.assertIn("put the command first: bin/deploy status [options]", result.stderr)
+
     def test_an_unknown_command_is_refused(self):
         result = self.run_script(["/bin/echo"], "destroy")
         self.assertEqual(result.returncode, 2)

@@ -3,7 +3,8 @@ import shlex
 
 # The ctl commands that act on one target; the first argument of bin/<part>
 # may name one, anything else goes to ctl as it is.
-VERBS = ("deploy", "plan", "release", "rollback", "status", "history", "check", "logs", "lock", "unlock", "exec", "report", "bootstrap", "upgrade-agent")
+VERBS = ("deploy", "plan", "release", "rollback", "status", "history", "check", "logs", "lock", "unlock", "exec", "report",
+         "bootstrap", "upgrade-agent", "restart", "stop", "start", "config")
 DEFAULT_VERB = "deploy"
 
 
@@ -21,7 +22,14 @@ def deploy_script(part, config_file, ctl_argv):
 verb={default}
 case "${{1-}}" in
   {cases}) verb=$1; shift ;;
-  ''|-*) ;;
+  '') ;;
+  -*)
+    # options first and a command after them would deploy: say where the command goes instead
+    for arg in "$@"; do
+      case "$arg" in
+        {cases}) printf '%s: put the command first: %s %s [options]\n' {q_bin} {q_bin} "$arg" >&2; exit 2 ;;
+      esac
+    done ;;
   *) printf '%s: unknown command %s; one of: %s\n' {q_bin} "'$1'" '{verbs_spaced}' >&2; exit 2 ;;
 esac
 {checks}exec {ctl} "$verb" {q_part} -c {q_config} "$@"
