@@ -32,11 +32,13 @@ export async function onCommandHosts<T>(target: Target, hosts: readonly CommandH
   const { withHostAgent } = await import('../fleet/fleet-operations.ts');
   const configDir = defaultConfigDir();
   const byLabel = new Map(hosts.map((h) => [hostLabel(h.target.hosts[0]!), h]));
-  return onEachHost(
+  const outcomes = await onEachHost(
     hosts.map((h) => h.target.hosts[0]!),
     Number(target.options.get('parallel') ?? 10),
     (host) => withHostAgent(target, host, configDir, (connection) => work(connection, byLabel.get(hostLabel(host))!)),
   );
+  // named as the command names its hosts (HOST alone on a target with one)
+  return outcomes.map((o) => ({ ...o, label: byLabel.get(o.label)?.label ?? o.label }));
 }
 
 /**

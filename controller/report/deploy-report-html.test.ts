@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { deployReportHtml } from './deploy-report-html.ts';
+import { deployReportHtml, failureSummary, timelineScaleMs } from './deploy-report-html.ts';
 import type { DeployRecord } from '../../shared/deploy/deploy-record.ts';
 
 function record(overrides: Partial<DeployRecord>): DeployRecord {
@@ -53,4 +53,20 @@ test('text from the host is escaped, and a host that could not be asked says so'
   assert.match(page, /&lt;connection refused&gt;/);
   assert.doesNotMatch(page, /more<\/div>/);
   assert.match(page, /db &lt;2&gt;.*Could not ask this host: unreachable/s);
+});
+
+test('one long failed deploy does not squeeze the others: it is cut at the scale of the usual ones and says its length', () => {
+  assert.equal(timelineScaleMs([2000, 2200, 1800, 32_000]), 2200);
+  assert.equal(timelineScaleMs([2000, 5000, 4000]), 5000, 'deploys within 4x the median all fit');
+  const long = record({ version: '0.5', outcome: 'rolled-back', durationMs: 32_000, failure: 'x', phases: [{ phase: 'build', startMs: 0, durationMs: 32_000, outcome: 'failed', message: 'x' }] });
+  const quick = record({ version: '0.4', durationMs: 2000, phases: [{ phase: 'build', startMs: 0, durationMs: 2000, outcome: 'done' }] });
+  const html = deployReportHtml({ title: 't', generated: '2026-12-01T11:00:00.000Z', hosts: [{ name: 'h', deploys: [quick, { ...quick, version: '0.3' }, long] }] });
+  assert.match(html, /cut at 2\.0 s: 32\.0 s in all/);
+  assert.match(html, /The last 3 deploys and rollbacks that went as far as the host(&#39;|')s journal/);
+});
+
+test('a build failure shows its cause, not only "buildout failed (exit 1):"', () => {
+  const failure = 'buildout failed (exit 1):\n  Installing app.\n  While:\n    Installing app.\n  Error: Couldn\'t find a distribution for \'acme.web==1.0.post3\'.\n  hint: ctl logs --tag x';
+  assert.deepEqual(failureSummary(failure), ['buildout failed (exit 1):', 'Installing app.', 'While:', 'Installing app.', "Error: Couldn't find a distribution for 'acme.web==1.0.post3'."]);
+  assert.deepEqual(failureSummary('health check failed after 2 attempts\nmore'), ['health check failed after 2 attempts']);
 });

@@ -24,11 +24,13 @@ const PHASE_COLOURS: Record<string, string> = {
   verify: '#94a3b8',
   stage: '#7dd3fc',
   build: '#3b82f6',
+  prebackup: '#c4b5fd',
   stop: '#f59e0b',
   backup: '#a78bfa',
   switch: '#14b8a6',
   migrate: '#ec4899',
   start: '#22c55e',
+  roll: '#0891b2',
   health: '#84cc16',
   commit: '#475569',
   prune: '#cbd5e1',
@@ -75,7 +77,7 @@ function hostSection(host: HostDeploys): string {
   const heading = `<h2>${escapeHtml(host.name)}${host.hostname ? ` <span class="hostname">${escapeHtml(host.hostname)}</span>` : ''}</h2>`;
   if (host.error) return `<section class="host" data-host="${escapeHtml(host.name)}">${heading}<p class="host-error">Could not ask this host: ${escapeHtml(host.error)}</p></section>`;
   if (host.deploys.length === 0) return `<section class="host" data-host="${escapeHtml(host.name)}">${heading}<p class="empty">No deploys recorded yet.</p></section>`;
-  const scaleMs = Math.max(...host.deploys.map((d) => d.durationMs), 1);
+  const scaleMs = timelineScaleMs(host.deploys.map((d) => d.durationMs));
   const counts = countOutcomes(host.deploys);
   return `<section class="host" data-host="${escapeHtml(host.name)}">
 ${heading}
@@ -103,7 +105,7 @@ function deployRow(deploy: DeployRecord, scaleMs: number): string {
 <div class="title">${escapeHtml(title)} <span class="badge ${deploy.outcome}">${OUTCOME_LABELS[deploy.outcome]}</span></div>
 <div class="tag">${escapeHtml(deploy.tag)}</div>
 <div class="facts">${facts.map(escapeHtml).join(' · ')}</div>
-${deploy.failure ? `<div class="failure">${escapeHtml(firstLine(deploy.failure))}</div>` : ''}
+${deploy.failure ? `<div class="failure">${failureSummary(deploy.failure).map(escapeHtml).join('<br>')}</div>` : ''}
 </td>
 <td class="timeline">${timelineSvg(deploy, scaleMs)}</td>
 </tr>`;
@@ -127,7 +129,9 @@ function timelineSvg(deploy: DeployRecord, scaleMs: number): string {
   for (const p of rollbacks) parts.push(phaseRect(p, x(p.startMs), w(p.durationMs), top + lane + 4, rollbackLane));
   const labelY = height - 3;
   parts.push(`<line class="axis" x1="0" x2="${TIMELINE.width}" y1="${height - axis + 2}" y2="${height - axis + 2}"/>`);
-  parts.push(`<text class="tick" x="${TIMELINE.width}" y="${labelY}" text-anchor="end">${formatDuration(scaleMs)}</text>`);
+  const cut = deploy.durationMs > scaleMs;
+  if (cut) parts.push(`<path class="cut" d="M${TIMELINE.width - 6} 1 l6 ${(top + lane) / 4} l-6 ${(top + lane) / 4} l6 ${(top + lane) / 4} l-6 ${(top + lane) / 4}"/>`);
+  parts.push(`<text class="tick${cut ? ' cut-label' : ''}" x="${TIMELINE.width}" y="${labelY}" text-anchor="end">${cut ? `cut at ${formatDuration(scaleMs)}: ${formatDuration(deploy.durationMs)} in all` : formatDuration(scaleMs)}</text>`);
   if (stop && deploy.wentDown && deploy.outcome !== 'unfinished') {
     parts.push(`<text class="downtime-label" x="${Math.min(x(stop.startMs), TIMELINE.width - 120).toFixed(1)}" y="${labelY}">down ${formatDuration(deploy.downtimeMs)}</text>`);
   }
@@ -157,7 +161,8 @@ function countOutcomes(deploys: readonly DeployRecord[]): string {
     of('unfinished') ? `${of('unfinished')} unfinished` : '',
   ].filter(Boolean);
   const sent = deploys.reduce((sum, d) => sum + d.bytesReceived, 0);
-  return `${parts.join(', ')}; ${formatBytes(sent)} sent in all.`;
+  // what is counted, so that it reads against `ctl history` (which lists every call, those that changed nothing too)
+  return `The last ${plural(deploys.length, 'deploy or rollback', 'deploys and rollbacks')} that went as far as the host's journal: ${parts.join(', ')}; ${formatBytes(sent)} sent in all. (\`ctl history\` also lists calls that changed nothing, such as "already at version", and refusals.)`;
 }
 
 function ariaLabel(deploy: DeployRecord): string {
@@ -170,6 +175,32 @@ function readableTime(iso: string): string {
 
 function firstLine(text: string): string {
   return text.split('\n')[0]!;
+}
+
+/**
+ * One scale for a host's timelines that keeps the usual deploys readable: the longest of those
+ * within 4× the median. A deploy longer than that (one 32 s failure among 2 s deploys) is cut
+ * at the edge and says its length, instead of squeezing every other bar into a sliver. Pure.
+ */
+export function timelineScaleMs(durationsMs: readonly number[]): number {
+  if (durationsMs.length === 0) return 1;
+  const sorted = [...durationsMs].sort((a, b) => a - b);
+  const median = sorted[Math.floor(sorted.length / 2)]!;
+  return Math.max(...sorted.filter((d) => d <= median * 4), median, 1);
+}
+
+/**
+ * A failure as the report shows it: its first line, and when that only announces what follows
+ * ("buildout failed (exit 1):"), the lines that say why (at most 4, each cut at 200 characters).
+ */
+export function failureSummary(text: string): string[] {
+  const lines = text.split('\n').map((line) => line.trim()).filter(Boolean);
+  const [first = '', ...rest] = lines;
+  const cut = (line: string) => (line.length > 200 ? `${line.slice(0, 199)}…` : line);
+  if (!first.endsWith(':') || rest.length === 0) return [cut(first)];
+  // the cause is usually last: buildout's "While:" and "Error:" lines end its output
+  const telling = rest.filter((line) => !/^hint:/.test(line));
+  return [cut(first), ...telling.slice(-4).map(cut)];
 }
 
 function escapeHtml(text: string): string {
@@ -197,6 +228,8 @@ td.what { width: 340px; }
 .title { font-weight: 600; }
 .tag { font: 12px ui-monospace, "DejaVu Sans Mono", monospace; color: #64748b; }
 .facts { color: #334155; font-size: 13px; }
+.cut { fill: none; stroke: #64748b; stroke-width: 1.5; }
+.cut-label { fill: #334155; font-weight: 600; }
 .failure { color: #b91c1c; font-size: 12.5px; margin-top: 2px; max-width: 330px; overflow-wrap: anywhere; }
 .badge { display: inline-block; font-size: 11.5px; font-weight: 600; padding: 1px 7px; border-radius: 10px; margin-left: 4px; vertical-align: 1px; }
 .badge.deployed { background: #dcfce7; color: #166534; }
