@@ -72,3 +72,16 @@ test('the version option is checked where it is written', () => {
     return true;
   });
 });
+
+test('versions are bounded (eight segments of 18 digits) and count up exactly, past 2^53', () => {
+  assert.ok(!isDeploymentVersion(`0.${'9'.repeat(200_000)}`), 'a 200,000-digit version is no version');
+  assert.ok(isDeploymentVersion(`0.${'9'.repeat(18)}`));
+  assert.ok(!isDeploymentVersion(`0.1${'0'.repeat(18)}`), '19 digits');
+  assert.ok(isDeploymentVersion('1.2.3.4.5.6.7.8'));
+  assert.ok(!isDeploymentVersion('1.2.3.4.5.6.7.8.9'));
+  assert.equal(incrementDeploymentVersion('0.9007199254740993'), '0.9007199254740994');
+  assert.equal(incrementDeploymentVersion('0.9007199254740992'), '0.9007199254740993');
+  assert.equal(compareDeploymentVersions('0.9007199254740993', '0.9007199254740992'), 1);
+  assert.equal(nextDeploymentVersion(['0.9007199254740993', '0.9007199254740992'], '0.1'), '0.9007199254740994');
+  assert.throws(() => checkVersionSeries(`0.${'9'.repeat(100)}`, 'buildout.cfg:9'), (error: TargetError) => error.message.length < 200 && /two to 8 whole numbers of at most 18 digits/.test(error.message));
+});

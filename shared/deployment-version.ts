@@ -10,10 +10,18 @@ import { StateError, TargetError } from './errors.ts';
 /** What the target option `version` defaults to: the first version of the first series. */
 export const FIRST_DEPLOYMENT_VERSION = '0.1';
 
-const DOTTED = /^(0|[1-9]\d*)(\.(0|[1-9]\d*))+$/;
-const LEGACY_NUMBER = /^[1-9]\d*$/;
+/**
+ * Bounds: a version is a name people read, shown in every status and stored for ever. At
+ * most 8 segments of at most 18 digits each: far beyond any real series, and small enough
+ * that no request can make every later status and deploy carry a huge number.
+ */
+export const MAX_VERSION_SEGMENTS = 8;
+export const MAX_SEGMENT_DIGITS = 18;
+const SEGMENT = `(0|[1-9]\\d{0,${MAX_SEGMENT_DIGITS - 1}})`;
+const DOTTED = new RegExp(`^${SEGMENT}(\\.${SEGMENT}){1,${MAX_VERSION_SEGMENTS - 1}}$`);
+const LEGACY_NUMBER = new RegExp(`^[1-9]\\d{0,${MAX_SEGMENT_DIGITS - 1}}$`);
 
-/** A version this project gives out: 0.1, 2.0, 1.2.3 (no leading zeros, at least two segments). */
+/** A version this project gives out: 0.1, 2.0, 1.2.3 (no leading zeros, two to eight segments). */
 export function isDeploymentVersion(text: string): boolean {
   return DOTTED.test(text);
 }
@@ -26,7 +34,7 @@ export function isLegacyDeploymentNumber(text: string): boolean {
 /** Checks the target option `version`; the error names the value and what is expected. */
 export function checkVersionSeries(text: string, where: string): string {
   if (!isDeploymentVersion(text)) {
-    throw new TargetError(`version = ${text || '(empty)'}: expected a version such as 0.1 or 2.0 (whole numbers, at least two, separated by dots)`, {
+    throw new TargetError(`version = ${text.length > 40 ? `${text.slice(0, 40)}…` : text || '(empty)'}: expected a version such as 0.1 or 2.0 (two to ${MAX_VERSION_SEGMENTS} whole numbers of at most ${MAX_SEGMENT_DIGITS} digits, separated by dots)`, {
       where,
       hint: 'the first deployment of a series gets this version; the next ones count up its last number (2.0, 2.1, …)',
     });
@@ -42,16 +50,16 @@ export function compareDeploymentVersions(a: string, b: string): number {
   const sa = segments(a);
   const sb = segments(b);
   for (let i = 0; i < Math.max(sa.length, sb.length); i++) {
-    const d = (sa[i] ?? -1) - (sb[i] ?? -1);
-    if (d !== 0) return d;
+    const d = (sa[i] ?? -1n) - (sb[i] ?? -1n);
+    if (d !== 0n) return d < 0n ? -1 : 1;
   }
   return 0;
 }
 
-/** The next version in the same series: the last segment plus one (0.9 -> 0.10). */
+/** The next version in the same series: the last segment plus one (0.9 -> 0.10), exactly (no floating point). */
 export function incrementDeploymentVersion(version: string): string {
   const parts = segments(version);
-  parts[parts.length - 1]! += 1;
+  parts[parts.length - 1]! += 1n;
   return parts.join('.');
 }
 
@@ -80,6 +88,7 @@ function seriesOf(version: string): string {
   return segments(version).slice(0, -1).join('.');
 }
 
-function segments(version: string): number[] {
-  return version.split('.').map(Number);
+/** Exact whole numbers: 0.9007199254740993 counts up to 0.9007199254740994, not back to …992. */
+function segments(version: string): bigint[] {
+  return version.split('.').map((part) => (/^\d+$/.test(part) ? BigInt(part) : -1n));
 }

@@ -107,3 +107,23 @@ test('a host numbered before versions keeps its numbers: shown as they are, --to
   assert.match(back.stdout, new RegExp(`Rolled back to version 1 \\(${tag}\\)`));
   assert.equal(await servedVersion(site.url), '1.0');
 });
+
+test('ctl rollback goes to the release that was live before the current one, not the highest lower version', async (t) => {
+  const { site, env } = await deployableSite(t);
+  const deploy = async (note: string) => {
+    appendFileSync(join(site.dir, 'src/acme.web/acme/web/server.py'), `\n# ${note}\n`);
+    const run = await ctl(['deploy'], { cwd: site.dir, env });
+    assert.equal(run.code, 0, run.stderr);
+  };
+  await deploy('0.1');
+  await deploy('0.2');
+  assert.equal((await ctl(['rollback', '--to', '0.1'], { cwd: site.dir, env })).code, 0);
+  await deploy('0.3');
+  // 0.3 went live over 0.1: back is 0.1, not 0.2 (the release just rolled back from)
+  const back = await ctl(['rollback'], { cwd: site.dir, env });
+  assert.equal(back.code, 0, back.stderr);
+  assert.match(back.stdout, /Rolled back to version 0\.1\n$/);
+  // and from 0.1 (made live by that rollback), back is where the rollback came from: 0.3
+  const again = await ctl(['rollback'], { cwd: site.dir, env });
+  assert.match(again.stdout, /Rolled back to version 0\.3\n$/);
+});

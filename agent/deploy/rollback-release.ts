@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { StateError } from '../../shared/errors.ts';
 import { compareDeploymentVersions } from '../../shared/deployment-version.ts';
+import { readJournalTail } from '../state/journal.ts';
 import { acquireDeployLock } from '../state/deploy-lock.ts';
 import { refuseWhileMaintenanceLocked } from '../maintenance/maintenance-lock.ts';
 import { checkHealth } from '../health/health-check.ts';
@@ -28,7 +29,7 @@ export async function rollbackRelease(agent: Agent, request: { to?: string; with
   const current = agent.releases.currentRelease();
   const releases = agent.releases.list().filter((r) => r.built);
   const currentInfo = releases.find((r) => r.tag === current);
-  const target = pickTarget(releases, currentInfo, request.to);
+  const target = pickTarget(releases, currentInfo, request.to, () => liveBefore(agent, current));
 
   const lock = acquireDeployLock(agent.layout.lockFile, { holder: request.holder, tag: target.tag });
   agent.activity = `rolling back to ${target.tag}`;
@@ -102,7 +103,28 @@ async function rollBackRolling(context: DeployContext, current: { tag: string; v
   return { tag: target.tag, version: target.version };
 }
 
-function pickTarget(releases: readonly ReleaseInfo[], current: ReleaseInfo | undefined, to: string | undefined): ReleaseInfo {
+/**
+ * The release that was live right before the current one went live: the `previous` of the
+ * deploy (or rollback) that made it current, from the journal. Undefined when the journal no
+ * longer says (then the kept release that went live last before it serves).
+ */
+function liveBefore(agent: Agent, current: string | undefined): string | undefined {
+  if (!current) return undefined;
+  const wentLive = readJournalTail(agent.layout.journalFile, JOURNAL_LINES_FOR_PREVIOUS)
+    .filter((e) => e.tag === current && e.state === 'done' && (e.phase === 'commit' || e.phase === 'rollback'))
+    .at(-1);
+  // a rollback's own `rollback done` names where it came from; an undo's (a failed deploy) is not a going live
+  return wentLive?.previous !== current ? wentLive?.previous : undefined;
+}
+
+const JOURNAL_LINES_FOR_PREVIOUS = 20_000;
+
+/**
+ * Where a rollback goes: `to` when named (any built release); else the release that was live
+ * before the current one, never one that never served (a release a fleet rollout prepared and
+ * did not take live, or one whose deploy failed).
+ */
+function pickTarget(releases: readonly ReleaseInfo[], current: ReleaseInfo | undefined, to: string | undefined, previousLive: () => string | undefined): ReleaseInfo {
   if (to) {
     const found = releases.find((r) => r.tag === to || r.version === to);
     if (!found) {
@@ -111,8 +133,15 @@ function pickTarget(releases: readonly ReleaseInfo[], current: ReleaseInfo | und
     if (found.tag === current?.tag) throw new StateError(`version ${found.version} is already live`);
     return found;
   }
-  const earlier = releases.filter((r) => !current || compareDeploymentVersions(r.version, current.version) < 0).at(-1);
-  if (!earlier) throw new NotFoundError('there is no earlier release to roll back to', { hint: 'see the kept releases with `ctl status`' });
+  const before = previousLive();
+  const fromJournal = releases.find((r) => r.tag === before && r.tag !== current?.tag);
+  if (fromJournal) return fromJournal;
+  // the journal no longer says: the kept release that went live last, before the current one did
+  const served = releases
+    .filter((r) => r.deployed && r.tag !== current?.tag && (!current?.deployed || r.deployed < current.deployed))
+    .sort((a, b) => a.deployed!.localeCompare(b.deployed!));
+  const earlier = served.at(-1);
+  if (!earlier) throw new NotFoundError('there is no earlier release that served to roll back to', { hint: 'see the kept releases with `ctl status`; `ctl rollback --to VERSION` takes any of them' });
   return earlier;
 }
 

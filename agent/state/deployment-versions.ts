@@ -38,11 +38,15 @@ export function readGivenVersions(layout: AgentLayout): GivenVersion[] {
  * have their legacy numbers (1, 2, 3) only there.
  */
 export function versionForRelease(layout: AgentLayout, tag: string, series: string, onDisk: readonly { tag: string; version: string }[], wanted?: string): string {
+  // from the signed manifest (the target's `version`): still bounded here, since it is stored for ever
+  if (!isDeploymentVersion(series)) {
+    throw new StateError(`the release's version series '${series.length > 40 ? `${series.slice(0, 40)}…` : series}' is not a deployment version (two to eight whole numbers such as 0.1 or 2.0)`, { where: layout.root, hint: 'fix the target\'s version option; use a ctl of the same version as the agent' });
+  }
   const given = readGivenVersions(layout);
   const before = given.find((v) => v.tag === tag) ?? onDisk.find((r) => r.tag === tag);
   if (before) return before.version;
   if (wanted !== undefined && !isDeploymentVersion(wanted)) {
-    throw new StateError(`'${wanted}' is not a deployment version (such as 0.1 or 2.10)`, { where: layout.root, hint: 'use a ctl of the same version as the agent' });
+    throw new StateError(`'${wanted.length > 40 ? `${wanted.slice(0, 40)}…` : wanted}' is not a deployment version (such as 0.1 or 2.10; at most eight numbers of 18 digits)`, { where: layout.root, hint: 'use a ctl of the same version as the agent' });
   }
   const taken = [...given, ...onDisk].find((v) => v.version === wanted);
   if (wanted !== undefined && taken) {
