@@ -70,3 +70,17 @@ test('a build failure shows its cause, not only "buildout failed (exit 1):"', ()
   assert.deepEqual(failureSummary(failure), ['buildout failed (exit 1):', 'Installing app.', 'While:', 'Installing app.', "Error: Couldn't find a distribution for 'acme.web==1.0.post3'."]);
   assert.deepEqual(failureSummary('health check failed after 2 attempts\nmore'), ['health check failed after 2 attempts']);
 });
+
+test('a host that lies gets no markup into the page: outcome, kind and phase outcome are mapped through fixed sets, the rest escaped', () => {
+  const evil = '"><script>alert(1)</script><b class="';
+  const lie = record({
+    version: evil, tag: evil, kind: evil as DeployRecord['kind'], outcome: evil as DeployRecord['outcome'], failure: evil, by: evil, source: evil,
+    phases: [{ phase: evil, startMs: 0, durationMs: 10, outcome: evil as 'done', message: evil }],
+  });
+  const html = deployReportHtml({ title: 't', generated: '2026-12-01T11:00:00.000Z', hosts: [{ name: evil, hostname: evil, deploys: [lie] }] });
+  assert.doesNotMatch(html, /<script/);
+  assert.doesNotMatch(html, /<b class=/);
+  assert.match(html, /data-outcome="unknown" data-kind="unknown"/);
+  assert.match(html, /class="phase unknown"/);
+  assert.match(html, /unknown outcome/);
+});

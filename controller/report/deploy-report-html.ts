@@ -90,8 +90,23 @@ ${[...host.deploys].reverse().map((d) => deployRow(d, scaleMs)).join('\n')}
 </section>`;
 }
 
+/**
+ * What a host reports is data, not markup: a host that lies (a compromised one keeping its TLS
+ * key) can send anything. Values that become class names or attributes are mapped through
+ * the fixed sets the page knows; every other value is escaped where it is written.
+ */
+const KNOWN_OUTCOMES = Object.keys(OUTCOME_LABELS) as DeployRecord['outcome'][];
+const KNOWN_KINDS = ['deploy', 'rollback'] as const;
+const KNOWN_PHASE_OUTCOMES = ['done', 'failed', 'unfinished'] as const;
+
+function oneOf<T extends string>(value: unknown, known: readonly T[]): T | 'unknown' {
+  return known.includes(value as T) ? (value as T) : 'unknown';
+}
+
 function deployRow(deploy: DeployRecord, scaleMs: number): string {
-  const title = deploy.kind === 'rollback' ? `Rollback to version ${deploy.version}` : `Version ${deploy.version}`;
+  const outcome = oneOf(deploy.outcome, KNOWN_OUTCOMES);
+  const kind = oneOf(deploy.kind, KNOWN_KINDS);
+  const title = kind === 'rollback' ? `Rollback to version ${deploy.version}` : `Version ${deploy.version}`;
   const facts = [
     readableTime(deploy.started),
     formatDuration(deploy.durationMs),
@@ -100,9 +115,9 @@ function deployRow(deploy: DeployRecord, scaleMs: number): string {
     deploy.by ? `by ${deploy.by}` : '',
     deploy.source ? `from ${deploy.source}` : '',
   ].filter(Boolean);
-  return `<tr class="deploy" data-outcome="${deploy.outcome}" data-kind="${deploy.kind}">
+  return `<tr class="deploy" data-outcome="${outcome}" data-kind="${kind}">
 <td class="what">
-<div class="title">${escapeHtml(title)} <span class="badge ${deploy.outcome}">${OUTCOME_LABELS[deploy.outcome]}</span></div>
+<div class="title">${escapeHtml(title)} <span class="badge ${outcome}">${outcome === 'unknown' ? 'unknown outcome' : OUTCOME_LABELS[outcome]}</span></div>
 <div class="tag">${escapeHtml(deploy.tag)}</div>
 <div class="facts">${facts.map(escapeHtml).join(' · ')}</div>
 ${deploy.failure ? `<div class="failure">${failureSummary(deploy.failure).map(escapeHtml).join('<br>')}</div>` : ''}
@@ -139,11 +154,12 @@ function timelineSvg(deploy: DeployRecord, scaleMs: number): string {
 }
 
 function phaseRect(p: PhaseTiming, x: number, width: number, y: number, height: number): string {
-  const failed = p.outcome === 'failed';
+  const outcome = oneOf(p.outcome, KNOWN_PHASE_OUTCOMES);
+  const failed = outcome === 'failed';
   const fill = failed ? '#dc2626' : PHASE_COLOURS[p.phase] ?? '#9ca3af';
-  const tip = `${p.phase}: ${formatDuration(p.durationMs)}${p.outcome === 'done' ? '' : `, ${p.outcome}`}${p.message ? ` (${firstLine(p.message)})` : ''}`;
+  const tip = `${p.phase}: ${formatDuration(p.durationMs)}${outcome === 'done' ? '' : `, ${outcome}`}${p.message ? ` (${firstLine(p.message)})` : ''}`;
   const label = width > p.phase.length * 7 + 6 && height >= 16 ? `<text class="phase-label" x="${(x + width / 2).toFixed(1)}" y="${y + height / 2 + 4}" text-anchor="middle">${escapeHtml(p.phase)}</text>` : '';
-  return `<g class="phase ${failed ? 'failed' : p.outcome}" data-phase="${escapeHtml(p.phase)}"><rect x="${x.toFixed(1)}" y="${y}" width="${width.toFixed(1)}" height="${height}" fill="${fill}" rx="2"/>${failed ? `<text class="failed-mark" x="${(x + width / 2).toFixed(1)}" y="${y + height / 2 + 5}" text-anchor="middle">✕</text>` : label}<title>${escapeHtml(tip)}</title></g>`;
+  return `<g class="phase ${outcome}" data-phase="${escapeHtml(p.phase)}"><rect x="${x.toFixed(1)}" y="${y}" width="${width.toFixed(1)}" height="${height}" fill="${fill}" rx="2"/>${failed ? `<text class="failed-mark" x="${(x + width / 2).toFixed(1)}" y="${y + height / 2 + 5}" text-anchor="middle">✕</text>` : label}<title>${escapeHtml(tip)}</title></g>`;
 }
 
 function legend(): string {
