@@ -16,6 +16,7 @@ import { outputMode } from './terminal.ts';
 import { describeKeyHolder } from '../../shared/trust/authorized-keys.ts';
 import { controllerKeyName } from '../../shared/trust/controller-key.ts';
 import { ExitCode } from '../../shared/cli/exit-codes.ts';
+import { visibleLine, visibleText } from '../../shared/text/visible-text.ts';
 
 // gRPC and the deploy pipeline load only when a command needs them: `ctl plan` starts faster.
 const deployPipeline = () => import('../deploy/run-deploy.ts');
@@ -114,7 +115,7 @@ export function registerAgentCommands(program: Command): void {
         if (options.json) return void process.stdout.write(JSON.stringify(status, null, 2) + '\n');
         // -q: the result alone, what a script or a prompt wants: the live version and tag
         if (outputMode().quiet) return void process.stdout.write(status.currentTag ? `${status.currentVersion} ${status.currentTag}\n` : 'nothing deployed\n');
-        process.stdout.write(`Agent     ${status.agentVersion}, up ${Math.round(status.uptimeSeconds)} s, ${status.state}\n` + formatStatus(status));
+        process.stdout.write(visibleText(`Agent     ${status.agentVersion}, up ${Math.round(status.uptimeSeconds)} s, ${status.state}\n` + formatStatus(status)));
       });
     });
 
@@ -133,7 +134,7 @@ export function registerAgentCommands(program: Command): void {
       await withTargetAgent(loaded.target, async (connection) => {
         const { entries } = await connection.unary<{ entries: { time: string; keyId: string; keyName: string; peer: string; action: string; outcome: string; detail: string }[] }>('History', { limit: options.limit });
         if (options.json) return void process.stdout.write(JSON.stringify({ entries }, null, 2) + '\n');
-        for (const e of entries) process.stdout.write(`${e.time}  ${e.outcome.padEnd(7)} ${e.action.padEnd(12)} ${describeKeyHolder(e.keyId, e.keyName)}  ${e.detail}\n`);
+        for (const e of entries) process.stdout.write(`${visibleLine(`${e.time}  ${e.outcome.padEnd(7)} ${e.action.padEnd(12)} ${describeKeyHolder(e.keyId, e.keyName)}  ${e.detail}`)}\n`);
       });
     });
 

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { exitCodeForKind, ExitCode } from '../../shared/cli/exit-codes.ts';
 import type { CheckReport } from '../check/run-check.ts';
 import { outputMode } from './terminal.ts';
+import { visibleLine } from '../../shared/text/visible-text.ts';
 
 export function registerCheckCommand(program: Command): void {
   program
@@ -44,8 +45,8 @@ function indent(text: string): string {
 function checkLines(report: CheckReport, quiet = false): string {
   const width = Math.max(...report.checks.map((c) => c.name.length));
   const lines = report.checks.filter((c) => c.status !== 'skip' && !(quiet && c.status === 'ok')).map((c) => {
-    const line = `${c.name.padEnd(width)}  ${c.status === 'fail' ? 'FAIL' : c.status.padEnd(4)}  ${c.message}`;
-    return c.hint && c.status !== 'ok' ? `${line}\n${' '.repeat(width + 8)}hint: ${c.hint}` : line;
+    const line = `${c.name.padEnd(width)}  ${c.status === 'fail' ? 'FAIL' : c.status.padEnd(4)}  ${visibleLine(c.message)}`;
+    return c.hint && c.status !== 'ok' ? `${line}\n${' '.repeat(width + 8)}hint: ${visibleLine(c.hint)}` : line;
   });
   const skipped = report.checks.filter((c) => c.status === 'skip').map((c) => c.name);
   if (skipped.length) lines.push(`Not checked, since an earlier check failed: ${skipped.join(', ')}`);

@@ -1,5 +1,6 @@
 import type { DryRunReport } from '../deploy/dry-run-deploy.ts';
 import { describeMaintenanceLock } from '../../shared/maintenance-lock-message.ts';
+import { visibleText } from '../../shared/text/visible-text.ts';
 
 /** `ctl deploy --dry-run` for people: what would be sent, which phases would run, what stands in the way. */
 export function dryRunSummary(report: DryRunReport): string {
@@ -24,7 +25,8 @@ export function dryRunSummary(report: DryRunReport): string {
   lines.push(`Phases: ${report.phases.join(' → ')}`);
   if (report.lock) lines.push(`The host is locked by ${report.lock.holder} since ${report.lock.since} (${report.lock.tag}): a deploy now would be refused.`);
   if (report.maintenance) lines.push(`The host is locked for maintenance ${describeMaintenanceLock(report.maintenance)}: a deploy now would be refused (ctl unlock once the work is over).`);
-  return lines.join('\n') + '\n';
+  // a lock's holder and message are someone else's words
+  return visibleText(lines.join('\n')) + '\n';
 }
 
 function plural(count: number, word: string): string {

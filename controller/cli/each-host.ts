@@ -12,6 +12,7 @@ import { loadTargetConfig } from '../target/load-target.ts';
 import { hostLabel, selectHosts, targetForHost } from '../target/target-hosts.ts';
 import type { Target } from '../target/target.ts';
 import { onEachHost, type HostOutcome } from '../fleet/on-each-host.ts';
+import { visibleLine, visibleText } from '../../shared/text/visible-text.ts';
 
 export interface CommandHost {
   /** HOST:PORT on a target with several hosts, HOST on one with a single host */
@@ -58,18 +59,20 @@ export function hostsFailed<T>(outcomes: readonly HostOutcome<T>[], what: string
 /**
  * Writes text to `stream` one whole line at a time, each prefixed with `label | `, so that
  * lines of hosts running at once never mix inside a line. `end` flushes a last partial line.
+ * `shown`: how a line from the host is shown (control characters visible, by default; exec
+ * passes its command's own output through as it is, as ssh would).
  */
-export function prefixedLines(stream: NodeJS.WritableStream, label: string): { write(text: string | Buffer): void; end(): void } {
+export function prefixedLines(stream: NodeJS.WritableStream, label: string, shown: (line: string) => string = visibleText): { write(text: string | Buffer): void; end(): void } {
   let pending = '';
   return {
     write(text) {
       pending += text.toString();
       const lines = pending.split('\n');
       pending = lines.pop()!;
-      if (lines.length) stream.write(lines.map((line) => `${label} | ${line}\n`).join(''));
+      if (lines.length) stream.write(lines.map((line) => `${visibleLine(label)} | ${shown(line)}\n`).join(''));
     },
     end() {
-      if (pending) stream.write(`${label} | ${pending}\n`);
+      if (pending) stream.write(`${visibleLine(label)} | ${shown(pending)}\n`);
       pending = '';
     },
   };

@@ -14,6 +14,7 @@ import { onEachHost } from '../fleet/on-each-host.ts';
 import type { BootstrapCliOptions } from './bootstrap-commands.ts';
 import { fleetDeployHint, fleetSplit } from '../fleet/fleet-outcome.ts';
 import { describeKeyHolder } from '../../shared/trust/authorized-keys.ts';
+import { visibleLine } from '../../shared/text/visible-text.ts';
 
 /** A rollout in which some hosts failed: the per-host table says which; exit code as a failed deploy. */
 export class FleetRolloutError extends HostoutError {}
@@ -74,7 +75,7 @@ export async function statusOfFleet(target: Target, options: { json?: boolean; h
   process.stdout.write(
     textTable(
       ['HOST', 'VERSION', 'TAG', 'AGENT', 'LOCK', 'LAST DEPLOY'],
-      rows.map((r) => [r.host, r.version === undefined ? '-' : String(r.version), r.tag ?? '-', r.agentUp ? `up ${r.agentVersion}` : `DOWN: ${r.error}`, r.lock ?? (r.agentUp ? 'free' : '-'), r.lastDeploy ?? '-']),
+      rows.map((r) => [r.host, r.version === undefined ? '-' : String(r.version), r.tag ?? '-', r.agentUp ? `up ${r.agentVersion}` : `DOWN: ${r.error}`, r.lock ?? (r.agentUp ? 'free' : '-'), r.lastDeploy ?? '-'].map(visibleLine)),
     ),
   );
 }
@@ -100,8 +101,8 @@ export async function historyOfFleet(target: Target, options: { limit: number; j
   const { fleetHistory } = await fleet();
   const history = await fleetHistory(target, fleetHostsOf(target, options.hosts), options.limit, defaultConfigDir());
   if (options.json) return void process.stdout.write(JSON.stringify(history, null, 2) + '\n');
-  for (const e of history.entries) process.stdout.write(`${e.time}  ${e.host}  ${e.outcome.padEnd(7)} ${e.action.padEnd(12)} ${describeKeyHolder(e.keyId, e.keyName)}  ${e.detail}\n`);
-  for (const u of history.unreachable) process.stderr.write(`warning: ${u.host} did not answer: ${u.error}\n`);
+  for (const e of history.entries) process.stdout.write(`${visibleLine(`${e.time}  ${e.host}  ${e.outcome.padEnd(7)} ${e.action.padEnd(12)} ${describeKeyHolder(e.keyId, e.keyName)}  ${e.detail}`)}\n`);
+  for (const u of history.unreachable) process.stderr.write(`warning: ${u.host} did not answer: ${visibleLine(u.error)}\n`);
 }
 
 /** Prepares every host of the target that is not paired yet, in parallel, from one set of root credentials. */

@@ -3,6 +3,7 @@ import { constants } from 'node:os';
 import type { AgentConnection } from '../agent-client/agent-client.ts';
 import { commandHosts, hostsFailed, onCommandHosts, prefixedLines } from './each-host.ts';
 import { outputMode } from './terminal.ts';
+import { visibleLine, visibleText } from '../../shared/text/visible-text.ts';
 import type { HostOutcome } from '../fleet/on-each-host.ts';
 import { splitList, type Target } from '../target/target.ts';
 import { positiveWholeNumber } from '../../shared/cli/option-values.ts';
@@ -57,7 +58,7 @@ export function registerOperatorCommands(program: Command): void {
           if (options.agent) return printAgentLog(chunks, Boolean(options.json));
           if (options.app) return printAppLogs(chunks, loaded, Boolean(options.json));
           if (!options.json) {
-            for await (const chunk of chunks) process.stdout.write(chunk.text);
+            for await (const chunk of chunks) process.stdout.write(visibleText(chunk.text));
             return;
           }
           process.stdout.write(JSON.stringify(await collectLogs(chunks, options.tag), null, 2) + '\n');
@@ -156,8 +157,8 @@ export function registerOperatorCommands(program: Command): void {
       }
       // several hosts at once, each line prefixed with its host; the exit code is the first host's that failed
       const outcomes = await onCommandHosts(loaded, hosts, async (connection, host) => {
-        const out = prefixedLines(process.stdout, host.label);
-        const err = prefixedLines(process.stderr, host.label);
+        const out = prefixedLines(process.stdout, host.label, (line) => line);
+        const err = prefixedLines(process.stderr, host.label, (line) => line);
         let exit: ExecChunk | undefined;
         for await (const chunk of connection.stream<ExecChunk>('Exec', request)) {
           if (chunk.stdout?.length) out.write(chunk.stdout);
@@ -195,13 +196,13 @@ async function onEveryHost(
     const reply = await withAgent(hosts[0]!.target, call);
     // -q: nothing to say when it went through (the exit code says it)
     if (!options.json && outputMode().quiet) return;
-    return void process.stdout.write(options.json ? JSON.stringify(reply, null, 2) + '\n' : describe(reply).join('\n') + '\n');
+    return void process.stdout.write(options.json ? JSON.stringify(reply, null, 2) + '\n' : visibleText(describe(reply).join('\n')) + '\n');
   }
   const outcomes = await onCommandHosts(target, hosts, (connection) => call(connection));
   if (options.json) {
     process.stdout.write(JSON.stringify({ hosts: outcomes.map((o) => (o.ok ? { host: o.label, ...o.value } : { host: o.label, error: o.error.message.split('\n')[0] })) }, null, 2) + '\n');
   } else {
-    for (const o of outcomes) process.stdout.write(`${o.label}  ${o.ok ? describe(o.value).join(' ') : `FAILED: ${o.error.message.split('\n')[0]}`}\n`);
+    for (const o of outcomes) process.stdout.write(`${visibleLine(`${o.label}  ${o.ok ? describe(o.value).join(' ') : `FAILED: ${o.error.message.split('\n')[0]}`}`)}\n`);
   }
   const failed = hostsFailed(outcomes, failure);
   if (failed) throw failed;
@@ -235,7 +236,7 @@ async function printAppLogs(chunks: AsyncIterable<LogChunk>, target: Target, jso
   const writers = new Map<string, ReturnType<typeof prefixedLines>>();
   for await (const chunk of chunks) {
     if (!several) {
-      process.stdout.write(chunk.text);
+      process.stdout.write(visibleText(chunk.text));
       continue;
     }
     if (!writers.has(chunk.file)) writers.set(chunk.file, prefixedLines(process.stdout, chunk.file));
@@ -326,7 +327,7 @@ async function agentLogEntries(chunks: AsyncIterable<{ text: string }>): Promise
 async function printAgentLog(chunks: AsyncIterable<{ text: string }>, json: boolean): Promise<void> {
   const entries = await agentLogEntries(chunks);
   if (json) return void process.stdout.write(JSON.stringify({ entries }, null, 2) + '\n');
-  for (const entry of entries) process.stdout.write(formatAgentLogEntry(entry) + '\n');
+  for (const entry of entries) process.stdout.write(visibleLine(formatAgentLogEntry(entry)) + '\n');
 }
 
 const LEVELS: Record<number, string> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };

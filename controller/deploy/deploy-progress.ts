@@ -1,4 +1,5 @@
 import { PLAIN, type TextStyle } from '../cli/terminal.ts';
+import { visibleLine, visibleText } from '../../shared/text/visible-text.ts';
 
 /**
  * The deploy as people read it: one line per phase ("Running remote
@@ -38,7 +39,9 @@ export class DeployProgress {
     private readonly terminal: { style: TextStyle; status(text: string): void } = { style: PLAIN, status: () => undefined },
   ) {}
 
-  event(event: PhaseEvent): void {
+  event(raw: PhaseEvent): void {
+    // what the host says (phase output, messages) is shown, never obeyed by the terminal
+    const event = { ...raw, phase: visibleLine(raw.phase), message: visibleText(raw.message) };
     const label = LABELS[event.phase] ?? event.phase;
     if (event.state === 'output') {
       if (this.verbose) this.line(`    ${event.message}`);

@@ -1,6 +1,7 @@
 import { HostoutError } from '../errors.ts';
 import { typedError } from '../system-error.ts';
 import { ExitCode, exitCodeForKind } from './exit-codes.ts';
+import { visibleText } from '../text/visible-text.ts';
 
 /**
  * How both programs end on an error: one clear message on stderr, or with
@@ -20,7 +21,8 @@ export function reportFailure(failure: unknown, options: { json: boolean; errorL
       : { kind, message: `internal error (please report it): ${(error as Error)?.message ?? error}`, stack: (error as Error)?.stack };
     process.stdout.write(JSON.stringify({ error: { ...described, exitCode } }, null, 2) + '\n');
   } else if (known) {
-    process.stderr.write(`${label('error:')} ${known.describe()}\n`);
+    // an error may quote someone else's words (a lock message, a host's answer): shown, not sent
+    process.stderr.write(`${label('error:')} ${visibleText(known.describe())}\n`);
   } else {
     process.stderr.write(`${label('internal error')} (please report it): ${(error as Error)?.stack ?? error}\n`);
   }
