@@ -68,6 +68,13 @@ export class Agent {
     return identity.fingerprint;
   }
 
+  /**
+   * Aborted when the agent is asked to stop (SIGTERM): calls that would run on without end
+   * (exec, followed logs) end then, so the agent exits within its stop timeout; a deploy
+   * under way is not one of them, it finishes first.
+   */
+  readonly stopping = new AbortController();
+
   authorizedKeys(): AuthorizedKeys {
     return loadAuthorizedKeys(authorizedKeysPath(this.layout.agentDir));
   }

@@ -28,7 +28,8 @@ export function registerServeCommand(program: Command): void {
       log.info({ phase: 'serve', address, fingerprint: agent.fingerprint, version: HOSTOUT_VERSION }, `hostout-agent listening on ${address}`);
       await notifier.ready(`serving on ${address}`);
 
-      // SIGTERM: accept no new calls; a deploy under way finishes (or rolls back) first.
+      // SIGTERM: accept no new calls; a deploy under way finishes (or rolls back) first, running
+      // commands (ctl exec) are killed and followed logs end.
       // A second signal leaves at once: the journal lets the next start finish the job.
       let stopping = false;
       const stop = async (signal: string) => {
@@ -39,6 +40,8 @@ export function registerServeCommand(program: Command): void {
         stopping = true;
         log.info({ phase: 'serve', activity: agent.activity }, `${signal}: finishing ${agent.activity === 'idle' ? 'open calls' : agent.activity}, then exiting`);
         await notifier.stopping();
+        // execs and followed logs end now (their process groups killed); a deploy finishes first
+        agent.stopping.abort();
         await server.close();
         log.info({ phase: 'serve' }, 'stopped');
         process.exit(0);

@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import { realpathSync } from 'node:fs';
 import { LockError, StateError, UsageError } from '../../shared/errors.ts';
 import type { Agent } from '../agent.ts';
+import type { Emit } from '../rpc/authenticated-service.ts';
 import { isStaleLock, readDeployLock } from '../state/deploy-lock.ts';
 
 export const EXEC_DEFAULT_TIMEOUT_SECONDS = 3600;
@@ -40,14 +41,28 @@ export interface ExecInteraction {
   input: AsyncIterable<{ stdin?: Buffer | Uint8Array; stdinEnd?: boolean }>;
 }
 
+/** The longest `--timeout`: a week. Past it Node's timers overflow (24.8 days) and fire at once. */
+export const EXEC_MAX_TIMEOUT_SECONDS = 7 * 24 * 3600;
+/**
+ * After the command's own process exited, its output is read to the end; but something it
+ * left running (a `setsid` child) may hold the pipes open for ever. Once nothing came for
+ * this long (and the caller is not the one holding things up), the call ends without it.
+ */
+const QUIET_AFTER_EXIT_MS = 500;
+/** And however much such a leftover still writes, the call ends this long after the command exited. */
+const MAX_READ_AFTER_EXIT_MS = 10_000;
+
 export function execInCurrentRelease(
   agent: Agent,
   request: { argv: readonly string[]; timeoutSeconds: number },
-  send: (output: ExecOutput) => void,
+  send: Emit<ExecOutput>,
   cancelled?: AbortSignal,
   interaction?: ExecInteraction,
 ): Promise<ExecOutcome> {
   if (request.argv.length === 0 || !request.argv[0]) throw new UsageError('no command to run', { hint: 'ctl exec TARGET -- COMMAND ARGS...' });
+  if (!Number.isInteger(request.timeoutSeconds) || request.timeoutSeconds < 0 || request.timeoutSeconds > EXEC_MAX_TIMEOUT_SECONDS) {
+    throw new UsageError(`timeout ${request.timeoutSeconds} s is out of range: at most ${EXEC_MAX_TIMEOUT_SECONDS} s (a week)`, { hint: 'ctl exec --timeout SECONDS; 0 means the default, one hour' });
+  }
   const deploy = readDeployLock(agent.layout.lockFile);
   if (deploy && !isStaleLock(deploy)) {
     throw new LockError(`a deploy is under way (${deploy.holder}, ${deploy.tag}, since ${deploy.since}): current may be switching`, { hint: 'run the command once the deploy has finished (ctl status)' });
@@ -79,15 +94,40 @@ export function execInCurrentRelease(
       killGroup();
     }, timeoutMs);
     cancelled?.addEventListener('abort', killGroup);
-    child.stdout!.on('data', (data: Buffer) => sendChunks(data, (piece) => send({ stdout: piece })));
-    child.stderr!.on('data', (data: Buffer) => sendChunks(data, (piece) => send({ stderr: piece })));
+
+    // Backpressure: while the call cannot take more, the pipes are not read; the kernel's pipe
+    // buffer fills and the command waits in write(). Memory stays flat whatever it prints.
+    let paused = false;
+    let lastOutputAt = Date.now();
+    const outputs = [child.stdout!, child.stderr!];
+    const forward = (key: 'stdout' | 'stderr') => (data: Buffer) => {
+      lastOutputAt = Date.now();
+      let full = false;
+      for (let at = 0; at < data.length; at += EXEC_CHUNK_BYTES) full = !send({ [key]: data.subarray(at, at + EXEC_CHUNK_BYTES) }) || full;
+      if (full && !paused) {
+        paused = true;
+        for (const stream of outputs) stream.pause();
+        void send.drained().then(() => {
+          paused = false;
+          lastOutputAt = Date.now();
+          for (const stream of outputs) stream.resume();
+        });
+      }
+    };
+    child.stdout!.on('data', forward('stdout'));
+    child.stderr!.on('data', forward('stderr'));
+
     let finished = false;
+    let afterExit: NodeJS.Timeout | undefined;
     const finish = (outcome: ExecOutcome) => {
       // a command that cannot start reports 'error' and may still report 'close'
       if (finished) return;
       finished = true;
       clearTimeout(timer);
+      clearInterval(afterExit);
       cancelled?.removeEventListener('abort', killGroup);
+      // what a leftover process still writes is not ours to wait for
+      for (const stream of outputs) stream.destroy();
       send({ exited: true, exitCode: outcome.exitCode, signal: outcome.signal, timedOut: outcome.timedOut });
       resolve(outcome);
     };
@@ -97,7 +137,16 @@ export function execInCurrentRelease(
       // 127: what a shell answers for a command it cannot find
       finish({ exitCode: 127, signal: '', timedOut: false, cwd });
     });
-    child.on('close', (code, signal) => finish({ exitCode: code ?? -1, signal: signal ?? '', timedOut, cwd }));
+    child.on('exit', (code, signal) => {
+      const outcome = () => ({ exitCode: code ?? -1, signal: signal ?? '', timedOut, cwd });
+      const exitedAt = Date.now();
+      // its output is read to the end ('close'), unless a leftover keeps the pipes open
+      afterExit = setInterval(() => {
+        const quiet = !paused && Date.now() - lastOutputAt > QUIET_AFTER_EXIT_MS;
+        if (quiet || timedOut || Date.now() - exitedAt > MAX_READ_AFTER_EXIT_MS) finish(outcome());
+      }, 100);
+      child.once('close', () => finish(outcome()));
+    });
   });
 }
 
@@ -134,9 +183,6 @@ function currentReleaseDir(agent: Agent): string {
   }
 }
 
-function sendChunks(data: Buffer, send: (piece: Buffer) => void): void {
-  for (let at = 0; at < data.length; at += EXEC_CHUNK_BYTES) send(data.subarray(at, at + EXEC_CHUNK_BYTES));
-}
 
 /** The command line as the audit log shows it. */
 export function describeCommandLine(argv: readonly string[]): string {

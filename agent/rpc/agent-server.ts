@@ -18,7 +18,7 @@ import { operateServices } from '../deploy/operate-services.ts';
 import { sendLogs, type LogChunk, type LogsRequest } from '../logs/send-logs.ts';
 import { lockForMaintenance, unlockMaintenance } from '../maintenance/maintenance-operations.ts';
 import { describeCommandLine, execInCurrentRelease, type ExecOutput } from '../exec/exec-in-release.ts';
-import { bidiStreamHandler, clientStreamHandler, serverStreamHandler, unaryHandler, withRequestDigests, type AuthenticationContext, type Caller } from './authenticated-service.ts';
+import { bidiStreamHandler, clientStreamHandler, serverStreamHandler, unaryHandler, withRequestDigests, type AuthenticationContext, type Caller, type Emit } from './authenticated-service.ts';
 
 /** The largest request the agent reads: an upload chunk with room to spare; every other request is far smaller. */
 export const MAX_REQUEST_BYTES = 1024 * 1024;
@@ -52,6 +52,9 @@ export async function startAgentServer(agent: Agent, listen: { host: string; por
         throw error;
       },
     );
+
+  // a call that could run without end is cancelled by its caller going away, or by the agent stopping
+  const untilStopping = (cancelled: AbortSignal) => AbortSignal.any([cancelled, agent.stopping.signal]);
 
   const server = new grpc.Server({
     // Requests are small; upload chunks (256 KiB from ctl) are the largest thing sent.
@@ -122,7 +125,9 @@ export async function startAgentServer(agent: Agent, listen: { host: string; por
       readHostFacts(agent, { python: req.toolchainPython, wheelShas: req.toolchainWheels }, { socket: req.balancerSocket, backend: req.balancerBackend }),
     ),
     Logs: serverStreamHandler(auth, method('Logs'), digestOf, (req: LogsRequest & { app: boolean }, _caller, emit: (c: LogChunk & { file?: string }) => void, cancelled) =>
-      req.app ? sendAppLogs(agent, req, (c) => emit({ tag: c.tag, phase: '', text: c.text, file: c.file }), cancelled) : sendLogs(agent, req, emit, cancelled),
+      req.app
+        ? sendAppLogs(agent, req, (c) => emit({ tag: c.tag, phase: '', text: c.text, file: c.file }), untilStopping(cancelled))
+        : sendLogs(agent, req, emit, untilStopping(cancelled)),
     ),
     Lock: unaryHandler(auth, method('Lock'), digestOf, async (req: { message: string }, caller) =>
       audited(caller, 'Lock', JSON.stringify(req.message), async () => lockForMaintenance(agent, { holder: agent.keyHolder(caller.keyId), message: req.message })),
@@ -130,17 +135,17 @@ export async function startAgentServer(agent: Agent, listen: { host: string; por
     Unlock: unaryHandler(auth, method('Unlock'), digestOf, async (_req, caller) =>
       audited(caller, 'Unlock', 'maintenance lock', async () => unlockMaintenance(agent), (r) => `maintenance lock: ${r.lock ? `released the lock of ${r.lock.holder}: ${JSON.stringify(r.lock.message)}` : 'the host was not locked'}`),
     ),
-    Exec: serverStreamHandler(auth, method('Exec'), digestOf, async (req: { argv: string[]; timeoutSeconds: number }, caller, emit: (o: ExecOutput) => void, cancelled) => {
+    Exec: serverStreamHandler(auth, method('Exec'), digestOf, async (req: { argv: string[]; timeoutSeconds: number }, caller, emit: Emit<ExecOutput>, cancelled) => {
       // on record before it runs: a command may outlive the agent's chance to write its outcome
       agent.audit({ keyId: caller.keyId, peer: caller.peer, action: 'Exec', outcome: 'started', detail: describeCommandLine(req.argv) });
-      await audited(caller, 'Exec', describeCommandLine(req.argv), () => execInCurrentRelease(agent, req, emit, cancelled), (r) =>
+      await audited(caller, 'Exec', describeCommandLine(req.argv), () => execInCurrentRelease(agent, req, emit, untilStopping(cancelled)), (r) =>
         `${describeCommandLine(req.argv)}: in ${r.cwd}: ${r.timedOut ? 'timed out, killed' : r.signal ? `killed by ${r.signal}` : `exit ${r.exitCode}`}`,
       );
     }),
-    ExecInteractive: bidiStreamHandler(auth, method('ExecInteractive'), digestOf, async (first: ExecInputMessage, rest: AsyncIterable<ExecInputMessage>, caller, emit: (o: ExecOutput) => void, cancelled) => {
+    ExecInteractive: bidiStreamHandler(auth, method('ExecInteractive'), digestOf, async (first: ExecInputMessage, rest: AsyncIterable<ExecInputMessage>, caller, emit: Emit<ExecOutput>, cancelled) => {
       const line = `${describeCommandLine(first.argv)}${first.tty ? ' (interactive, on a terminal)' : ' (interactive)'}`;
       agent.audit({ keyId: caller.keyId, peer: caller.peer, action: 'Exec', outcome: 'started', detail: line });
-      await audited(caller, 'Exec', line, () => execInCurrentRelease(agent, first, emit, cancelled, { tty: first.tty, rows: first.rows, cols: first.cols, input: rest }), (r) =>
+      await audited(caller, 'Exec', line, () => execInCurrentRelease(agent, first, emit, untilStopping(cancelled), { tty: first.tty, rows: first.rows, cols: first.cols, input: rest }), (r) =>
         `${line}: in ${r.cwd}: ${r.timedOut ? 'timed out, killed' : r.signal ? `killed by ${r.signal}` : `exit ${r.exitCode}`}`,
       );
     }),

@@ -23,7 +23,15 @@ export interface AuthenticationContext {
 
 export type UnaryOperation<Req, Res> = (request: Req, caller: Caller) => Promise<Res>;
 /** `cancelled` aborts when the caller goes away: an operation that would otherwise wait (a follow, a command) stops. */
-export type ServerStreamOperation<Req, Ev> = (request: Req, caller: Caller, emit: (event: Ev) => void, cancelled: AbortSignal) => Promise<void>;
+/**
+ * How an operation sends on a stream: `emit(event)` answers whether the call can take more
+ * now (false: its buffer is full, the caller reads slowly or not at all); `drained()`
+ * resolves once it can, or the call is gone. An operation with a lot to say (exec output)
+ * waits for it, so memory does not grow with what it says.
+ */
+export type Emit<Ev> = ((event: Ev) => boolean) & { drained(): Promise<void> };
+
+export type ServerStreamOperation<Req, Ev> = (request: Req, caller: Caller, emit: Emit<Ev>, cancelled: AbortSignal) => Promise<void>;
 export type ClientStreamOperation<Req, Res> = (first: Req, rest: AsyncIterable<Req>, caller: Caller) => Promise<Res>;
 
 /**
@@ -116,9 +124,7 @@ export function serverStreamHandler<Req extends object, Ev>(
         call.on('cancelled', () => cancelled.abort());
         // A controller that goes away must not stop a deploy half-way: events are
         // simply no longer delivered, the operation finishes on its own.
-        return operation(call.request, caller, (event) => {
-          if (!call.cancelled && call.writable) call.write(event);
-        }, cancelled.signal);
+        return operation(call.request, caller, emitterOn(call, cancelled.signal), cancelled.signal);
       })
       .then(
         () => call.end(),
@@ -139,7 +145,7 @@ export function bidiStreamHandler<Req extends object, Ev>(
   context: AuthenticationContext,
   method: string,
   digestOf: (m: object) => string | undefined,
-  operation: (first: Req, rest: AsyncIterable<Req>, caller: Caller, send: (event: Ev) => void, cancelled: AbortSignal) => Promise<unknown>,
+  operation: (first: Req, rest: AsyncIterable<Req>, caller: Caller, send: Emit<Ev>, cancelled: AbortSignal) => Promise<unknown>,
 ): grpc.handleBidiStreamingCall<Req, Ev> {
   return (call) => {
     // destroyOnReturn false: input that ends early (end of file) must not destroy the call, whose answers still flow
@@ -151,9 +157,7 @@ export function bidiStreamHandler<Req extends object, Ev>(
       if (first.done) throw new TrustError('empty stream: the first message must say what to run', { where: method });
       const caller = authenticate(context, call, method, digestOf(first.value));
       const rest: AsyncIterable<Req> = { [Symbol.asyncIterator]: () => messages };
-      return operation(first.value, rest, caller, (event) => {
-        if (!call.cancelled && call.writable) call.write(event);
-      }, cancelled.signal);
+      return operation(first.value, rest, caller, emitterOn(call, cancelled.signal), cancelled.signal);
     })().then(
       () => call.end(),
       (error) => {
@@ -162,6 +166,29 @@ export function bidiStreamHandler<Req extends object, Ev>(
       },
     );
   };
+}
+
+/** A stream's sender (see Emit): writes while the call is open, and says when its buffer is full. */
+function emitterOn<Ev>(call: { cancelled: boolean; writable: boolean; write(event: Ev): boolean; once(event: string, listener: () => void): unknown; off(event: string, listener: () => void): unknown; writableNeedDrain?: boolean }, cancelled: AbortSignal): Emit<Ev> {
+  const emit = (event: Ev): boolean => {
+    if (call.cancelled || !call.writable) return true;
+    return call.write(event);
+  };
+  return Object.assign(emit, {
+    drained: () =>
+      new Promise<void>((resolve) => {
+        if (!call.writableNeedDrain || call.cancelled || !call.writable) return resolve();
+        const done = () => {
+          call.off('drain', done);
+          call.off('close', done);
+          cancelled.removeEventListener('abort', done);
+          resolve();
+        };
+        call.once('drain', done);
+        call.once('close', done);
+        cancelled.addEventListener('abort', done);
+      }),
+  });
 }
 
 export function clientStreamHandler<Req extends object, Res>(

@@ -6,7 +6,7 @@ import { outputMode } from './terminal.ts';
 import { visibleLine, visibleText } from '../../shared/text/visible-text.ts';
 import type { HostOutcome } from '../fleet/on-each-host.ts';
 import { splitList, type Target } from '../target/target.ts';
-import { positiveWholeNumber } from '../../shared/cli/option-values.ts';
+import { positiveWholeNumber, wholeNumberUpTo } from '../../shared/cli/option-values.ts';
 import { UsageError } from '../../shared/errors.ts';
 import { DEPLOY_PHASES } from '../../shared/deploy-phases.ts';
 
@@ -127,7 +127,7 @@ export function registerOperatorCommands(program: Command): void {
     .argument('[target]', 'deployment target section')
     .argument('[command...]', 'after --: the command and its arguments, e.g. -- bin/instance run scripts/fix.py')
     .option(...configOption)
-    .option('--timeout <seconds>', 'kill the command (and all it started) after this long; ctl then exits 124', positiveWholeNumber, 3600)
+    .option('--timeout <seconds>', 'kill the command (and all it started) after this long, at most a week; ctl then exits 124', wholeNumberUpTo(7 * 24 * 3600, 'seconds (a week)'), 3600)
     .option('-i, --interactive', 'forward stdin, and run the command on a terminal when ctl has one (bin/instance debug, a shell, manage.py shell); one host')
     .option(...hostsOption)
     .usage('[options] [target] -- COMMAND [ARGS...]')

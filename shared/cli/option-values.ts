@@ -8,3 +8,12 @@ export function positiveWholeNumber(text: string): number {
   }
   return value;
 }
+
+/** Commander parser for a whole number of at least 1 and at most `max` (`what` names the unit for the error). */
+export function wholeNumberUpTo(max: number, what: string): (text: string) => number {
+  return (text) => {
+    const value = positiveWholeNumber(text);
+    if (value > max) throw new InvalidArgumentError(`at most ${max} ${what}, got ${text}`);
+    return value;
+  };
+}
