@@ -79,3 +79,26 @@ test('a missing group, a missing file, a bad host line and bad YAML are errors n
     assert.throws(() => inventoryGroupHosts(file, 'all', 'x'), /not valid YAML/);
   });
 });
+
+test('host counts are capped before anything is expanded; several ranges multiply, without recursion', () => {
+  withInventory('huge.ini', '[web]\nweb[0:999999]\n', (file) => {
+    const started = Date.now();
+    assert.throws(() => inventoryGroupHosts(file, 'web', 'buildout.cfg:9'), /the host pattern web\[0:999999\] gives more than 10000 hosts/);
+    assert.ok(Date.now() - started < 500, 'refused without expanding');
+  });
+  withInventory('nested.ini', '[web]\nw[0:999][0:999][0:99]\n', (file) => {
+    assert.throws(() => inventoryGroupHosts(file, 'web', 'buildout.cfg:9'), /gives more than 10000 hosts/);
+  });
+  withInventory('two.ini', '[web]\nrack[1:2]-web[01:03]\n', (file) => {
+    assert.deepEqual(inventoryGroupHosts(file, 'web', 'w').map((h) => h.name), ['rack1-web01', 'rack1-web02', 'rack1-web03', 'rack2-web01', 'rack2-web02', 'rack2-web03']);
+  });
+  withInventory('many.ini', `[web]\n${Array.from({ length: 11 }, (_, i) => `r${i}-web[0:999]`).join('\n')}\n`, (file) => {
+    assert.throws(() => inventoryGroupHosts(file, 'web', 'w'), /group \[web\] gives more than 10000 hosts/);
+  });
+});
+
+test('a YAML inventory whose alias refers to itself is read once, not recursed into for ever', () => {
+  withInventory('loop.yml', 'web: &web\n  hosts:\n    a.example.com:\n  children:\n    again: *web\n', (file) => {
+    assert.deepEqual(inventoryGroupHosts(file, 'web', 'w').map((h) => h.name), ['a.example.com']);
+  });
+});

@@ -35,6 +35,7 @@ export function inventoryGroupHosts(file: string, group: string, where: string):
   const found = new Map<string, Record<string, string>>();
   collect(groups, group, {}, found, new Set());
   if (found.size === 0) throw new TargetError(`group '${group}' in ${file} has no hosts`, { where });
+  if (found.size > MAX_INVENTORY_HOSTS) throw tooManyHosts(`group '${group}' in ${file}`, where);
   return [...found].map(([name, vars]) => ({ name, vars }));
 }
 
@@ -85,21 +86,41 @@ function iniGroups(text: string, file: string): Map<string, Group> {
         vars[assignment.slice(0, eq)] = unquote(assignment.slice(eq + 1));
       }
       for (const name of expandRange(pattern!, `${file}:${index + 1}`)) group.hosts.set(name, vars);
+      if (group.hosts.size > MAX_INVENTORY_HOSTS) throw tooManyHosts(`group [${section.group}]`, `${file}:${index + 1}`);
     }
   });
   return groups;
 }
 
-/** Ansible's `web[01:03].example.com` → web01, web02, web03 (numeric ranges, zero padding kept). */
+/** The most hosts an inventory may give a target: far beyond any fleet one ctl drives, and cheap to read. */
+export const MAX_INVENTORY_HOSTS = 10_000;
+
+/**
+ * Ansible's `web[01:03].example.com` → web01, web02, web03 (numeric ranges, zero padding kept;
+ * several ranges multiply). The count is known before anything is expanded: a pattern that
+ * would give more than MAX_INVENTORY_HOSTS is refused at once, and expanding is a loop, not
+ * a recursion, whatever the number of ranges.
+ */
 function expandRange(pattern: string, where: string): string[] {
-  const range = /^(.*)\[(\d+):(\d+)\](.*)$/.exec(pattern);
-  if (!range) return [pattern];
-  const [, head, from, to, tail] = range;
-  if (Number(from) > Number(to)) throw new TargetError(`host range ${pattern} runs backwards`, { where });
-  const width = from!.startsWith('0') ? from!.length : 0;
-  const names: string[] = [];
-  for (let n = Number(from); n <= Number(to); n++) names.push(...expandRange(`${head}${String(n).padStart(width, '0')}${tail}`, where));
+  const parts = pattern.split(/(\[\d+:\d+\])/);
+  let count = 1;
+  const choices = parts.map((part) => {
+    const range = /^\[(\d+):(\d+)\]$/.exec(part);
+    if (!range) return [part];
+    const [from, to] = [Number(range[1]), Number(range[2])];
+    if (from > to) throw new TargetError(`host range ${part} in ${pattern} runs backwards`, { where });
+    count *= to - from + 1;
+    if (count > MAX_INVENTORY_HOSTS) throw tooManyHosts(`the host pattern ${pattern}`, where);
+    const width = range[1]!.startsWith('0') ? range[1]!.length : 0;
+    return Array.from({ length: to - from + 1 }, (_, i) => String(from + i).padStart(width, '0'));
+  });
+  let names = [''];
+  for (const options of choices) names = names.flatMap((name) => options.map((option) => name + option));
   return names;
+}
+
+function tooManyHosts(what: string, where: string): TargetError {
+  return new TargetError(`${what} gives more than ${MAX_INVENTORY_HOSTS} hosts`, { where, hint: `a target deploys to at most ${MAX_INVENTORY_HOSTS} hosts; narrow the range, or split the hosts over several groups and targets` });
 }
 
 function unquote(value: string): string {
@@ -125,9 +146,12 @@ function yamlGroups(text: string, file: string): Map<string, Group> {
     throw new TargetError(`the inventory is not valid YAML: ${(error as Error).message.split('\n')[0]}`, { where: line ? `${file}:${line}` : file });
   }
   const groups = new Map<string, Group>();
+  // a recursive alias (&a … *a) makes a body that contains itself: each body is read once
+  const seen = new Set<object>();
   const read = (name: string, body: unknown) => {
     const group = groupOf(groups, name);
-    if (!body || typeof body !== 'object') return;
+    if (!body || typeof body !== 'object' || seen.has(body)) return;
+    seen.add(body);
     const { hosts, children, vars } = body as { hosts?: Record<string, unknown>; children?: Record<string, unknown>; vars?: Record<string, unknown> };
     for (const [host, hostVars] of Object.entries(hosts ?? {})) group.hosts.set(host, stringValues(hostVars));
     Object.assign(group.vars, stringValues(vars));

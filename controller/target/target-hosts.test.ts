@@ -1,5 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseHostAddress, readTargetHosts, selectHosts } from './target-hosts.ts';
 
 const where = (key: string) => `buildout.cfg [production] ${key}`;
@@ -34,4 +37,20 @@ test('--hosts narrows to named hosts, by name or host:port, and refuses stranger
   assert.deepEqual(selectHosts(hosts, 'web3,web2:7700').map((h) => h.host), ['web2', 'web3']);
   assert.deepEqual(selectHosts(hosts, undefined).length, 3);
   assert.throws(() => selectHosts(hosts, 'web9'), (e: any) => /--hosts names web9/.test(e.message) && /web1:7611, web2:7700, web3:7611/.test(e.hint));
+});
+
+test('ports from an inventory are checked as hosts = checks them: abc, 0 and 70000 are refused, naming the host', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hostout-inventory-ports-'));
+  try {
+    for (const bad of ['abc', '0', '70000']) {
+      writeFileSync(join(dir, 'inventory.ini'), `[web]\nweb1 hostout_agent_port=${bad}\n`);
+      assert.throws(() => readTargetHosts(options({ 'hosts-from': 'inventory.ini web' }), new Set(['hosts-from']), dir, where), new RegExp(`hostout_agent_port = ${bad} for host web1: expected a port, a whole number from 1 to 65535`));
+    }
+    writeFileSync(join(dir, 'inventory.ini'), '[web]\nweb1 ansible_port=22x\n');
+    assert.throws(() => readTargetHosts(options({ 'hosts-from': 'inventory.ini web' }), new Set(['hosts-from']), dir, where), /ansible_port = 22x for host web1/);
+    writeFileSync(join(dir, 'inventory.ini'), '[web]\nweb1 hostout_agent_port=7700 ansible_port=2222\n');
+    assert.deepEqual(readTargetHosts(options({ 'hosts-from': 'inventory.ini web' }), new Set(['hosts-from']), dir, where), [{ host: 'web1', agentPort: 7700, sshPort: 2222 }]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -25,6 +25,14 @@ export function parseHostAddress(text: string, defaultPort: number, where: strin
   return { host: match[1] ?? match[2]!, agentPort: port };
 }
 
+/** A port from an inventory variable, checked as `hosts =` checks one: a whole number from 1 to 65535. */
+function inventoryPort(text: string, variable: string, host: string, file: string): number {
+  if (!/^\d{1,5}$/.test(text.trim()) || Number(text) < 1 || Number(text) > 65535) {
+    throw new TargetError(`${variable} = ${text} for host ${host}: expected a port, a whole number from 1 to 65535`, { where: file, hint: `fix ${variable} in the inventory (host or group vars)` });
+  }
+  return Number(text);
+}
+
 /**
  * The target's hosts, in the order given: `hosts` (one per line or
  * space-separated), or an Ansible inventory group (`hosts-from = FILE GROUP`),
@@ -47,8 +55,8 @@ export function readTargetHosts(options: ReadonlyMap<string, string>, explicit: 
     const path = isAbsolute(file) ? file : resolve(directory, file);
     hosts = inventoryGroupHosts(path, group, where('hosts-from')).map(({ name, vars }) => ({
       host: vars.ansible_host ?? name,
-      agentPort: vars.hostout_agent_port ? Number(vars.hostout_agent_port) : agentPort,
-      sshPort: vars.ansible_port ? Number(vars.ansible_port) : sshPort,
+      agentPort: vars.hostout_agent_port !== undefined ? inventoryPort(vars.hostout_agent_port, 'hostout_agent_port', name, path) : agentPort,
+      sshPort: vars.ansible_port !== undefined ? inventoryPort(vars.ansible_port, 'ansible_port', name, path) : sshPort,
     }));
   } else {
     hosts = [{ host: options.get('host')!, agentPort, sshPort }];
