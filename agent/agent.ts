@@ -46,7 +46,7 @@ export class Agent {
   /** what the agent is doing now, for status: idle, deploying TAG, rolling back */
   activity = 'idle';
 
-  private readonly refusals = new RefusalSummaries((record) => appendAudit(this.layout.auditFile, record));
+  private readonly refusals: RefusalSummaries;
 
   constructor(path: string, log?: Logger) {
     this.layout = agentLayout(path);
@@ -55,6 +55,7 @@ export class Agent {
     this.releases = new ReleaseStore(this.layout);
     this.deployOutput = new DeployOutputStore(join(this.layout.logsDir, 'deploys'));
     this.log = log ?? agentLogger(this.layout.logsDir, process.env.HOSTOUT_LOG_LEVEL ?? 'info');
+    this.refusals = new RefusalSummaries((record) => appendAudit(this.layout.refusalsFile, record), undefined, undefined, `${this.layout.refusalsFile}.counting`);
   }
 
   /** The buildout launcher copied into the state by init (Debian's buildout needs it on Python 3.11). */
@@ -89,7 +90,9 @@ export class Agent {
   }
 
   /** Repeated refusals are collapsed into summary lines (see RefusalSummaries). */
-  audit(record: Omit<AuditRecord, 'time'>): void {
+  audit(raw: Omit<AuditRecord, 'time'>): void {
+    // a 900 KB command line is a line of the log, not most of it
+    const record = { ...raw, detail: cutDetail(raw.detail) };
     if (record.outcome === 'refused') this.refusals.refused(record);
     else {
       // the key's name as it is now: a key renamed or revoked later does not rewrite who acted then
@@ -98,13 +101,20 @@ export class Agent {
     }
   }
 
+  /** Writes the refusal counts an agent killed before could not (see RefusalSummaries); the serving agent calls it at start. */
+  writeLeftOverRefusalCounts(): void {
+    this.refusals.writeLeftOver();
+  }
+
   /** Writes what the refusal summaries still hold; call when the agent stops. */
   closeAudit(): void {
     this.refusals.close();
   }
 
+  /** What authorized keys did and the refusals, merged by time: the newest `limit`. */
   history(limit: number): AuditRecord[] {
-    return readAudit(this.layout.auditFile, limit);
+    const merged = [...readAudit(this.layout.auditFile, limit), ...readAudit(this.layout.refusalsFile, limit)];
+    return merged.sort((a, b) => a.time.localeCompare(b.time)).slice(-limit);
   }
 
   uptimeSeconds(): number {
@@ -158,3 +168,9 @@ export class Agent {
   }
 }
 
+/** The most of one audit line's detail kept (a command line, an error): the rest is counted, not written. */
+const MAX_AUDIT_DETAIL_CHARS = 2048;
+
+function cutDetail(detail: string): string {
+  return detail.length > MAX_AUDIT_DETAIL_CHARS ? `${detail.slice(0, MAX_AUDIT_DETAIL_CHARS)}… (${detail.length - MAX_AUDIT_DETAIL_CHARS} more characters not kept)` : detail;
+}

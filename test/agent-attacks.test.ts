@@ -221,7 +221,7 @@ test('decompression bombs are refused at once, against what the signed manifest 
 test('a flood of refused requests is collapsed in the audit log: a few lines, with counts that add up', { timeout: 300_000 }, async (t) => {
   const agent = await startLocalAgent();
   t.after(() => stopAgentAndApp(agent));
-  const auditFile = join(agent.path, 'agent/audit');
+  const auditFile = join(agent.path, 'agent/audit-refusals'); // refusals are kept apart from what authorized keys did
   const before = existsSync(auditFile) ? readFileSync(auditFile, 'utf8').split('\n').filter(Boolean).length : 0;
   const flood = 300;
   for (let sent = 0; sent < flood; sent += 20) {

@@ -19,6 +19,8 @@ export function registerServeCommand(program: Command): void {
       const notifier = new SystemdNotifier();
       const log = agent.log;
       await notifier.status('recovering');
+      // refusals a killed agent had counted and not yet written go to the audit log first
+      agent.writeLeftOverRefusalCounts();
       const recovered = await recoverUnfinished(agent, (event) => log.info({ tag: event.tag, phase: event.phase, state: event.state }, event.message));
       if (recovered) log.warn({ phase: 'recover' }, recovered);
       const server = await startAgentServer(agent, agent.config.listen).catch((error: unknown) => {

@@ -17,6 +17,8 @@ export interface AgentLayout {
   partialBlobsDir: string;
   journalFile: string;
   auditFile: string;
+  /** refused requests, kept apart from what authorized keys did so that a flood of them cannot rotate that out */
+  refusalsFile: string;
   lockFile: string;
   /** the maintenance lock (ctl lock): held until ctl unlock, unlike the deploy lock */
   maintenanceLockFile: string;
@@ -56,6 +58,7 @@ export function agentLayout(root: string): AgentLayout {
     partialBlobsDir: join(agentDir, "blobs", "partial"),
     journalFile: join(agentDir, "journal"),
     auditFile: join(agentDir, "audit"),
+    refusalsFile: join(agentDir, "audit-refusals"),
     lockFile: join(agentDir, "lock"),
     maintenanceLockFile: join(agentDir, "maintenance-lock"),
     logsDir: join(agentDir, "logs"),
