@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ctl } from './support/ctl.ts';
@@ -74,4 +74,12 @@ test('three hosts: check, dry run, lock, unlock, logs, exec and report on each; 
   const checkDown = await run(['check']);
   assert.equal(checkDown.code, 4);
   assert.match(checkDown.stdout, new RegExp(`1 of 3 hosts fail a check: ${labels[2]}\n$`));
+
+  // an inventory group of one host: every command talks to that host, at its own agent port
+  const inventory = join(dir, 'inventory.ini');
+  writeFileSync(inventory, readFileSync(inventory, 'utf8').replace(/^web0[23] .*\n/gm, ''));
+  const single = await run(['status', '-q']);
+  assert.equal(single.code, 0, single.stdout + single.stderr);
+  assert.match(single.stdout, /^0\.1 \d{8}-[0-9a-f]{8}\n$/);
+  assert.match((await run(['deploy'])).stdout, /Already at version 0\.1/);
 });

@@ -50,6 +50,8 @@ interface HostSession {
   label: string;
   connection: AgentConnection;
   status: AgentStatus;
+  /** the develop-egg versions the host knows (KnownVersions), asked with its status */
+  known: LedgerEntry[];
   result: FleetHostResult;
 }
 
@@ -93,10 +95,12 @@ export async function runFleetDeploy(
     hosts,
     settings.parallel,
     async (host): Promise<HostSession> => {
-      const connection = await AgentConnection.open(agentAddressOf(targetForHost(target, host), options.configDir), key);
+      // the kept certificate (configDir): one TLS connection per host, not two
+      const connection = await AgentConnection.open(agentAddressOf(targetForHost(target, host), options.configDir), key, options.configDir);
       try {
-        const status = await connection.unary<AgentStatus>('Status', {});
-        return { host, label: '', connection, status, result: undefined as never };
+        // asked together: one round trip for what it runs and which egg versions it knows
+        const [status, known] = await Promise.all([connection.unary<AgentStatus>('Status', {}), connection.unary<{ versions: LedgerEntry[] }>('KnownVersions', { names: [] })]);
+        return { host, label: '', connection, status, known: known.versions, result: undefined as never };
       } catch (error) {
         connection.close();
         throw error;
@@ -118,8 +122,7 @@ export async function runFleetDeploy(
   try {
     // 2. one release for all: versions no reachable host has seen for other code
     options.write('Pinning egg versions...');
-    const known = await Promise.all(sessions.map((s) => s.connection.unary<{ versions: LedgerEntry[] }>('KnownVersions', { names: [] })));
-    const { result: built } = await releaseTarget(loaded, known.flatMap((k) => k.versions));
+    const { result: built } = await releaseTarget(loaded, sessions.flatMap((s) => s.known));
     const release: ReleaseResult = { ...built, manifest: withSource(built.manifest, await source) };
     if (release.manifest.source?.uncommittedFiles) options.write(`warning: ${uncommittedWarning(release.manifest.source)}\n`);
     const released = release.eggs.filter((e) => e.changed).map((e) => `${e.name} ${e.version}`);
@@ -128,11 +131,19 @@ export async function runFleetDeploy(
     const signature = signManifest(key, release.manifest);
     const version = rolloutVersion(release.manifest, sessions.map((s) => s.status));
     options.write(`Version ${version} on every host\n`);
-    const hooks = new DeployHooks(target, { target: target.name, hosts: sessions.map((s) => s.label), tag: release.manifest.tag, released }, options.write);
+    // a host that runs this very release (its tag hashes all it holds) is asked nothing more, as one host is
+    const stale = options.force ? sessions : sessions.filter((s) => s.status.currentTag !== release.manifest.tag);
+    for (const session of sessions) if (!stale.includes(session)) Object.assign(session.result, { result: 'already' });
+    if (stale.length === 0) {
+      const hosts = [...results.values()];
+      return { tag: release.manifest.tag, released, hosts, failed: countFailed(results), stoppedEarly: false, totalMs: Math.round(performance.now() - began) };
+    }
+
+    const hooks = new DeployHooks(target, { target: target.name, hosts: stale.map((s) => s.label), tag: release.manifest.tag, released }, options.write);
     await hooks.before();
 
     // 3. upload and build everywhere while the old releases serve
-    const ready = await stepOnEach(sessions, settings.parallel, progress, `Building on ${sessions.length} hosts`, async (session) => {
+    const ready = await stepOnEach(stale, settings.parallel, progress, `Building on ${stale.length} hosts`, async (session) => {
       const upload = await uploadMissingBlobs(session.connection, releaseBlobs(release), false);
       session.result.bytesSent = upload.bytes;
       await runDeployCall(session, release, signature, { force: options.force, prepareOnly: true, version });

@@ -12,9 +12,16 @@ import { rolloutBatches, rolloutMayContinue } from './rollout-batches.ts';
 import { rolloutSettingsOf } from './fleet-deploy.ts';
 import type { FleetProgress } from './fleet-progress.ts';
 
+const keys = new Map<string, ReturnType<typeof loadOrCreateControllerKey>>();
+function controllerKeyOf(configDir: string) {
+  if (!keys.has(configDir)) keys.set(configDir, loadOrCreateControllerKey(configDir));
+  return keys.get(configDir)!;
+}
+
 /** Opens a signed connection to one host of the target for the length of `work`. */
 export async function withHostAgent<T>(target: Target, host: TargetHost, configDir: string, work: (connection: AgentConnection) => Promise<T>): Promise<T> {
-  const connection = await AgentConnection.open(agentAddressOf(targetForHost(target, host), configDir), loadOrCreateControllerKey(configDir));
+  // the controller key read once per command, and the agents' kept certificates: one TLS connection per host
+  const connection = await AgentConnection.open(agentAddressOf(targetForHost(target, host), configDir), controllerKeyOf(configDir), configDir);
   try {
     return await work(connection);
   } finally {

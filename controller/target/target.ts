@@ -4,7 +4,7 @@ import { TargetError } from '../../shared/errors.ts';
 import type { BuildoutConfig } from '../config/buildout-config.ts';
 import { TARGET_OPTIONS, TARGET_RECIPE, RETIRED_OPTIONS, type TargetOptionSpec } from './target-options.ts';
 import { closestMatch } from './closest-match.ts';
-import { readTargetHosts, type TargetHost } from './target-hosts.ts';
+import { readTargetHosts, targetForHost, type TargetHost } from './target-hosts.ts';
 import { checkVersionSeries } from '../../shared/deployment-version.ts';
 import { readBalancer, readInstances } from './instance-settings.ts';
 
@@ -69,7 +69,7 @@ export function readTarget(config: BuildoutConfig, name: string): Target {
       hint: 'pin each host\'s agent with `ctl pin HOST[:PORT] sha256:...` (or let `ctl bootstrap` pin them) and remove agent-fingerprint',
     });
   }
-  return {
+  const target: Target = {
     name,
     buildoutDirectory: directory,
     buildoutFile: inDirectory(options.get('buildout')!),
@@ -81,6 +81,9 @@ export function readTarget(config: BuildoutConfig, name: string): Target {
     hosts,
     options,
   };
+  // one host from hosts or hosts-from (an inventory group of one): every command talks to it
+  // as to `host`, at its own agent and ssh ports
+  return hosts.length === 1 ? targetForHost(target, hosts[0]!) : target;
 }
 
 /** One option of target [section] checked as readTarget checks it; `where` names its line or flag. */

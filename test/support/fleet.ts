@@ -6,11 +6,18 @@ import { ctl } from './ctl.ts';
 import { startLocalAgent, type LocalAgent } from './local-agent.ts';
 import { copyExampleBuildout, removeDir } from './example-buildout.ts';
 
+export interface FleetOptions {
+  /** the agent program (default: the sources through tsx); benchmarks pass the bundle hosts run */
+  program?: string;
+  /** agents started at once (default 1: one after another) */
+  concurrency?: number;
+}
+
 /**
  * `count` real agents on 127.0.0.1 paired with one controller (pinned with ctl pin), and a
  * copy of the example whose target takes its hosts from an Ansible inventory group of them.
  */
-export async function startFleet(t: { after(fn: () => Promise<void> | void): void }, count: number) {
+export async function startFleet(t: { after(fn: () => Promise<void> | void): void }, count: number, options: FleetOptions = {}) {
   const configDir = mkdtempSync(join(tmpdir(), 'hostout-fleet-config-'));
   const agents: LocalAgent[] = [];
   t.after(async () => {
@@ -20,7 +27,22 @@ export async function startFleet(t: { after(fn: () => Promise<void> | void): voi
     }
     rmSync(configDir, { recursive: true, force: true });
   });
-  for (let i = 0; i < count; i++) agents.push(await startLocalAgent({ configDir }));
+  // the first alone: it creates the controller key the others then authorize
+  const slots: (LocalAgent | undefined)[] = new Array(count);
+  const startOne = async (i: number) => {
+    const agent = await startLocalAgent({ configDir, program: options.program });
+    agents.push(agent); // stopped when the test ends, whatever happens to the others
+    slots[i] = agent;
+  };
+  if (count > 0) await startOne(0);
+  let next = 1;
+  const worker = async () => {
+    while (next < count) await startOne(next++);
+  };
+  // settled, not all: a failed start must not leave the other workers starting agents no one stops
+  const started = await Promise.allSettled(Array.from({ length: Math.max(1, options.concurrency ?? 1) }, worker));
+  for (const outcome of started) if (outcome.status === 'rejected') throw outcome.reason;
+  agents.splice(0, agents.length, ...(slots as LocalAgent[])); // in inventory order
   // hand-paired agents: their fingerprints pinned with ctl pin, as an operator would
   for (const agent of agents) {
     const pinned = await ctl(['pin', `127.0.0.1:${agent.port}`, agent.fingerprint], { env: { HOSTOUT_CONFIG_DIR: configDir } });
