@@ -29,7 +29,7 @@ export const TARGET_OPTIONS: readonly TargetOptionSpec[] = [
   { key: 'hosts-from', kind: 'string', description: 'the hosts of an Ansible inventory group: FILE GROUP (INI or YAML inventory, FILE relative to the buildout directory); ansible_host, ansible_port (SSH) and hostout_agent_port are read' },
   { key: 'parallel', kind: 'integer', default: '10', description: 'hosts worked on at once (connect, upload, build, go live)' },
   { key: 'batch-size', kind: 'count-or-percent', default: '100%', description: 'hosts that go live together, as a number or a percentage of the hosts; the next batch starts when this one is healthy' },
-  { key: 'canary', kind: 'count', default: '0', description: 'the first N hosts go live alone and must be healthy before any other host goes live' },
+  { key: 'canary', kind: 'count', default: '0', description: 'the first N hosts go live alone and must be healthy before any other host goes live (hosts that already run the release are not counted: a canary is a host that takes it)' },
   { key: 'max-fail', kind: 'count', default: '0', description: 'hosts that may fail (each rolls itself back) before the rollout stops; hosts not yet reached keep their release' },
   { key: 'path', kind: 'path', description: 'the directory on the host that holds releases/, current, shared/ and the agent state' },
   { key: 'user', kind: 'string', default: 'deploy', description: 'the unprivileged account the agent and the buildout run as' },
