@@ -202,6 +202,7 @@ test('exec, lock and logs from a key the agent does not know are refused and aud
   await assert.rejects(drain(connection.stream('Logs', { agent: true })), /refused the request.*not authorized/s);
   assert.ok(!existsSync(proof), 'the command did not run');
   assert.ok(!existsSync(join(agent.path, 'agent/maintenance-lock')), 'the host is not locked');
-  const audit = readFileSync(join(agent.path, 'agent/audit'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  // refusals are kept apart from what authorized keys did (agent/audit-refusals)
+  const audit = readFileSync(join(agent.path, 'agent/audit-refusals'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
   for (const action of ['Exec', 'Lock', 'Logs']) assert.ok(audit.some((e) => e.action === action && e.outcome === 'refused'), `a refused ${action} is audited`);
 });
