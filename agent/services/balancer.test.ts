@@ -6,25 +6,16 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import { startHaproxy } from '../../test/support/haproxy.ts';
+import { slowableHttpServer, startHaproxy } from '../../test/support/haproxy.ts';
 import { balancerFor } from './balancer.ts';
 import { BalancerError, HaproxyRuntime } from './haproxy-runtime.ts';
 
-async function httpServer(port = 0): Promise<{ server: Server; port: number }> {
-  const server = createServer((request, response) => {
-    const delay = Number(new URL(request.url ?? '/', 'http://x').searchParams.get('delay') ?? 0);
-    setTimeout(() => response.end('ok'), delay);
-  });
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  return { server, port: (server.address() as { port: number }).port };
-}
 
 const instance = (server: string, port: number) => ({ script: `bin/${server}`, healthUrl: `http://127.0.0.1:${port}/`, server });
 
 test('drain-timeout: an instance still holding a request is taken out anyway, and the output says how many were cut', async (t) => {
-  const one = await httpServer();
-  const two = await httpServer();
+  const one = await slowableHttpServer();
+  const two = await slowableHttpServer();
   const haproxy = await startHaproxy({ backend: 'plone', servers: { instance1: one.port, instance2: two.port } });
   t.after(async () => {
     await haproxy.stop();
@@ -52,8 +43,8 @@ test('drain-timeout: an instance still holding a request is taken out anyway, an
 });
 
 test('put back: waits until HAProxy\'s own check sees the restarted instance up', async (t) => {
-  const one = await httpServer();
-  const two = await httpServer();
+  const one = await slowableHttpServer();
+  const two = await slowableHttpServer();
   const haproxy = await startHaproxy({ backend: 'plone', servers: { instance1: one.port, instance2: two.port } });
   t.after(async () => {
     await haproxy.stop();
@@ -69,7 +60,7 @@ test('put back: waits until HAProxy\'s own check sees the restarted instance up'
   for (let i = 0; i < 100 && !(await runtime.server('plone', 'instance1')).status.startsWith('DOWN'); i++) await new Promise((r) => setTimeout(r, 20));
   assert.match((await runtime.server('plone', 'instance1')).status, /^DOWN/);
   // started again on its port: put back, and only then is it counted as serving
-  const again = await httpServer(one.port);
+  const again = await slowableHttpServer(one.port);
   t.after(() => again.server.close());
   await balancer.putBack(instance('instance1', one.port), 5_000, (line) => lines.push(line));
   assert.match((await runtime.server('plone', 'instance1')).status, /^UP/);
@@ -87,7 +78,7 @@ test('put back: waits until HAProxy\'s own check sees the restarted instance up'
 });
 
 test('an instance HAProxy does not know is named, with the servers it has; a socket that is not HAProxy is said to be so', async (t) => {
-  const one = await httpServer();
+  const one = await slowableHttpServer();
   const haproxy = await startHaproxy({ backend: 'plone', servers: { client1: one.port } });
   t.after(async () => {
     await haproxy.stop();

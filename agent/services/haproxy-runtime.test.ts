@@ -5,27 +5,17 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startHaproxy } from '../../test/support/haproxy.ts';
+import { slowableHttpServer, startHaproxy } from '../../test/support/haproxy.ts';
 import { BalancerError, HaproxyRuntime } from './haproxy-runtime.ts';
 
-/** An HTTP server on loopback that answers after `delayMs` (query ?delay=N). */
-async function httpServer(): Promise<{ server: Server; port: number }> {
-  const server = createServer((request, response) => {
-    const delay = Number(new URL(request.url ?? '/', 'http://x').searchParams.get('delay') ?? 0);
-    setTimeout(() => response.end('ok'), delay);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, port: (server.address() as { port: number }).port };
-}
 
 test('servers, drain waiting for the session in flight, ready; and drain-timeout when one outlasts it', async (t) => {
-  const one = await httpServer();
-  const two = await httpServer();
+  const one = await slowableHttpServer();
+  const two = await slowableHttpServer();
   const haproxy = await startHaproxy({ backend: 'plone', servers: { instance1: one.port, instance2: two.port } });
   t.after(async () => {
     await haproxy.stop();
@@ -63,7 +53,7 @@ test('servers, drain waiting for the session in flight, ready; and drain-timeout
 });
 
 test('a missing socket, a socket that is not HAProxy, an unknown backend and an unknown server: errors that say what there is', async (t) => {
-  const one = await httpServer();
+  const one = await slowableHttpServer();
   const haproxy = await startHaproxy({ backend: 'plone', servers: { instance1: one.port } });
   const dir = mkdtempSync(join(tmpdir(), 'hostout-not-haproxy-'));
   const impostor = createNetServer((socket) => socket.end('hello from something else\n'));

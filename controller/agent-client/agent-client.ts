@@ -74,6 +74,11 @@ export class AgentConnection {
     const metadata = this.signedMetadata(method, request);
     const fn = (this.client as unknown as Record<string, Function>)[method]!.bind(this.client);
     const call: grpc.ClientReadableStream<Ev> = fn(request, metadata);
+    yield* this.answersOf<Ev>(call, method);
+  }
+
+  /** A call's answers as they come; its error explained, knowing whether anything had come before it. */
+  private async *answersOf<Ev>(call: AsyncIterable<unknown>, method: AgentMethodName): AsyncGenerator<Ev> {
     let answered = false;
     try {
       for await (const event of call) {
@@ -101,15 +106,7 @@ export class AgentConnection {
       }
       if (!call.writableEnded) call.end();
     })().catch(() => call.cancel());
-    let answered = false;
-    try {
-      for await (const event of call) {
-        answered = true;
-        yield event as Ev;
-      }
-    } catch (error) {
-      throw await this.explain(error as grpc.ServiceError, method, answered);
-    }
+    yield* this.answersOf<Ev>(call, method);
   }
 
   /** A client stream (UploadBlob): the first message is signed, the rest follow it. */

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,4 +56,14 @@ ${Object.entries(options.servers).map(([name, serverPort]) => `    server ${name
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** An HTTP server on loopback standing for an instance: answers "ok", after ?delay=N ms when asked. */
+export async function slowableHttpServer(port = 0): Promise<{ server: Server; port: number }> {
+  const server = createServer((request, response) => {
+    const delay = Number(new URL(request.url ?? '/', 'http://x').searchParams.get('delay') ?? 0);
+    setTimeout(() => response.end('ok'), delay);
+  });
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return { server, port: (server.address() as { port: number }).port };
 }
