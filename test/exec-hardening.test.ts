@@ -48,17 +48,14 @@ test('exec and the agent\'s life: SIGTERM ends running commands and the agent ex
   t.after(() => runCommand('pkill', ['-f', 'sleep 6[0-9]{2}']));
   assert.equal((await ctl(['deploy'], { cwd: site.dir, env })).code, 0);
 
-  // a leftover that keeps stdout open: the call ends once the command itself exited
-  let started = Date.now();
+  // a leftover that keeps stdout open: the call ends once the command itself exited (before, it hung
+  // until the leftover's 601 s, and ctl was killed at the 30 s given to it here: code -1)
   const leftover = await ctl(['exec', '--', 'sh', '-c', 'setsid sleep 601 & echo started; exit 3'], { cwd: site.dir, env, timeoutMs: 30_000 });
   assert.equal(leftover.code, 3, leftover.stderr);
   assert.equal(leftover.stdout, 'started\n');
-  assert.ok(Date.now() - started < 10_000, `ended in ${Date.now() - started} ms`);
   // and when its time is up, whatever still holds the pipe
-  started = Date.now();
   const timedOut = await ctl(['exec', '--timeout', '2', '--', 'sh', '-c', 'setsid sleep 602 & sleep 603'], { cwd: site.dir, env, timeoutMs: 30_000 });
   assert.equal(timedOut.code, 124, timedOut.stderr);
-  assert.ok(Date.now() - started < 10_000, `ended in ${Date.now() - started} ms`);
 
   // timeouts that would overflow Node's timers are refused, by ctl and by the agent
   const tooLong = await ctl(['exec', '--timeout', '2147484', '--', 'true'], { cwd: site.dir, env });
@@ -72,11 +69,10 @@ test('exec and the agent\'s life: SIGTERM ends running commands and the agent ex
   const running = spawn(process.execPath, [CTL, 'exec', '--', 'sleep', '604'], { cwd: site.dir, env: { ...process.env, ...env }, stdio: 'ignore' });
   const ended = new Promise((resolve) => running.once('exit', resolve));
   for (let i = 0; i < 100 && (await runCommand('pgrep', ['-f', 'sleep 604'])).code !== 0; i++) await settle(50);
-  const stopAsked = Date.now();
-  const exited = new Promise((resolve) => agent.process().once('exit', resolve));
+  const exited = new Promise((resolve) => agent.process().once('exit', () => resolve('exited')));
   agent.process().kill('SIGTERM');
-  await exited;
-  assert.ok(Date.now() - stopAsked < 5000, `the agent exited ${Date.now() - stopAsked} ms after SIGTERM`);
+  // before, shutdown waited for the command (604 s): whether it exits at all while the command would still run
+  assert.equal(await Promise.race([exited, settle(60_000).then(() => 'still running')]), 'exited');
   await ended;
   assert.notEqual((await runCommand('pgrep', ['-f', 'sleep 604'])).code, 0, 'the command was ended with the agent');
 });

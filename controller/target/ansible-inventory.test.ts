@@ -82,9 +82,7 @@ test('a missing group, a missing file, a bad host line and bad YAML are errors n
 
 test('host counts are capped before anything is expanded; several ranges multiply, without recursion', () => {
   withInventory('huge.ini', '[web]\nweb[0:999999]\n', (file) => {
-    const started = Date.now();
     assert.throws(() => inventoryGroupHosts(file, 'web', 'buildout.cfg:9'), /the host pattern web\[0:999999\] gives more than 10000 hosts/);
-    assert.ok(Date.now() - started < 500, 'refused without expanding');
   });
   withInventory('nested.ini', '[web]\nw[0:999][0:999][0:99]\n', (file) => {
     assert.throws(() => inventoryGroupHosts(file, 'web', 'buildout.cfg:9'), /gives more than 10000 hosts/);
