@@ -52,20 +52,37 @@ export function timedCtl(args: readonly string[], cwd: string, env: NodeJS.Proce
 }
 
 /** Probes `url` every `everyMs` while `work` runs; the longest run of failed probes is the outage. */
-export async function measureOutage<T>(url: string, work: () => Promise<T>, everyMs = 5): Promise<{ result: T; outageMs: number; probes: number; failed: number }> {
+export interface FailedProbe {
+  /** milliseconds since the measure began */
+  atMs: number;
+  /** the HTTP status, or the error the fetch ended with */
+  reason: string;
+}
+
+/** Probes `url` every `everyMs` while `work` runs. Each failed probe is kept with its time
+ * and cause, so a test that sees one can say which moment of the deploy it fell in. */
+export async function measureOutage<T>(url: string, work: () => Promise<T>, everyMs = 5): Promise<{ result: T; outageMs: number; probes: number; failed: number; failures: FailedProbe[] }> {
   let running = true;
   let longest = 0;
   let downSince: number | undefined;
   let probes = 0;
   let failed = 0;
+  const failures: FailedProbe[] = [];
+  const began = performance.now();
   const deadline = Date.now() + 300_000;
+  const probe = (): Promise<string | undefined> =>
+    fetch(url, { signal: AbortSignal.timeout(1000) }).then(
+      async (r) => { await r.arrayBuffer(); return r.ok ? undefined : `HTTP ${r.status}`; },
+      (e: Error) => `${e.name}: ${(e.cause as Error | undefined)?.message ?? e.message}`,
+    );
   const prober = (async () => {
     while (running && Date.now() < deadline && probes < 200_000) {
       const at = performance.now();
-      const ok = await fetch(url, { signal: AbortSignal.timeout(1000) }).then((r) => r.ok, () => false);
+      const failure = await probe();
       probes++;
-      if (!ok) {
+      if (failure !== undefined) {
         failed++;
+        if (failures.length < 100) failures.push({ atMs: Math.round(at - began), reason: failure });
         downSince ??= at;
       } else if (downSince !== undefined) {
         longest = Math.max(longest, performance.now() - downSince);
@@ -78,5 +95,11 @@ export async function measureOutage<T>(url: string, work: () => Promise<T>, ever
   running = false;
   await prober;
   if (downSince !== undefined) longest = Math.max(longest, performance.now() - downSince);
-  return { result, outageMs: longest, probes, failed };
+  return { result, outageMs: longest, probes, failed, failures };
+}
+
+/** "3 of 330 probes failed: at 1203 ms HTTP 503, ..." for an assertion's message. */
+export function failedProbesText(outage: { probes: number; failed: number; failures: FailedProbe[] }): string {
+  const first = outage.failures.slice(0, 10).map((f) => `at ${f.atMs} ms ${f.reason}`).join(', ');
+  return `${outage.failed} of ${outage.probes} probes failed${first ? `: ${first}` : ''}`;
 }
