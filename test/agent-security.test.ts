@@ -13,7 +13,7 @@ import * as grpc from '@grpc/grpc-js';
 import { AGENT, runCommand } from './support/ctl.ts';
 import { startLocalAgent, stopAgentAndApp, type LocalAgent } from './support/local-agent.ts';
 import { AgentConnection } from '../controller/agent-client/agent-client.ts';
-import { fetchPinnedCertificate } from '../controller/agent-client/agent-certificate.ts';
+import { fetchPinnedCertificate } from '../shared/trust/pinned-certificate.ts';
 import { loadOrCreateControllerKey } from '../shared/trust/controller-key.ts';
 import { signManifest, canonicalJson } from '../shared/trust/manifest-signature.ts';
 import { putRequestSignature, requestDigest, signRequest } from '../shared/trust/request-signature.ts';

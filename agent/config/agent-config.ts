@@ -9,6 +9,8 @@ export interface AgentConfig {
   listen: { host: string; port: number };
   /** the Python that runs buildout on this host (Debian's, or a virtualenv's) */
   python: string;
+  /** false: refuse to pass blobs on to other hosts (the blob relay); absent: serve them */
+  servePeers?: boolean;
 }
 
 import { DEFAULT_AGENT_PORT } from '../../shared/agent-port.ts';

@@ -9,7 +9,7 @@ import type { Agent } from '../agent.ts';
 import { deployRelease, rollbackRelease } from '../deploy/on-demand.ts';
 import { readHostFacts } from '../host-facts.ts';
 import type { DeployEvent } from '../deploy/deploy-event.ts';
-import { callAdmission } from './call-admission.ts';
+import { callAdmission, streamIdleMs } from './call-admission.ts';
 import { listenBounded } from './bounded-listener.ts';
 import { recentDeploys } from '../deploy/recent-deploys.ts';
 import { recordUpload } from '../state/upload-log.ts';
@@ -17,6 +17,9 @@ import { sendAppLogs } from '../logs/app-logs.ts';
 import { operateServices } from '../deploy/operate-services.ts';
 import { sendLogs, type LogChunk, type LogsRequest } from '../logs/send-logs.ts';
 import { lockForMaintenance, unlockMaintenance } from '../maintenance/maintenance-operations.ts';
+import { serveBlobs, type BlobFrom, type ServedChunk } from '../relay/serve-blobs.ts';
+import { fetchFromSeed, type PresignedCall } from '../relay/fetch-from-seed.ts';
+import { StateError } from '../../shared/errors.ts';
 import { describeCommandLine, execInCurrentRelease, type ExecOutput } from '../exec/exec-in-release.ts';
 import { bidiStreamHandler, clientStreamHandler, serverStreamHandler, unaryHandler, withRequestDigests, type AuthenticationContext, type Caller, type Emit } from './authenticated-service.ts';
 
@@ -93,6 +96,23 @@ export async function startAgentServer(agent: Agent, listen: { host: string; por
         }
       }),
     ),
+    // the blob relay: this agent as a seed, and as the host that fetches from one
+    ServeBlobs: serverStreamHandler(auth, method('ServeBlobs'), digestOf, async (req: { blobs: BlobFrom[]; forHost: string }, caller, emit: Emit<ServedChunk>, cancelled) => {
+      const detail = `${req.blobs.length} blobs for ${req.forHost || 'another host'}`;
+      await audited(caller, 'ServeBlobs', detail, async () => {
+        if (agent.config.servePeers === false) {
+          throw new StateError('this agent does not pass blobs on to other hosts (servePeers is false in its agent.json)', { hint: 'ctl uploads to each host itself; set servePeers to true and restart the agent to let it relay' });
+        }
+        return serveBlobs(agent.blobs, req.blobs, emit, untilStopping(cancelled));
+      }, (r) => `${detail}: ${r.bytes} bytes`);
+    }),
+    FetchBlobs: unaryHandler(auth, method('FetchBlobs'), digestOf, async (req: FetchBlobsRequest, caller) => {
+      const seed = { host: req.seedHost, port: req.seedPort, fingerprint: req.seedFingerprint, name: req.seedName || `${req.seedHost}:${req.seedPort}` };
+      return audited(caller, 'FetchBlobs', `from ${seed.name}`, () =>
+        fetchFromSeed(agent.blobs, seed, { ...req.serve!, request: Buffer.from(req.serve!.request) }, (sha256, bytes) => recordUpload(agent.layout, { sha256, bytes, from: seed.name }), streamIdleMs()),
+        (r) => `from ${seed.name}: ${r.blobs} blobs, ${r.bytes} bytes`,
+      );
+    }),
     Deploy: serverStreamHandler(auth, method('Deploy'), digestOf, async (req: DeployRequest, caller, emit: (e: DeployEvent) => void) => {
       const signed: SignedManifest = { manifest: JSON.parse(Buffer.from(req.manifest).toString('utf8')), keyId: req.manifestKeyId, signature: Buffer.from(req.manifestSignature).toString('utf8') };
       const flags = `${req.force ? ' (force)' : ''}${req.skipStop ? ' (skip-stop)' : ''}${req.prepareOnly ? ' (prepare only)' : ''}`;
@@ -172,6 +192,14 @@ interface BlobChunk {
   size: number;
   offset: number;
   data: Buffer;
+}
+
+interface FetchBlobsRequest {
+  seedHost: string;
+  seedPort: number;
+  seedFingerprint: string;
+  seedName: string;
+  serve?: Omit<PresignedCall, 'request'> & { request: Uint8Array };
 }
 
 interface DeployRequest {

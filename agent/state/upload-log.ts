@@ -11,6 +11,8 @@ export interface UploadRecord {
   time: string;
   sha256: string;
   bytes: number;
+  /** the host it was fetched from (the blob relay); absent: uploaded by ctl */
+  from?: string;
 }
 
 function uploadLogFile(layout: AgentLayout): string {

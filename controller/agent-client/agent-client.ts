@@ -1,10 +1,11 @@
 import * as grpc from '@grpc/grpc-js';
 import { HostoutError, TrustError } from '../../shared/errors.ts';
 import { AgentClientConstructor, ERROR_KIND_METADATA, methodPath, serializeRequest, signedMethodName, type AgentClient, type AgentMethodName } from '../../shared/rpc/agent-service.ts';
-import { putRequestSignature, requestDigest, signRequest } from '../../shared/trust/request-signature.ts';
+import { putRequestSignature, requestDigest, signRequest, type RequestSignature } from '../../shared/trust/request-signature.ts';
 import type { ControllerKey } from '../../shared/trust/controller-key.ts';
 import { pinnedChannelCredentials, PINNED_TLS_CHANNEL_OPTIONS } from '../../shared/trust/tls-identity.ts';
-import { fetchPinnedCertificate, pinnedCertificate } from './agent-certificate.ts';
+import { pinnedCertificate } from './agent-certificate.ts';
+import { fetchPinnedCertificate } from '../../shared/trust/pinned-certificate.ts';
 
 /** How long the second look at an agent that did not answer may take (see explain). */
 const DIAGNOSE_TIMEOUT_MS = 5_000;
@@ -57,6 +58,15 @@ export class AgentConnection {
   private signedMetadata(method: AgentMethodName, request: unknown): grpc.Metadata {
     const digest = requestDigest(serializeRequest(method, request));
     return putRequestSignature(signRequest(this.key, signedMethodName(methodPath(method), this.address.fingerprint), digest));
+  }
+
+  /**
+   * A call this agent will take from someone else, once: signed here, carried by another host's
+   * agent (the blob relay). It names this agent's fingerprint and covers the exact request.
+   */
+  presign(method: AgentMethodName, request: object): RequestSignature & { request: Buffer } {
+    const bytes = serializeRequest(method, request);
+    return { request: bytes, ...signRequest(this.key, signedMethodName(methodPath(method), this.address.fingerprint), requestDigest(bytes)) };
   }
 
   unary<Res>(method: AgentMethodName, request: object, timeoutMs = 60_000): Promise<Res> {

@@ -23,16 +23,26 @@ export interface UploadBar {
   prefix: string;
 }
 
-/**
- * Sends what the agent lacks, and only that: the agent says which blobs it
- * misses and how much of each it already has, so an interrupted upload
- * resumes where it stopped. A progress bar on a terminal.
- */
-export async function uploadMissingBlobs(connection: AgentConnection, blobs: readonly BlobToSend[], progress: UploadBar | false): Promise<UploadSummary> {
+/** A blob the agent lacks, with what an interrupted upload (or relay) already delivered of it. */
+export interface MissingBlob extends BlobToSend {
+  offset: number;
+}
+
+/** Which of `blobs` the agent lacks, and how much of each it holds already. */
+export async function askMissingBlobs(connection: AgentConnection, blobs: readonly BlobToSend[]): Promise<MissingBlob[]> {
   const reply = await connection.unary<{ missing: { sha256: string; receivedBytes: number }[] }>('MissingBlobs', {
     blobs: blobs.map((b) => ({ sha256: b.sha256, size: statSync(b.path).size })),
   });
-  const missing = reply.missing.map((m) => ({ ...blobs.find((b) => b.sha256 === m.sha256)!, offset: Number(m.receivedBytes) }));
+  return reply.missing.map((m) => ({ ...blobs.find((b) => b.sha256 === m.sha256)!, offset: Number(m.receivedBytes) }));
+}
+
+/**
+ * Sends what the agent lacks, and only that: the agent says which blobs it
+ * misses and how much of each it already has, so an interrupted upload
+ * resumes where it stopped. A progress bar on a terminal. `known`: what it lacks, when just asked.
+ */
+export async function uploadMissingBlobs(connection: AgentConnection, blobs: readonly BlobToSend[], progress: UploadBar | false, known?: MissingBlob[]): Promise<UploadSummary> {
+  const missing = known ?? (await askMissingBlobs(connection, blobs));
   const total = missing.reduce((sum, m) => sum + statSync(m.path).size - m.offset, 0);
   // the bar's library loads only when there is something to send and a terminal to draw on
   const cliProgress = progress && missing.length > 0 ? (await import('cli-progress')).default : undefined;

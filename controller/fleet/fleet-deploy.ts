@@ -6,7 +6,8 @@ import { agentAddressOf } from '../agent-client/agent-address.ts';
 import { releaseTarget } from '../release/release-pipeline.ts';
 import type { LedgerEntry } from '../release/ledger.ts';
 import type { ReleaseResult } from '../release/apply-release.ts';
-import { uploadMissingBlobs } from '../deploy/upload-blobs.ts';
+import { BlobRelay } from './blob-relay.ts';
+import { formatBytes } from '../../shared/text/human-units.ts';
 import { deployEvents, releaseBlobs } from '../deploy/deploy-on-agent.ts';
 import type { PhaseEvent } from '../deploy/deploy-progress.ts';
 import { PhaseTimeline, type PhaseTiming } from '../deploy/phase-timeline.ts';
@@ -32,7 +33,11 @@ export interface FleetHostResult {
   /** the phase a failure happened in, and what it said */
   phase?: string;
   error?: string;
+  /** bytes ctl uploaded to this host */
   bytesSent: number;
+  /** bytes this host fetched from another host instead (the blob relay), and from which */
+  bytesRelayed: number;
+  relayedFrom?: string;
   phases: PhaseTiming[];
 }
 
@@ -111,7 +116,7 @@ export async function runFleetDeploy(
   progress.end();
   const sessions: HostSession[] = [];
   for (const outcome of connected) {
-    const result: FleetHostResult = { host: outcome.label, result: 'skipped', bytesSent: 0, phases: [] };
+    const result: FleetHostResult = { host: outcome.label, result: 'skipped', bytesSent: 0, bytesRelayed: 0, phases: [] };
     results.set(outcome.label, result);
     if (outcome.ok) {
       Object.assign(result, { version: outcome.value.status.currentVersion || undefined, tag: outcome.value.status.currentTag || undefined });
@@ -142,12 +147,17 @@ export async function runFleetDeploy(
     const hooks = new DeployHooks(target, { target: target.name, hosts: stale.map((s) => s.label), tag: release.manifest.tag, released }, options.write);
     await hooks.before();
 
-    // 3. upload and build everywhere while the old releases serve
+    // 3. get the blobs onto every host (each leaves ctl once, see BlobRelay) and build
+    // everywhere while the old releases serve
+    const relay = new BlobRelay(releaseBlobs(release), target.options.get('relay') !== 'off');
+    const relayFailures: string[] = [];
     const ready = await stepOnEach(stale, settings.parallel, progress, `Building on ${stale.length} hosts`, async (session) => {
-      const upload = await uploadMissingBlobs(session.connection, releaseBlobs(release), false);
-      session.result.bytesSent = upload.bytes;
+      const delivery = await relay.deliver(session);
+      Object.assign(session.result, { bytesSent: delivery.fromCtl, bytesRelayed: delivery.relayed, relayedFrom: delivery.from });
+      if (delivery.relayFailed) relayFailures.push(`${session.label} ${delivery.relayFailed}`);
       await runDeployCall(session, release, signature, { force: options.force, prepareOnly: true, version });
     }, fail);
+    options.write(relaySummary(stale.map((s) => s.result), relayFailures));
     let failed = countFailed(results);
 
     // 4. go live in batches
@@ -204,6 +214,17 @@ async function runDeployCall(session: HostSession, release: ReleaseResult, signa
   }
   if (flags.prepareOnly) return;
   Object.assign(session.result, { result: last?.phase === 'already' ? 'already' : 'deployed', version: last?.version, tag: release.manifest.tag });
+}
+
+/** What ctl sent and what hosts passed on; why relaying failed where it did. */
+function relaySummary(results: readonly FleetHostResult[], relayFailures: readonly string[]): string {
+  const sent = results.reduce((sum, r) => sum + r.bytesSent, 0);
+  const relayed = results.filter((r) => r.bytesRelayed > 0 || r.relayedFrom);
+  if (sent === 0 && relayed.length === 0) return '';
+  const passedOn = relayed.length ? `; ${plural(relayed.length, 'host')} fetched ${formatBytes(relayed.reduce((sum, r) => sum + r.bytesRelayed, 0))} from other hosts` : '';
+  const lines = [`Sent ${formatBytes(sent)} from here${passedOn}\n`];
+  for (const failure of relayFailures) lines.push(`warning: relaying to ${failure}; uploaded from here instead (relay = off in the target skips relaying)\n`);
+  return lines.join('');
 }
 
 function countFailed(results: Map<string, FleetHostResult>): number {

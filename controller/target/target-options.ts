@@ -31,6 +31,7 @@ export const TARGET_OPTIONS: readonly TargetOptionSpec[] = [
   { key: 'batch-size', kind: 'count-or-percent', default: '100%', description: 'hosts that go live together, as a number or a percentage of the hosts; the next batch starts when this one is healthy' },
   { key: 'canary', kind: 'count', default: '0', description: 'the first N hosts go live alone and must be healthy before any other host goes live (hosts that already run the release are not counted: a canary is a host that takes it)' },
   { key: 'max-fail', kind: 'count', default: '0', description: 'hosts that may fail (each rolls itself back) before the rollout stops; hosts not yet reached keep their release' },
+  { key: 'relay', kind: 'enum', default: 'hosts', choices: ['hosts', 'off'], description: 'how a release reaches several hosts: hosts (ctl uploads each blob once, to the first host that lacks it; the others fetch it from a host that has it, verified by its sha256; needs each host to reach the others\' agent-port, else ctl uploads to that host itself), off (ctl uploads to every host)' },
   { key: 'path', kind: 'path', description: 'the directory on the host that holds releases/, current, shared/ and the agent state' },
   { key: 'user', kind: 'string', default: 'deploy', description: 'the unprivileged account the agent and the buildout run as' },
   { key: 'ssh-port', kind: 'integer', default: '22', description: 'SSH port for the one-time bootstrap' },

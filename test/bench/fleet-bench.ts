@@ -9,7 +9,8 @@
  *
  * Each with: wall time; the controller's CPU (user + sys of the ctl process and the children it
  * waited for, from /usr/bin/time, and of the ctl process alone, from process.resourceUsage() at
- * its exit); bytes sent per host and in all (--json); the controller's peak RSS (/usr/bin/time
+ * its exit); bytes each host received and in all, and what ctl itself sent (the rest came from
+ * other hosts: the blob relay; --relay off compares ctl uploading to every host) (--json); the controller's peak RSS (/usr/bin/time
  * %M); each as a ratio to the one-host figure; and how long each step of ctl's output took
  * (Connecting..., Pinning egg versions..., Building on N hosts..., Going live...).
  *
@@ -30,7 +31,7 @@
  * Prints figures; asserts nothing. On a machine with 2 cores the agents' buildouts compete with
  * ctl for the CPU: the one-egg figures measure the machine as much as ctl. Rerun when noisy.
  *
- *   npm run bench:fleet [-- --hosts 1,10,50] [-- --runs 3] [-- --profile] [-- --start-concurrency 8]
+ *   npm run bench:fleet [-- --hosts 1,10,50] [-- --runs 3] [-- --relay hosts|off] [-- --profile] [-- --start-concurrency 8]
  *   npm run bench:fleet -- --profile-file FILE.cpuprofile   (the profile's tables again; ctl's bundle as it is now)
  */
 import { spawn } from 'node:child_process';
@@ -56,6 +57,7 @@ const { values } = parseArgs({
     profile: { type: 'boolean', default: false },
     'start-concurrency': { type: 'string', default: '8' },
     'profile-file': { type: 'string' },
+    relay: { type: 'string', default: 'hosts' },
   },
 });
 const runs = Number(values.runs);
@@ -92,8 +94,10 @@ interface CtlRun {
   selfCpuMs: number;
   /** /usr/bin/time %M (the largest of ctl and its children: ctl), or ctl's own max RSS */
   peakRssKb: number;
-  /** bytes sent to each host (deploys; none for rollbacks) */
+  /** bytes each host received, from ctl or from another host (deploys; none for rollbacks) */
   perHost: number[];
+  /** bytes ctl itself sent, to all hosts */
+  fromCtl: number;
   released: string[];
   /** "Label" → ms from "Label..." to the end of its line, as the output arrived */
   steps: { label: string; ms: number }[];
@@ -145,7 +149,7 @@ try {
   for (const shape of shapes) {
     const began = performance.now();
     const { agents, dir, env } = await startFleet(t, shape.agents, { program, concurrency: Number(values['start-concurrency']) });
-    appendFileSync(join(dir, 'buildout.cfg'), `parallel = ${PARALLEL}\nbatch-size = 100%\n`);
+    appendFileSync(join(dir, 'buildout.cfg'), `parallel = ${PARALLEL}\nbatch-size = 100%\nrelay = ${values.relay}\n`);
     // one host: named by host and agent-port, as a one-host target is written (ctl's single-host
     // path reads those two, not the host's hostout_agent_port from a one-host inventory group)
     if (shape.agents === 1) writeFileSync(join(dir, 'buildout.cfg'), readFileSync(join(dir, 'buildout.cfg'), 'utf8').replace(/^hosts-from = .*$/m, `host = 127.0.0.1\nagent-port = ${agents[0]!.port}`));
@@ -156,7 +160,7 @@ try {
   for (const fleet of fleets) {
     const began = performance.now();
     const first = await measuredCtl(['deploy'], fleet);
-    log(`first deploy to ${fleet.key} hosts (untimed): ${ms(performance.now() - began)}, ${formatBytes(sum(first.perHost))} sent`);
+    log(`first deploy to ${fleet.key} hosts (untimed): ${ms(performance.now() - began)}, ${formatBytes(sum(first.perHost))} received by the hosts, ${formatBytes(first.fromCtl)} of it sent by ctl`);
   }
 
   const noChange = new Map(fleets.map((f) => [f.key, [] as CtlRun[]]));
@@ -193,7 +197,7 @@ try {
   }
 
   output.push(
-    `${fleets.map((f) => f.agents.length).join(', ')} agents on 127.0.0.1 (the bundled hostout-agent), one set per row below; target: parallel = ${PARALLEL}, batch-size = 100%, canary = 0 (every host at once)`,
+    `${fleets.map((f) => f.agents.length).join(', ')} agents on 127.0.0.1 (the bundled hostout-agent), one set per row below; target: parallel = ${PARALLEL}, batch-size = 100%, canary = 0 (every host at once), relay = ${values.relay}`,
     `1: a target with one host (ctl's single-host path), the baseline of every ratio; "1 (fleet path)": one host of a two-host target (--hosts its first); more: the fleet path`,
     `medians of ${runs}, each figure its own median; (×) = ratio to the one-host target`,
     `CPU: user+sys of ctl and the children it waited for (${HAVE_TIME ? '/usr/bin/time' : 'no /usr/bin/time here: ctl alone'}); "ctl alone": the ctl process only; peak RSS: ${HAVE_TIME ? '/usr/bin/time %M' : "ctl's own max RSS"}`,
@@ -253,8 +257,10 @@ function measuredCtl(args: readonly string[], fleet: Fleet, nodeArgs: readonly s
           peakRssKb = rss!;
         }
         const report = JSON.parse(json);
-        // fleet: { hosts: [{ bytesSent }] }; one host: { bytesSent }; rollbacks send nothing
-        const perHost: number[] = Array.isArray(report.hosts) ? report.hosts.map((h: { bytesSent?: number }) => h.bytesSent ?? 0) : [report.bytesSent ?? 0];
+        // fleet: { hosts: [{ bytesSent, bytesRelayed }] }; one host: { bytesSent }; rollbacks send nothing
+        const hosts: { bytesSent?: number; bytesRelayed?: number }[] = Array.isArray(report.hosts) ? report.hosts : [report];
+        const perHost = hosts.map((h) => (h.bytesSent ?? 0) + (h.bytesRelayed ?? 0));
+        const fromCtl = sum(hosts.map((h) => h.bytesSent ?? 0));
         const timeAt = (offset: number) => [...arrivals].reverse().find((a) => a.offset <= offset)?.at ?? 0;
         const steps: CtlRun['steps'] = [];
         for (const match of progress.matchAll(/^([A-Z][^\n]*?)\.\.\.[^\n]*\n/gm)) {
@@ -262,7 +268,7 @@ function measuredCtl(args: readonly string[], fleet: Fleet, nodeArgs: readonly s
           const ended = match.index! + match[0].length - 1; // its newline
           steps.push({ label: match[1]!, ms: timeAt(ended) - timeAt(begun) });
         }
-        resolvePromise({ wallMs, cpuMs, selfCpuMs, peakRssKb, perHost, released: report.released ?? [], steps, firstOutputMs: arrivals[0]?.at ?? wallMs, json: report });
+        resolvePromise({ wallMs, cpuMs, selfCpuMs, peakRssKb, perHost, fromCtl, released: report.released ?? [], steps, firstOutputMs: arrivals[0]?.at ?? wallMs, json: report });
       } catch (error) {
         reject(error);
       } finally {
@@ -287,6 +293,7 @@ function table(title: string, samples: Map<string, CtlRun[]>, wallGoal?: number)
     self: median(runsOf.map((r) => r.selfCpuMs)),
     perHost: median(runsOf.map((r) => sum(r.perHost) / r.perHost.length)),
     total: median(runsOf.map((r) => sum(r.perHost))),
+    fromCtl: median(runsOf.map((r) => r.fromCtl)),
     rss: median(runsOf.map((r) => r.peakRssKb)),
   });
   const one = figures(samples.get('1')!);
@@ -302,10 +309,11 @@ function table(title: string, samples: Map<string, CtlRun[]>, wallGoal?: number)
       `${seconds(f.self)}${times(f.self, one.self)}`,
       `${formatBytes(Math.round(f.perHost))}${times(f.perHost, one.perHost)}`,
       `${formatBytes(f.total)}${times(f.total, one.total)}`,
+      `${formatBytes(f.fromCtl)}${times(f.fromCtl, one.fromCtl)}`,
       `${(f.rss / 1024).toFixed(1)} MiB${times(f.rss, one.rss)}`,
     ];
   });
-  const tableLines = textTable(['HOSTS', 'WALL', 'CTL CPU', 'CTL ALONE', 'SENT PER HOST', 'SENT IN ALL', 'PEAK CTL RSS'], rows).trimEnd().split('\n');
+  const tableLines = textTable(['HOSTS', 'WALL', 'CTL CPU', 'CTL ALONE', 'RECEIVED PER HOST', 'RECEIVED IN ALL', 'SENT BY CTL', 'PEAK CTL RSS'], rows).trimEnd().split('\n');
   // the steps of the median run (by wall time) of each host count, as ctl's output arrived
   const width = Math.max(...fleets.map((f) => f.key.length));
   const stepLines = fleets.map(({ key }) => {

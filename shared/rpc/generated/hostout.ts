@@ -5,6 +5,7 @@ import type { AgentClient as _hostout_AgentClient, AgentDefinition as _hostout_A
 import type { AuditEntry as _hostout_AuditEntry, AuditEntry__Output as _hostout_AuditEntry__Output } from './hostout/AuditEntry';
 import type { BalancedServer as _hostout_BalancedServer, BalancedServer__Output as _hostout_BalancedServer__Output } from './hostout/BalancedServer';
 import type { BlobChunk as _hostout_BlobChunk, BlobChunk__Output as _hostout_BlobChunk__Output } from './hostout/BlobChunk';
+import type { BlobFrom as _hostout_BlobFrom, BlobFrom__Output as _hostout_BlobFrom__Output } from './hostout/BlobFrom';
 import type { BlobRef as _hostout_BlobRef, BlobRef__Output as _hostout_BlobRef__Output } from './hostout/BlobRef';
 import type { DeployEvent as _hostout_DeployEvent, DeployEvent__Output as _hostout_DeployEvent__Output } from './hostout/DeployEvent';
 import type { DeployRecord as _hostout_DeployRecord, DeployRecord__Output as _hostout_DeployRecord__Output } from './hostout/DeployRecord';
@@ -13,6 +14,8 @@ import type { Egg as _hostout_Egg, Egg__Output as _hostout_Egg__Output } from '.
 import type { ExecInput as _hostout_ExecInput, ExecInput__Output as _hostout_ExecInput__Output } from './hostout/ExecInput';
 import type { ExecOutput as _hostout_ExecOutput, ExecOutput__Output as _hostout_ExecOutput__Output } from './hostout/ExecOutput';
 import type { ExecRequest as _hostout_ExecRequest, ExecRequest__Output as _hostout_ExecRequest__Output } from './hostout/ExecRequest';
+import type { FetchBlobsReply as _hostout_FetchBlobsReply, FetchBlobsReply__Output as _hostout_FetchBlobsReply__Output } from './hostout/FetchBlobsReply';
+import type { FetchBlobsRequest as _hostout_FetchBlobsRequest, FetchBlobsRequest__Output as _hostout_FetchBlobsRequest__Output } from './hostout/FetchBlobsRequest';
 import type { GivenVersion as _hostout_GivenVersion, GivenVersion__Output as _hostout_GivenVersion__Output } from './hostout/GivenVersion';
 import type { HelloReply as _hostout_HelloReply, HelloReply__Output as _hostout_HelloReply__Output } from './hostout/HelloReply';
 import type { HelloRequest as _hostout_HelloRequest, HelloRequest__Output as _hostout_HelloRequest__Output } from './hostout/HelloRequest';
@@ -33,10 +36,12 @@ import type { MissingBlob as _hostout_MissingBlob, MissingBlob__Output as _hosto
 import type { MissingBlobsReply as _hostout_MissingBlobsReply, MissingBlobsReply__Output as _hostout_MissingBlobsReply__Output } from './hostout/MissingBlobsReply';
 import type { MissingBlobsRequest as _hostout_MissingBlobsRequest, MissingBlobsRequest__Output as _hostout_MissingBlobsRequest__Output } from './hostout/MissingBlobsRequest';
 import type { PhaseSpan as _hostout_PhaseSpan, PhaseSpan__Output as _hostout_PhaseSpan__Output } from './hostout/PhaseSpan';
+import type { PresignedCall as _hostout_PresignedCall, PresignedCall__Output as _hostout_PresignedCall__Output } from './hostout/PresignedCall';
 import type { RecentDeploysReply as _hostout_RecentDeploysReply, RecentDeploysReply__Output as _hostout_RecentDeploysReply__Output } from './hostout/RecentDeploysReply';
 import type { RecentDeploysRequest as _hostout_RecentDeploysRequest, RecentDeploysRequest__Output as _hostout_RecentDeploysRequest__Output } from './hostout/RecentDeploysRequest';
 import type { Release as _hostout_Release, Release__Output as _hostout_Release__Output } from './hostout/Release';
 import type { RollbackRequest as _hostout_RollbackRequest, RollbackRequest__Output as _hostout_RollbackRequest__Output } from './hostout/RollbackRequest';
+import type { ServeBlobsRequest as _hostout_ServeBlobsRequest, ServeBlobsRequest__Output as _hostout_ServeBlobsRequest__Output } from './hostout/ServeBlobsRequest';
 import type { ServicesRequest as _hostout_ServicesRequest, ServicesRequest__Output as _hostout_ServicesRequest__Output } from './hostout/ServicesRequest';
 import type { StatusReply as _hostout_StatusReply, StatusReply__Output as _hostout_StatusReply__Output } from './hostout/StatusReply';
 import type { StatusRequest as _hostout_StatusRequest, StatusRequest__Output as _hostout_StatusRequest__Output } from './hostout/StatusRequest';
@@ -53,6 +58,7 @@ export interface ProtoGrpcType {
     AuditEntry: MessageTypeDefinition<_hostout_AuditEntry, _hostout_AuditEntry__Output>
     BalancedServer: MessageTypeDefinition<_hostout_BalancedServer, _hostout_BalancedServer__Output>
     BlobChunk: MessageTypeDefinition<_hostout_BlobChunk, _hostout_BlobChunk__Output>
+    BlobFrom: MessageTypeDefinition<_hostout_BlobFrom, _hostout_BlobFrom__Output>
     BlobRef: MessageTypeDefinition<_hostout_BlobRef, _hostout_BlobRef__Output>
     DeployEvent: MessageTypeDefinition<_hostout_DeployEvent, _hostout_DeployEvent__Output>
     DeployRecord: MessageTypeDefinition<_hostout_DeployRecord, _hostout_DeployRecord__Output>
@@ -61,6 +67,8 @@ export interface ProtoGrpcType {
     ExecInput: MessageTypeDefinition<_hostout_ExecInput, _hostout_ExecInput__Output>
     ExecOutput: MessageTypeDefinition<_hostout_ExecOutput, _hostout_ExecOutput__Output>
     ExecRequest: MessageTypeDefinition<_hostout_ExecRequest, _hostout_ExecRequest__Output>
+    FetchBlobsReply: MessageTypeDefinition<_hostout_FetchBlobsReply, _hostout_FetchBlobsReply__Output>
+    FetchBlobsRequest: MessageTypeDefinition<_hostout_FetchBlobsRequest, _hostout_FetchBlobsRequest__Output>
     GivenVersion: MessageTypeDefinition<_hostout_GivenVersion, _hostout_GivenVersion__Output>
     HelloReply: MessageTypeDefinition<_hostout_HelloReply, _hostout_HelloReply__Output>
     HelloRequest: MessageTypeDefinition<_hostout_HelloRequest, _hostout_HelloRequest__Output>
@@ -81,10 +89,12 @@ export interface ProtoGrpcType {
     MissingBlobsReply: MessageTypeDefinition<_hostout_MissingBlobsReply, _hostout_MissingBlobsReply__Output>
     MissingBlobsRequest: MessageTypeDefinition<_hostout_MissingBlobsRequest, _hostout_MissingBlobsRequest__Output>
     PhaseSpan: MessageTypeDefinition<_hostout_PhaseSpan, _hostout_PhaseSpan__Output>
+    PresignedCall: MessageTypeDefinition<_hostout_PresignedCall, _hostout_PresignedCall__Output>
     RecentDeploysReply: MessageTypeDefinition<_hostout_RecentDeploysReply, _hostout_RecentDeploysReply__Output>
     RecentDeploysRequest: MessageTypeDefinition<_hostout_RecentDeploysRequest, _hostout_RecentDeploysRequest__Output>
     Release: MessageTypeDefinition<_hostout_Release, _hostout_Release__Output>
     RollbackRequest: MessageTypeDefinition<_hostout_RollbackRequest, _hostout_RollbackRequest__Output>
+    ServeBlobsRequest: MessageTypeDefinition<_hostout_ServeBlobsRequest, _hostout_ServeBlobsRequest__Output>
     ServicesRequest: MessageTypeDefinition<_hostout_ServicesRequest, _hostout_ServicesRequest__Output>
     StatusReply: MessageTypeDefinition<_hostout_StatusReply, _hostout_StatusReply__Output>
     StatusRequest: MessageTypeDefinition<_hostout_StatusRequest, _hostout_StatusRequest__Output>

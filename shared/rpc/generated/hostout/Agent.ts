@@ -8,6 +8,8 @@ import type { DeployRequest as _hostout_DeployRequest, DeployRequest__Output as 
 import type { ExecInput as _hostout_ExecInput, ExecInput__Output as _hostout_ExecInput__Output } from '../hostout/ExecInput';
 import type { ExecOutput as _hostout_ExecOutput, ExecOutput__Output as _hostout_ExecOutput__Output } from '../hostout/ExecOutput';
 import type { ExecRequest as _hostout_ExecRequest, ExecRequest__Output as _hostout_ExecRequest__Output } from '../hostout/ExecRequest';
+import type { FetchBlobsReply as _hostout_FetchBlobsReply, FetchBlobsReply__Output as _hostout_FetchBlobsReply__Output } from '../hostout/FetchBlobsReply';
+import type { FetchBlobsRequest as _hostout_FetchBlobsRequest, FetchBlobsRequest__Output as _hostout_FetchBlobsRequest__Output } from '../hostout/FetchBlobsRequest';
 import type { HelloReply as _hostout_HelloReply, HelloReply__Output as _hostout_HelloReply__Output } from '../hostout/HelloReply';
 import type { HelloRequest as _hostout_HelloRequest, HelloRequest__Output as _hostout_HelloRequest__Output } from '../hostout/HelloRequest';
 import type { HistoryReply as _hostout_HistoryReply, HistoryReply__Output as _hostout_HistoryReply__Output } from '../hostout/HistoryReply';
@@ -25,6 +27,7 @@ import type { MissingBlobsRequest as _hostout_MissingBlobsRequest, MissingBlobsR
 import type { RecentDeploysReply as _hostout_RecentDeploysReply, RecentDeploysReply__Output as _hostout_RecentDeploysReply__Output } from '../hostout/RecentDeploysReply';
 import type { RecentDeploysRequest as _hostout_RecentDeploysRequest, RecentDeploysRequest__Output as _hostout_RecentDeploysRequest__Output } from '../hostout/RecentDeploysRequest';
 import type { RollbackRequest as _hostout_RollbackRequest, RollbackRequest__Output as _hostout_RollbackRequest__Output } from '../hostout/RollbackRequest';
+import type { ServeBlobsRequest as _hostout_ServeBlobsRequest, ServeBlobsRequest__Output as _hostout_ServeBlobsRequest__Output } from '../hostout/ServeBlobsRequest';
 import type { ServicesRequest as _hostout_ServicesRequest, ServicesRequest__Output as _hostout_ServicesRequest__Output } from '../hostout/ServicesRequest';
 import type { StatusReply as _hostout_StatusReply, StatusReply__Output as _hostout_StatusReply__Output } from '../hostout/StatusReply';
 import type { StatusRequest as _hostout_StatusRequest, StatusRequest__Output as _hostout_StatusRequest__Output } from '../hostout/StatusRequest';
@@ -46,6 +49,15 @@ export interface AgentClient extends grpc.Client {
   ExecInteractive(options?: grpc.CallOptions): grpc.ClientDuplexStream<_hostout_ExecInput, _hostout_ExecOutput__Output>;
   execInteractive(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_hostout_ExecInput, _hostout_ExecOutput__Output>;
   execInteractive(options?: grpc.CallOptions): grpc.ClientDuplexStream<_hostout_ExecInput, _hostout_ExecOutput__Output>;
+  
+  FetchBlobs(argument: _hostout_FetchBlobsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_hostout_FetchBlobsReply__Output>): grpc.ClientUnaryCall;
+  FetchBlobs(argument: _hostout_FetchBlobsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_hostout_FetchBlobsReply__Output>): grpc.ClientUnaryCall;
+  FetchBlobs(argument: _hostout_FetchBlobsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_hostout_FetchBlobsReply__Output>): grpc.ClientUnaryCall;
+  FetchBlobs(argument: _hostout_FetchBlobsRequest, callback: grpc.requestCallback<_hostout_FetchBlobsReply__Output>): grpc.ClientUnaryCall;
+  fetchBlobs(argument: _hostout_FetchBlobsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_hostout_FetchBlobsReply__Output>): grpc.ClientUnaryCall;
+  fetchBlobs(argument: _hostout_FetchBlobsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_hostout_FetchBlobsReply__Output>): grpc.ClientUnaryCall;
+  fetchBlobs(argument: _hostout_FetchBlobsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_hostout_FetchBlobsReply__Output>): grpc.ClientUnaryCall;
+  fetchBlobs(argument: _hostout_FetchBlobsRequest, callback: grpc.requestCallback<_hostout_FetchBlobsReply__Output>): grpc.ClientUnaryCall;
   
   Hello(argument: _hostout_HelloRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_hostout_HelloReply__Output>): grpc.ClientUnaryCall;
   Hello(argument: _hostout_HelloRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_hostout_HelloReply__Output>): grpc.ClientUnaryCall;
@@ -120,6 +132,11 @@ export interface AgentClient extends grpc.Client {
   rollback(argument: _hostout_RollbackRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_hostout_DeployEvent__Output>;
   rollback(argument: _hostout_RollbackRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_hostout_DeployEvent__Output>;
   
+  ServeBlobs(argument: _hostout_ServeBlobsRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_hostout_BlobChunk__Output>;
+  ServeBlobs(argument: _hostout_ServeBlobsRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_hostout_BlobChunk__Output>;
+  serveBlobs(argument: _hostout_ServeBlobsRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_hostout_BlobChunk__Output>;
+  serveBlobs(argument: _hostout_ServeBlobsRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_hostout_BlobChunk__Output>;
+  
   Services(argument: _hostout_ServicesRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_hostout_DeployEvent__Output>;
   Services(argument: _hostout_ServicesRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_hostout_DeployEvent__Output>;
   services(argument: _hostout_ServicesRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_hostout_DeployEvent__Output>;
@@ -161,6 +178,8 @@ export interface AgentHandlers extends grpc.UntypedServiceImplementation {
   
   ExecInteractive: grpc.handleBidiStreamingCall<_hostout_ExecInput__Output, _hostout_ExecOutput>;
   
+  FetchBlobs: grpc.handleUnaryCall<_hostout_FetchBlobsRequest__Output, _hostout_FetchBlobsReply>;
+  
   Hello: grpc.handleUnaryCall<_hostout_HelloRequest__Output, _hostout_HelloReply>;
   
   History: grpc.handleUnaryCall<_hostout_HistoryRequest__Output, _hostout_HistoryReply>;
@@ -179,6 +198,8 @@ export interface AgentHandlers extends grpc.UntypedServiceImplementation {
   
   Rollback: grpc.handleServerStreamingCall<_hostout_RollbackRequest__Output, _hostout_DeployEvent>;
   
+  ServeBlobs: grpc.handleServerStreamingCall<_hostout_ServeBlobsRequest__Output, _hostout_BlobChunk>;
+  
   Services: grpc.handleServerStreamingCall<_hostout_ServicesRequest__Output, _hostout_DeployEvent>;
   
   Status: grpc.handleUnaryCall<_hostout_StatusRequest__Output, _hostout_StatusReply>;
@@ -193,6 +214,7 @@ export interface AgentDefinition extends grpc.ServiceDefinition {
   Deploy: MethodDefinition<_hostout_DeployRequest, _hostout_DeployEvent, _hostout_DeployRequest__Output, _hostout_DeployEvent__Output>
   Exec: MethodDefinition<_hostout_ExecRequest, _hostout_ExecOutput, _hostout_ExecRequest__Output, _hostout_ExecOutput__Output>
   ExecInteractive: MethodDefinition<_hostout_ExecInput, _hostout_ExecOutput, _hostout_ExecInput__Output, _hostout_ExecOutput__Output>
+  FetchBlobs: MethodDefinition<_hostout_FetchBlobsRequest, _hostout_FetchBlobsReply, _hostout_FetchBlobsRequest__Output, _hostout_FetchBlobsReply__Output>
   Hello: MethodDefinition<_hostout_HelloRequest, _hostout_HelloReply, _hostout_HelloRequest__Output, _hostout_HelloReply__Output>
   History: MethodDefinition<_hostout_HistoryRequest, _hostout_HistoryReply, _hostout_HistoryRequest__Output, _hostout_HistoryReply__Output>
   HostFacts: MethodDefinition<_hostout_HostFactsRequest, _hostout_HostFactsReply, _hostout_HostFactsRequest__Output, _hostout_HostFactsReply__Output>
@@ -202,6 +224,7 @@ export interface AgentDefinition extends grpc.ServiceDefinition {
   MissingBlobs: MethodDefinition<_hostout_MissingBlobsRequest, _hostout_MissingBlobsReply, _hostout_MissingBlobsRequest__Output, _hostout_MissingBlobsReply__Output>
   RecentDeploys: MethodDefinition<_hostout_RecentDeploysRequest, _hostout_RecentDeploysReply, _hostout_RecentDeploysRequest__Output, _hostout_RecentDeploysReply__Output>
   Rollback: MethodDefinition<_hostout_RollbackRequest, _hostout_DeployEvent, _hostout_RollbackRequest__Output, _hostout_DeployEvent__Output>
+  ServeBlobs: MethodDefinition<_hostout_ServeBlobsRequest, _hostout_BlobChunk, _hostout_ServeBlobsRequest__Output, _hostout_BlobChunk__Output>
   Services: MethodDefinition<_hostout_ServicesRequest, _hostout_DeployEvent, _hostout_ServicesRequest__Output, _hostout_DeployEvent__Output>
   Status: MethodDefinition<_hostout_StatusRequest, _hostout_StatusReply, _hostout_StatusRequest__Output, _hostout_StatusReply__Output>
   Unlock: MethodDefinition<_hostout_UnlockRequest, _hostout_MaintenanceLockReply, _hostout_UnlockRequest__Output, _hostout_MaintenanceLockReply__Output>
