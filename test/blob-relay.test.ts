@@ -10,7 +10,7 @@ import { appendFileSync, readFileSync, writeFileSync, mkdtempSync, rmSync } from
 import { createHash, randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ctl } from './support/ctl.ts';
+import { AGENT, ctl, runCommand } from './support/ctl.ts';
 import { startFleet } from './support/fleet.ts';
 import type { LocalAgent } from './support/local-agent.ts';
 import { AgentConnection } from '../controller/agent-client/agent-client.ts';
@@ -85,11 +85,14 @@ test('four hosts: ctl sends each blob once, the other hosts fetch it from hosts 
 test('an agent that does not pass blobs on: its fetchers get a direct upload and a warning says why; nothing is lost', async (t) => {
   const { agents, dir, env } = await startFleet(t, 3);
   for (const agent of agents) {
-    const file = join(agent.path, 'agent/agent.json');
-    writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), servePeers: false }));
+    const init = await runCommand(process.execPath, [AGENT, 'init', '--path', agent.path, '--serve-peers', 'no']);
+    assert.equal(init.code, 0, init.stderr);
     await agent.kill('SIGTERM');
     await agent.start();
   }
+  assert.match(JSON.parse(readFileSync(join(agents[0]!.path, 'agent/agent.json'), 'utf8')).python, /python/, 'init kept the other settings');
+  const wrong = await runCommand(process.execPath, [AGENT, 'init', '--path', agents[0]!.path, '--serve-peers', 'maybe']);
+  assert.match(wrong.stderr, /--serve-peers <yes\|no>' argument 'maybe' is invalid\. expected yes or no, not "maybe"/);
   const run = await ctl(['deploy', '--json'], { cwd: dir, env, timeoutMs: 600_000 });
   assert.equal(run.code, 0, run.stderr);
   const hosts = JSON.parse(run.stdout).hosts as HostResult[];

@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 
 import { join } from 'node:path';
 import { initAgent } from '../init/init-agent.ts';
@@ -8,6 +8,11 @@ import { authorizeKey, authorizedKeysPath, describeKeyHolder, listAuthorizedKeys
 import { buildoutLauncherSource } from '../init/buildout-launcher-source.ts';
 import { writeFileAtomic } from '../../shared/fs/atomic-write.ts';
 
+function yesOrNo(value: string): boolean {
+  if (value === 'yes' || value === 'no') return value === 'yes';
+  throw new InvalidArgumentError(`expected yes or no, not "${value}"`);
+}
+
 export function registerInitCommands(program: Command): void {
   program
     .command('init')
@@ -16,13 +21,15 @@ export function registerInitCommands(program: Command): void {
     .option('--listen <host:port>', 'address to listen on (default 127.0.0.1:7611, or what an earlier init chose)')
     .option('--authorize <pubkey...>', 'controller public key(s) to authorize (ctl keys show prints yours)', [])
     .option('--python <path>', 'the Python that runs buildout (default /usr/bin/python3)')
+    .option('--serve-peers <yes|no>', 'pass release blobs on to other hosts of a fleet, so that ctl sends each once (default yes, or what an earlier init chose)', yesOrNo)
     .option('--json', 'print one JSON object')
-    .action(async (options: { path: string; listen?: string; authorize: string[]; python?: string; json?: boolean }) => {
+    .action(async (options: { path: string; listen?: string; authorize: string[]; python?: string; servePeers?: boolean; json?: boolean }) => {
       const result = await initAgent({
         path: options.path,
         listen: options.listen ? parseListenAddress(options.listen) : undefined,
         authorize: options.authorize,
         python: options.python,
+        servePeers: options.servePeers,
       });
       writeFileAtomic(join(agentLayout(options.path).agentDir, 'buildout_launcher.py'), buildoutLauncherSource(), { mode: 0o644 });
       if (options.json) {

@@ -10,6 +10,8 @@ export interface InitOptions {
   path: string;
   listen?: { host: string; port: number };
   python?: string;
+  /** pass blobs on to other hosts (the blob relay); undefined: keep what an earlier init chose (yes) */
+  servePeers?: boolean;
   authorize: string[];
 }
 
@@ -37,6 +39,8 @@ export async function initAgent(options: InitOptions): Promise<InitResult> {
   const config: AgentConfig = {
     listen: options.listen ?? previous.listen ?? { host: '127.0.0.1', port: 7611 },
     python: options.python ?? previous.python ?? '/usr/bin/python3',
+    // every setting an earlier init or an operator wrote is kept unless given again
+    ...(options.servePeers ?? previous.servePeers) === false ? { servePeers: false } : {},
   };
   const identity = await createTlsIdentity(layout.tlsDir, [hostname(), config.listen.host]);
   const authorized = keys.map((key) => ({ ...authorizeKey(authorizedKeysPath(layout.agentDir), key.publicKey, key.name), name: key.name }));

@@ -14,6 +14,17 @@ import { pinnedChannelCredentials, PINNED_TLS_CHANNEL_OPTIONS } from '../../shar
 import type { BlobStore, BlobUpload } from '../state/blob-store.ts';
 import type { BlobFrom, ServedChunk } from './serve-blobs.ts';
 
+/** Seeds' certificates by fingerprint, kept for the agent's life: a fetch opens one TLS connection, not two. */
+const seedCertificates = new Map<string, string>();
+
+async function seedCertificate(seed: Seed): Promise<string> {
+  const kept = seedCertificates.get(seed.fingerprint);
+  if (kept) return kept;
+  const pem = await fetchPinnedCertificate(seed.host, seed.port, seed.fingerprint);
+  seedCertificates.set(seed.fingerprint, pem);
+  return pem;
+}
+
 export interface Seed {
   host: string;
   port: number;
@@ -39,7 +50,7 @@ export interface FetchedBlobs {
 export async function fetchFromSeed(store: BlobStore, seed: Seed, serve: PresignedCall, stored: (sha256: string, bytes: number) => void, idleMs: number): Promise<FetchedBlobs> {
   const asked = (agentServiceDefinition.ServeBlobs!.requestDeserialize(serve.request) as { blobs: BlobFrom[] }).blobs;
   const where = `${seed.name} (${seed.host}:${seed.port})`;
-  const certPem = await fetchPinnedCertificate(seed.host, seed.port, seed.fingerprint);
+  const certPem = await seedCertificate(seed);
   const client = new grpc.Client(`${seed.host}:${seed.port}`, pinnedChannelCredentials(certPem, seed.fingerprint), {
     ...PINNED_TLS_CHANNEL_OPTIONS,
     'grpc.max_receive_message_length': 4 * 1024 * 1024,

@@ -101,7 +101,9 @@ export async function startAgentServer(agent: Agent, listen: { host: string; por
       const detail = `${req.blobs.length} blobs for ${req.forHost || 'another host'}`;
       await audited(caller, 'ServeBlobs', detail, async () => {
         if (agent.config.servePeers === false) {
-          throw new StateError('this agent does not pass blobs on to other hosts (servePeers is false in its agent.json)', { hint: 'ctl uploads to each host itself; set servePeers to true and restart the agent to let it relay' });
+          throw new StateError('this agent does not pass blobs on to other hosts (servePeers is false in its agent.json)', {
+            hint: `ctl uploads to each host itself; to let it relay: hostout-agent init --path ${agent.layout.root} --serve-peers yes, then restart the agent`,
+          });
         }
         return serveBlobs(agent.blobs, req.blobs, emit, untilStopping(cancelled));
       }, (r) => `${detail}: ${r.bytes} bytes`);

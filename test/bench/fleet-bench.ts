@@ -28,6 +28,10 @@
  * under node --cpu-prof, the top self-time functions mapped to the TypeScript sources (the
  * controller bundle is built again beside, with source maps, and matched chunk by chunk).
  *
+ * For 50 hosts it also prints the machine's floor: the CPU ctl and the hosts spent (the agents'
+ * processes and the buildouts they waited for, from /proc), over this machine's cores; on one
+ * machine the hosts' builds share the cores with ctl, and no controller beats that floor.
+ *
  * Prints figures; asserts nothing. On a machine with 2 cores the agents' buildouts compete with
  * ctl for the CPU: the one-egg figures measure the machine as much as ctl. Rerun when noisy.
  *
@@ -38,7 +42,7 @@ import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { SourceMap } from 'node:module';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -70,6 +74,8 @@ if (!(runs >= 1) || requested.some((n) => !Number.isInteger(n) || n < 1)) throw 
 // every figure is also a ratio to the one-host figure: one host is always measured
 const counts = [...new Set([1, ...requested])].sort((a, b) => a - b);
 const PARALLEL = Math.max(50, ...counts);
+const CORES = availableParallelism();
+const CLOCK_TICKS = Number((await runCommand('getconf', ['CLK_TCK'])).stdout.trim()) || 100;
 const HAVE_TIME = existsSync('/usr/bin/time');
 
 const log = (text: string) => process.stderr.write(`[fleet-bench ${new Date().toISOString().slice(11, 19)}] ${text}\n`);
@@ -102,6 +108,8 @@ interface CtlRun {
   /** "Label" → ms from "Label..." to the end of its line, as the output arrived */
   steps: { label: string; ms: number }[];
   firstOutputMs: number;
+  /** CPU the fleet's agents and the buildouts they ran spent during the command (/proc/PID/stat) */
+  hostsCpuMs: number;
   json: any;
 }
 
@@ -214,7 +222,15 @@ try {
     const wall = (key: string) => median(of.get(key)!.map((x) => x.wallMs));
     return `${label} wall, 50 hosts / 1 host: ${(wall('50') / wall('1')).toFixed(2)}× (goal ≤ ${limit}×); / 1 host through the fleet path: ${(wall('50') / wall('1 (fleet path)')).toFixed(2)}×`;
   };
-  output.push('', goal('no-change deploy', noChange, 2), goal('one-egg deploy', oneEgg, 3));
+  // what the machine allows: every CPU second of ctl and the hosts, spread over its cores
+  const floor = (label: string, of: Map<string, CtlRun[]>) => {
+    const fifty = of.get('50');
+    if (!fifty) return `${label} to 50 hosts: not measured`;
+    const wall = median(fifty.map((r) => r.wallMs));
+    const cpu = median(fifty.map((r) => r.hostsCpuMs + r.cpuMs));
+    return `${label} to 50 hosts: ctl and the hosts spent ${(cpu / 1000).toFixed(1)} s of CPU (hosts ${(median(fifty.map((r) => r.hostsCpuMs)) / 1000).toFixed(1)} s), at least ${ms(cpu / CORES)} of wall on ${CORES} cores; the wall ${ms(wall)} is ${(wall / (cpu / CORES)).toFixed(2)}× that floor`;
+  };
+  output.push('', goal('no-change deploy', noChange, 2), goal('one-egg deploy', oneEgg, 3), floor('no-change deploy', noChange), floor('one-egg deploy', oneEgg));
   if (profileLines.length) output.push('', ...profileLines);
 } finally {
   await cleanUp();
@@ -232,6 +248,7 @@ function measuredCtl(args: readonly string[], fleet: Fleet, nodeArgs: readonly s
   const [command, ...commandArgs] = HAVE_TIME ? ['/usr/bin/time', '-f', '%e %U %S %M', '-o', timeFile, ...node] : node;
   return new Promise((resolvePromise, reject) => {
     const started = performance.now();
+    const hostsCpuBefore = hostsCpuMs(fleet);
     const child = spawn(command!, commandArgs, { cwd: fleet.dir, env: { ...process.env, ...fleet.env, HOSTOUT_FLEET_BENCH_USAGE: usageFile }, stdio: ['ignore', 'pipe', 'pipe'] });
     let progress = '';
     let json = '';
@@ -244,6 +261,7 @@ function measuredCtl(args: readonly string[], fleet: Fleet, nodeArgs: readonly s
     child.on('error', reject);
     child.on('close', (code) => {
       const wallMs = performance.now() - started;
+      const hostsCpu = hostsCpuMs(fleet) - hostsCpuBefore;
       try {
         if (code !== 0) throw new Error(`ctl ${args.join(' ')} to ${fleet.key} hosts failed (${code}):\n${progress}${json}`);
         const self = JSON.parse(readFileSync(usageFile, 'utf8')) as { user: number; system: number; maxRss: number };
@@ -268,7 +286,7 @@ function measuredCtl(args: readonly string[], fleet: Fleet, nodeArgs: readonly s
           const ended = match.index! + match[0].length - 1; // its newline
           steps.push({ label: match[1]!, ms: timeAt(ended) - timeAt(begun) });
         }
-        resolvePromise({ wallMs, cpuMs, selfCpuMs, peakRssKb, perHost, fromCtl, released: report.released ?? [], steps, firstOutputMs: arrivals[0]?.at ?? wallMs, json: report });
+        resolvePromise({ wallMs, cpuMs, selfCpuMs, peakRssKb, perHost, fromCtl, released: report.released ?? [], steps, firstOutputMs: arrivals[0]?.at ?? wallMs, hostsCpuMs: hostsCpu, json: report });
       } catch (error) {
         reject(error);
       } finally {
@@ -277,6 +295,24 @@ function measuredCtl(args: readonly string[], fleet: Fleet, nodeArgs: readonly s
       }
     });
   });
+}
+
+/**
+ * user + sys of the fleet's agent processes and of the children they waited for (buildout,
+ * health commands), from /proc/PID/stat: what the hosts spent, on this machine's cores.
+ */
+function hostsCpuMs(fleet: Fleet): number {
+  return sum(
+    fleet.agents.map((agent) => {
+      try {
+        const fields = readFileSync(`/proc/${agent.process().pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+        // after "pid (comm) ": state is field 3, utime 14, stime 15, cutime 16, cstime 17
+        return sum(fields.slice(11, 15).map(Number)) * (1000 / CLOCK_TICKS);
+      } catch {
+        return 0;
+      }
+    }),
+  );
 }
 
 function sum(of: readonly number[]): number {
