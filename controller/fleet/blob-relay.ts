@@ -8,7 +8,8 @@
  * reach each other, an agent that does not serve) costs that host a direct upload, resumed
  * from what arrived; the holder it failed with is not asked again.
  */
-import type { AgentConnection } from '../agent-client/agent-client.ts';
+import * as grpc from '@grpc/grpc-js';
+import { AgentCallError, type AgentConnection } from '../agent-client/agent-client.ts';
 import { askMissingBlobs, uploadMissingBlobs, type BlobToSend, type MissingBlob } from '../deploy/upload-blobs.ts';
 
 /** Fetches one holder serves at once: its uplink is shared by them. */
@@ -63,8 +64,13 @@ export class BlobRelay {
           const fetched = await this.fetch(host, holder.host, missing);
           return this.holds(host, { fromCtl: 0, relayed: fetched.bytes, from: holder.host.label });
         } catch (error) {
-          relayFailed = `from ${holder.host.label}: ${(error as Error).message.split('\n')[0]}`;
-          this.holders.splice(this.holders.indexOf(holder), 1); // not asked again in this deploy
+          if (error instanceof AgentCallError && error.code === grpc.status.UNIMPLEMENTED) {
+            // the fetching agent predates the relay: the holder is fine, this host takes uploads
+            relayFailed = `from ${holder.host.label}: its agent cannot fetch from other hosts (an older hostout-agent: \`ctl upgrade-agent\` installs this version)`;
+          } else {
+            relayFailed = `from ${holder.host.label}: ${(error as Error).message.split('\n')[0]}`;
+            this.holders.splice(this.holders.indexOf(holder), 1); // not asked again in this deploy
+          }
           break;
         } finally {
           holder.serving--;

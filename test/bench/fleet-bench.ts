@@ -110,6 +110,8 @@ interface CtlRun {
   firstOutputMs: number;
   /** CPU the fleet's agents and the buildouts they ran spent during the command (/proc/PID/stat) */
   hostsCpuMs: number;
+  /** of it, the agent processes' own (the rest: buildouts, health commands) */
+  agentsCpuMs: number;
   json: any;
 }
 
@@ -228,7 +230,7 @@ try {
     if (!fifty) return `${label} to 50 hosts: not measured`;
     const wall = median(fifty.map((r) => r.wallMs));
     const cpu = median(fifty.map((r) => r.hostsCpuMs + r.cpuMs));
-    return `${label} to 50 hosts: ctl and the hosts spent ${(cpu / 1000).toFixed(1)} s of CPU (hosts ${(median(fifty.map((r) => r.hostsCpuMs)) / 1000).toFixed(1)} s), at least ${ms(cpu / CORES)} of wall on ${CORES} cores; the wall ${ms(wall)} is ${(wall / (cpu / CORES)).toFixed(2)}× that floor`;
+    return `${label} to 50 hosts: ctl and the hosts spent ${(cpu / 1000).toFixed(1)} s of CPU (hosts ${(median(fifty.map((r) => r.hostsCpuMs)) / 1000).toFixed(1)} s, of it the agent processes ${(median(fifty.map((r) => r.agentsCpuMs)) / 1000).toFixed(1)} s), at least ${ms(cpu / CORES)} of wall on ${CORES} cores; the wall ${ms(wall)} is ${(wall / (cpu / CORES)).toFixed(2)}× that floor`;
   };
   output.push('', goal('no-change deploy', noChange, 2), goal('one-egg deploy', oneEgg, 3), floor('no-change deploy', noChange), floor('one-egg deploy', oneEgg));
   if (profileLines.length) output.push('', ...profileLines);
@@ -261,7 +263,8 @@ function measuredCtl(args: readonly string[], fleet: Fleet, nodeArgs: readonly s
     child.on('error', reject);
     child.on('close', (code) => {
       const wallMs = performance.now() - started;
-      const hostsCpu = hostsCpuMs(fleet) - hostsCpuBefore;
+      const hostsCpuAfter = hostsCpuMs(fleet);
+      const hostsCpu = { all: hostsCpuAfter.all - hostsCpuBefore.all, agents: hostsCpuAfter.agents - hostsCpuBefore.agents };
       try {
         if (code !== 0) throw new Error(`ctl ${args.join(' ')} to ${fleet.key} hosts failed (${code}):\n${progress}${json}`);
         const self = JSON.parse(readFileSync(usageFile, 'utf8')) as { user: number; system: number; maxRss: number };
@@ -286,7 +289,7 @@ function measuredCtl(args: readonly string[], fleet: Fleet, nodeArgs: readonly s
           const ended = match.index! + match[0].length - 1; // its newline
           steps.push({ label: match[1]!, ms: timeAt(ended) - timeAt(begun) });
         }
-        resolvePromise({ wallMs, cpuMs, selfCpuMs, peakRssKb, perHost, fromCtl, released: report.released ?? [], steps, firstOutputMs: arrivals[0]?.at ?? wallMs, hostsCpuMs: hostsCpu, json: report });
+        resolvePromise({ wallMs, cpuMs, selfCpuMs, peakRssKb, perHost, fromCtl, released: report.released ?? [], steps, firstOutputMs: arrivals[0]?.at ?? wallMs, hostsCpuMs: hostsCpu.all, agentsCpuMs: hostsCpu.agents, json: report });
       } catch (error) {
         reject(error);
       } finally {
@@ -301,18 +304,18 @@ function measuredCtl(args: readonly string[], fleet: Fleet, nodeArgs: readonly s
  * user + sys of the fleet's agent processes and of the children they waited for (buildout,
  * health commands), from /proc/PID/stat: what the hosts spent, on this machine's cores.
  */
-function hostsCpuMs(fleet: Fleet): number {
-  return sum(
-    fleet.agents.map((agent) => {
-      try {
-        const fields = readFileSync(`/proc/${agent.process().pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-        // after "pid (comm) ": state is field 3, utime 14, stime 15, cutime 16, cstime 17
-        return sum(fields.slice(11, 15).map(Number)) * (1000 / CLOCK_TICKS);
-      } catch {
-        return 0;
-      }
-    }),
-  );
+function hostsCpuMs(fleet: Fleet): { all: number; agents: number } {
+  const perAgent = fleet.agents.map((agent) => {
+    try {
+      const fields = readFileSync(`/proc/${agent.process().pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      // after "pid (comm) ": state is field 3, utime 14, stime 15, cutime 16, cstime 17
+      const ticks = fields.slice(11, 15).map(Number);
+      return { all: sum(ticks) * (1000 / CLOCK_TICKS), agents: (ticks[0]! + ticks[1]!) * (1000 / CLOCK_TICKS) };
+    } catch {
+      return { all: 0, agents: 0 };
+    }
+  });
+  return { all: sum(perAgent.map((a) => a.all)), agents: sum(perAgent.map((a) => a.agents)) };
 }
 
 function sum(of: readonly number[]): number {
