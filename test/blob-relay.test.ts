@@ -49,6 +49,15 @@ test('four hosts: ctl sends each blob once, the other hosts fetch it from hosts 
   };
   const sentBy = (hosts: HostResult[]) => hosts.reduce((sum, h) => sum + h.bytesSent, 0);
 
+  // what the dry run promises: one copy from here, whatever each host lacks
+  const dryRun = await ctl(['deploy', '--dry-run'], { cwd: dir, env, timeoutMs: 600_000 });
+  assert.equal(dryRun.code, 0, dryRun.stderr);
+  const perHost = [...dryRun.stdout.matchAll(/^Would send \d+ files, (\d+) bytes/gm)].map((m) => Number(m[1]));
+  assert.equal(perHost.length, 4, dryRun.stdout);
+  const promised = /^In all: (\d+) bytes would leave here once(?: \(eggs still to be built not counted\))?; 3 hosts would fetch them from other hosts \(relay = hosts; (\d+) bytes with relay = off\)\.$/m.exec(dryRun.stdout);
+  assert.ok(promised, dryRun.stdout);
+  assert.deepEqual([Number(promised[1]), Number(promised[2])], [perHost[0], perHost.reduce((a, b) => a + b, 0)]);
+
   const first = await deploy();
   assert.deepEqual(first.hosts.map((h) => `${h.result} ${h.version}`), Array(4).fill('deployed 0.1'));
   const seeded = first.hosts.filter((h) => h.bytesSent > 0);

@@ -177,7 +177,9 @@ test('an agent killed half-way through a roll puts the instance it moved back on
     assert.match(site.agent.log().slice(mark), /rolled back the deploy of \S+, interrupted during roll/);
   });
   for (const url of site.instanceUrls) assert.equal(await servedVersion(url), '1.0', `${url} is back on the old release`);
-  assert.equal(crash.failed, 0, `through HAProxy, ${failedProbesText(crash)}`);
+  // on a failure, the agent's journal beside it says which step of the roll it fell in
+  const journalLines = () => readFileSync(journal, 'utf8').trim().split('\n').slice(-40).join('\n');
+  assert.equal(crash.failed, 0, `through HAProxy, ${failedProbesText(crash)}; the agent's journal:\n${crash.failed ? `${journalLines()}\nits log:\n${site.agent.log().slice(-8000)}` : ''}`);
   const status = JSON.parse((await ctlIn(['status', '--json'])).stdout);
   assert.equal(status.currentVersion, '0.1');
   const again = await ctlIn(['deploy']);

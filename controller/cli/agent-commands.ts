@@ -154,12 +154,15 @@ export function registerAgentCommands(program: Command): void {
 /** Each host of the target (narrowed by --hosts) asked in turn; one host prints as before, several one block each. */
 async function printDryRun(loaded: ReturnType<typeof loadTargetConfig>, only: string | undefined, force: boolean, json: boolean): Promise<void> {
   const { dryRunDeploy } = await import('../deploy/dry-run-deploy.ts');
-  const { dryRunSummary } = await import('./dry-run-summary.ts');
+  const { dryRunSummary, fleetSendSummary } = await import('./dry-run-summary.ts');
   const hosts = fleetHostsOf(loaded.target, only);
   const reports = [];
   for (const host of hosts) reports.push({ label: hostLabel(host), report: await dryRunDeploy({ ...loaded, target: targetForHost(loaded.target, host) }, { force }) });
   if (json) process.stdout.write(JSON.stringify(reports.length === 1 ? reports[0]!.report : { hosts: reports.map((r) => ({ ...r.report, host: r.label })) }, null, 2) + '\n');
-  else process.stdout.write(reports.map(({ label, report }) => (reports.length === 1 ? '' : `== ${label}\n`) + dryRunSummary(report)).join('\n'));
+  else {
+    process.stdout.write(reports.map(({ label, report }) => (reports.length === 1 ? '' : `== ${label}\n`) + dryRunSummary(report)).join('\n'));
+    if (reports.length > 1) process.stdout.write(`\n${fleetSendSummary(reports.map((r) => r.report), loaded.target.options.get('relay') !== 'off')}`);
+  }
   // a script asking "would it go through?" hears no when a lock would refuse it
   if (reports.some(({ report }) => (report.lock || report.maintenance) && !report.already)) process.exitCode = ExitCode.locked;
 }

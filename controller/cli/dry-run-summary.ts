@@ -32,3 +32,21 @@ export function dryRunSummary(report: DryRunReport): string {
 function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
+
+/**
+ * The last line of a fleet's dry run: what would leave this machine in all. With the relay
+ * each file needed by some host is sent once (the others fetch it from hosts that hold it);
+ * without it, once per host that lacks it.
+ */
+export function fleetSendSummary(reports: readonly DryRunReport[], relay: boolean): string {
+  const needing = reports.filter((r) => !r.already && r.send.files.length > 0);
+  if (needing.length === 0) return 'In all: nothing would be sent.\n';
+  const perHost = needing.reduce((sum, r) => sum + r.send.bytes, 0);
+  const once = new Map<string, number>();
+  for (const report of needing) for (const f of report.send.files) if (!f.toBuild) once.set(f.filename, f.bytes);
+  const onceBytes = [...once.values()].reduce((sum, b) => sum + b, 0);
+  const built = needing.some((r) => r.send.filesToBuild > 0) ? ' (eggs still to be built not counted)' : '';
+  return relay && needing.length > 1
+    ? `In all: ${plural(onceBytes, 'byte')} would leave here once${built}; ${plural(needing.length - 1, 'host')} would fetch ${needing.length === 2 ? 'it' : 'them'} from other hosts (relay = hosts; ${plural(perHost, 'byte')} with relay = off).\n`
+    : `In all: ${plural(perHost, 'byte')} would leave here${built}, to ${plural(needing.length, 'host')}${relay ? '' : ' (relay = off)'}.\n`;
+}

@@ -55,6 +55,8 @@ export function timedCtl(args: readonly string[], cwd: string, env: NodeJS.Proce
 export interface FailedProbe {
   /** milliseconds since the measure began */
   atMs: number;
+  /** when, by the clock (ISO), to set beside the agent's journal */
+  time: string;
   /** the HTTP status, or the error the fetch ended with */
   reason: string;
 }
@@ -82,7 +84,7 @@ export async function measureOutage<T>(url: string, work: () => Promise<T>, ever
       probes++;
       if (failure !== undefined) {
         failed++;
-        if (failures.length < 100) failures.push({ atMs: Math.round(at - began), reason: failure });
+        if (failures.length < 100) failures.push({ atMs: Math.round(at - began), time: new Date(Date.now() - (performance.now() - at)).toISOString(), reason: failure });
         downSince ??= at;
       } else if (downSince !== undefined) {
         longest = Math.max(longest, performance.now() - downSince);
@@ -100,6 +102,6 @@ export async function measureOutage<T>(url: string, work: () => Promise<T>, ever
 
 /** "3 of 330 probes failed: at 1203 ms HTTP 503, ..." for an assertion's message. */
 export function failedProbesText(outage: { probes: number; failed: number; failures: FailedProbe[] }): string {
-  const first = outage.failures.slice(0, 10).map((f) => `at ${f.atMs} ms ${f.reason}`).join(', ');
+  const first = outage.failures.slice(0, 10).map((f) => `at ${f.atMs} ms (${f.time}) ${f.reason}`).join(', ');
   return `${outage.failed} of ${outage.probes} probes failed${first ? `: ${first}` : ''}`;
 }
