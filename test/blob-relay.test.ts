@@ -107,8 +107,21 @@ test('an agent that does not pass blobs on: its fetchers get a direct upload and
   const hosts = JSON.parse(run.stdout).hosts as HostResult[];
   assert.deepEqual(hosts.map((h) => `${h.result} ${h.version}`), Array(3).fill('deployed 0.1'));
   assert.ok(hosts.every((h) => h.bytesSent > 0 && h.bytesRelayed === 0), JSON.stringify(hosts));
-  assert.equal(run.stderr.match(/warning: relaying to 127\.0\.0\.1:\d+ from 127\.0\.0\.1:\d+: .*does not pass blobs on to other hosts \(servePeers is false in its agent\.json\); uploaded from here instead/g)?.length, 2, run.stderr);
+  assert.equal(run.stderr.match(/warning: relaying to 127\.0\.0\.1:\d+ from 127\.0\.0\.1:\d+: .*does not pass blobs on to other hosts \(servePeers is false in its agent\.json\); uploaded from here instead \(where hosts reach each other at other addresses, give each its hostout_relay_host in the inventory; relay = off skips relaying\)/g)?.length, 2, run.stderr);
   assert.equal(agents.reduce((n, a) => n + auditOf(a, 'ServeBlobs', 'failed').length, 0), 2, 'the refusals are in the seed\'s audit log');
+});
+
+test('hosts reach each other where the inventory says (hostout_relay_host): an address nobody answers at costs a direct upload, named in the warning', async (t) => {
+  const { dir, env } = await startFleet(t, 3);
+  const inventory = join(dir, 'inventory.ini');
+  writeFileSync(inventory, readFileSync(inventory, 'utf8').replace(/^(web\d+ .*)$/gm, '$1 hostout_relay_host=127.0.0.2'));
+  const run = await ctl(['deploy', '--json'], { cwd: dir, env, timeoutMs: 600_000 });
+  assert.equal(run.code, 0, run.stderr);
+  const hosts = JSON.parse(run.stdout).hosts as HostResult[];
+  assert.deepEqual(hosts.map((h) => `${h.result} ${h.version}`), Array(3).fill('deployed 0.1'));
+  assert.ok(hosts.every((h) => h.bytesSent > 0 && h.bytesRelayed === 0), JSON.stringify(hosts));
+  // the agents listen on 127.0.0.1 only: each fetch went to 127.0.0.2, as the inventory said, and found nobody
+  assert.equal(run.stderr.match(/warning: relaying to 127\.0\.0\.1:\d+ from 127\.0\.0\.1:\d+: fetching blobs from 127\.0\.0\.1:\d+ \(127\.0\.0\.2:\d+\) failed: no agent answers at 127\.0\.0\.2:\d+/g)?.length, 2, run.stderr);
 });
 
 test('a relayed call is the one ctl signed: once, at the holder it names, for the blobs it names; a holder sends only what it holds', async (t) => {

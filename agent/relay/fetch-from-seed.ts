@@ -50,7 +50,12 @@ export interface FetchedBlobs {
 export async function fetchFromSeed(store: BlobStore, seed: Seed, serve: PresignedCall, stored: (sha256: string, bytes: number) => void, idleMs: number): Promise<FetchedBlobs> {
   const asked = (agentServiceDefinition.ServeBlobs!.requestDeserialize(serve.request) as { blobs: BlobFrom[] }).blobs;
   const where = `${seed.name} (${seed.host}:${seed.port})`;
-  const certPem = await seedCertificate(seed);
+  let certPem: string;
+  try {
+    certPem = await seedCertificate(seed);
+  } catch (error) {
+    throw new StateError(`fetching blobs from ${where} failed: ${(error as Error).message}`, { hint: 'ctl uploads them itself' });
+  }
   const client = new grpc.Client(`${seed.host}:${seed.port}`, pinnedChannelCredentials(certPem, seed.fingerprint), {
     ...PINNED_TLS_CHANNEL_OPTIONS,
     'grpc.max_receive_message_length': 4 * 1024 * 1024,

@@ -19,6 +19,8 @@ export const RELAY_FAN_OUT = 4;
 export interface RelayHost {
   label: string;
   connection: AgentConnection;
+  /** where the other hosts reach its agent, when not where ctl does (a private address) */
+  host: { relayHost?: string };
 }
 
 /** How the blobs reached one host. */
@@ -103,7 +105,7 @@ export class BlobRelay {
     const { address } = seed.connection;
     const reply = await host.connection.unary<{ blobs: number; bytes: number }>(
       'FetchBlobs',
-      { seedHost: address.host, seedPort: address.port, seedFingerprint: address.fingerprint, seedName: seed.label, serve },
+      { seedHost: seed.host.relayHost ?? address.host, seedPort: address.port, seedFingerprint: address.fingerprint, seedName: seed.label, serve },
       this.idleTimeoutMs,
     );
     return { blobs: reply.blobs, bytes: Number(reply.bytes) };

@@ -223,7 +223,7 @@ function relaySummary(results: readonly FleetHostResult[], relayFailures: readon
   if (sent === 0 && relayed.length === 0) return '';
   const passedOn = relayed.length ? `; ${plural(relayed.length, 'host')} fetched ${formatBytes(relayed.reduce((sum, r) => sum + r.bytesRelayed, 0))} from other hosts` : '';
   const lines = [`Sent ${formatBytes(sent)} from here${passedOn}\n`];
-  for (const failure of relayFailures) lines.push(`warning: relaying to ${failure}; uploaded from here instead (relay = off in the target skips relaying)\n`);
+  for (const failure of relayFailures) lines.push(`warning: relaying to ${failure}; uploaded from here instead (where hosts reach each other at other addresses, give each its hostout_relay_host in the inventory; relay = off skips relaying)\n`);
   return lines.join('');
 }
 

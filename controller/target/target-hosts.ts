@@ -8,6 +8,8 @@ export interface TargetHost {
   host: string;
   agentPort: number;
   sshPort: number;
+  /** where the other hosts reach this host's agent, when not at `host` (inventory hostout_relay_host: a private address) */
+  relayHost?: string;
 }
 
 /** "host:port" as people and known_agents write it ("[::1]:7611" for IPv6). */
@@ -57,6 +59,7 @@ export function readTargetHosts(options: ReadonlyMap<string, string>, explicit: 
       host: vars.ansible_host ?? name,
       agentPort: vars.hostout_agent_port !== undefined ? inventoryPort(vars.hostout_agent_port, 'hostout_agent_port', name, path) : agentPort,
       sshPort: vars.ansible_port !== undefined ? inventoryPort(vars.ansible_port, 'ansible_port', name, path) : sshPort,
+      ...(vars.hostout_relay_host ? { relayHost: vars.hostout_relay_host } : {}),
     }));
   } else {
     hosts = [{ host: options.get('host')!, agentPort, sshPort }];
