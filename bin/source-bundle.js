@@ -15,6 +15,28 @@ const BUNDLE_PREFIX = '.bundle-';
 // A `ctl deploy` started before an edit may still load lazy chunks from its bundle.
 const KEEP_OLD_BUNDLES_MS = 24 * 3600 * 1000;
 
+/** How the bundle is built (the benches build it again with source maps, the same way). */
+export const CONTROLLER_BUNDLE_OPTIONS = {
+  bundle: true,
+  splitting: true, // keeps the lazy imports lazy: `ctl status` never loads the release engine
+  // npm packages go in the bundle too: resolving and loading grpc-js, protobufjs and the
+  // rest file by file cost a no-change `ctl deploy` more than its work did. esbuild stays
+  // out (a native binary, loaded only to build the agent) and so does ssh2 (its optional
+  // native parts are found at run time). grpc-js requires @grpc/proto-loader only inside
+  // channelz and ORCA, which Hostout never turns on: left out, it costs no parse time.
+  external: ['esbuild', 'ssh2', '@grpc/proto-loader'],
+  // CommonJS dependencies call require(); give the ESM bundle one
+  banner: { js: "import { createRequire as __hostoutCreateRequire } from 'node:module';\nconst require = __hostoutCreateRequire(import.meta.url);" },
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  logLevel: 'silent',
+  // no comments or layout: a third less text for every start to read and parse; names
+  // stay, for stack traces
+  minifyWhitespace: true,
+  minifySyntax: true,
+};
+
 /** The file URL of the bundled `entry` (a path under the root), built first if the sources changed. */
 export async function bundledEntry(entry) {
   const name = `${BUNDLE_PREFIX}${sourcesFingerprint()}`;
@@ -24,28 +46,7 @@ export async function bundledEntry(entry) {
     const temp = `${dir}.${process.pid}.tmp`;
     // esbuild's API loads only when a bundle must be made, not on every start
     const { build } = await import('esbuild');
-    await build({
-      entryPoints: [join(ROOT, entry)],
-      outdir: temp,
-      bundle: true,
-      splitting: true, // keeps the lazy imports lazy: `ctl status` never loads the release engine
-      // npm packages go in the bundle too: resolving and loading grpc-js, protobufjs and the
-      // rest file by file cost a no-change `ctl deploy` more than its work did. esbuild stays
-      // out (a native binary, loaded only to build the agent) and so does ssh2 (its optional
-      // native parts are found at run time). grpc-js requires @grpc/proto-loader only inside
-      // channelz and ORCA, which Hostout never turns on: left out, it costs no parse time.
-      external: ['esbuild', 'ssh2', '@grpc/proto-loader'],
-      // CommonJS dependencies call require(); give the ESM bundle one
-      banner: { js: "import { createRequire as __hostoutCreateRequire } from 'node:module';\nconst require = __hostoutCreateRequire(import.meta.url);" },
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      logLevel: 'silent',
-      // no comments or layout: a third less text for every start to read and parse; names
-      // stay, for stack traces
-      minifyWhitespace: true,
-      minifySyntax: true,
-    });
+    await build({ ...CONTROLLER_BUNDLE_OPTIONS, entryPoints: [join(ROOT, entry)], outdir: temp });
     try {
       renameSync(temp, dir);
     } catch {

@@ -8,7 +8,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { StateError } from '../../shared/errors.ts';
 import { agentServiceDefinition, methodPath } from '../../shared/rpc/agent-service.ts';
-import { putRequestSignature, type RequestSignature } from '../../shared/trust/request-signature.ts';
+import { putRequestSignature, type PresignedCall } from '../../shared/trust/request-signature.ts';
 import { fetchPinnedCertificate } from '../../shared/trust/pinned-certificate.ts';
 import { pinnedChannelCredentials, PINNED_TLS_CHANNEL_OPTIONS } from '../../shared/trust/tls-identity.ts';
 import type { BlobStore, BlobUpload } from '../state/blob-store.ts';
@@ -31,11 +31,6 @@ export interface Seed {
   fingerprint: string;
   /** as ctl names it, for messages */
   name: string;
-}
-
-/** A ServeBlobs call ctl signed for the seed: its request bytes and the signature over them. */
-export interface PresignedCall extends RequestSignature {
-  request: Buffer;
 }
 
 export interface FetchedBlobs {

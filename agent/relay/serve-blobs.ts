@@ -4,12 +4,11 @@
  * (fingerprint, fresh nonce, these exact blobs and offsets) and only carried by the fetching
  * agent, so the ordinary request check admits it and nobody can widen what it asks for.
  */
-import { createReadStream, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
+import { blobChunks } from '../../shared/fs/blob-chunks.ts';
 import { StateError } from '../../shared/errors.ts';
 import type { Emit } from '../rpc/authenticated-service.ts';
 import type { BlobStore } from '../state/blob-store.ts';
-
-const CHUNK_BYTES = 256 * 1024;
 
 export interface BlobFrom {
   sha256: string;
@@ -40,12 +39,11 @@ export async function serveBlobs(store: BlobStore, blobs: readonly BlobFrom[], e
   for (const blob of sized) {
     let first: ServedChunk | undefined = { sha256: blob.sha256, size: blob.size, offset: blob.offset, data: Buffer.alloc(0) };
     if (blob.offset < blob.size) {
-      for await (const chunk of createReadStream(store.path(blob.sha256), { start: blob.offset, highWaterMark: CHUNK_BYTES, signal: cancelled })) {
-        const data = chunk as Buffer;
+      // a fetching agent that goes away aborts the reading (cancelled)
+      for await (const data of blobChunks(store.path(blob.sha256), blob.offset, cancelled)) {
         bytes += data.length;
         if (!emit(first ? { ...first, data } : { data })) await emit.drained();
         first = undefined;
-        if (cancelled.aborted) return { blobs: 0, bytes };
       }
     }
     if (first) emit(first); // nothing left to send of it: the fetching agent still verifies and stores it

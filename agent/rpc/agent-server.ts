@@ -18,7 +18,8 @@ import { operateServices } from '../deploy/operate-services.ts';
 import { sendLogs, type LogChunk, type LogsRequest } from '../logs/send-logs.ts';
 import { lockForMaintenance, unlockMaintenance } from '../maintenance/maintenance-operations.ts';
 import { serveBlobs, type BlobFrom, type ServedChunk } from '../relay/serve-blobs.ts';
-import { fetchFromSeed, type PresignedCall } from '../relay/fetch-from-seed.ts';
+import { fetchFromSeed } from '../relay/fetch-from-seed.ts';
+import type { PresignedCall } from '../../shared/trust/request-signature.ts';
 import { StateError } from '../../shared/errors.ts';
 import { describeCommandLine, execInCurrentRelease, type ExecOutput } from '../exec/exec-in-release.ts';
 import { bidiStreamHandler, clientStreamHandler, serverStreamHandler, unaryHandler, withRequestDigests, type AuthenticationContext, type Caller, type Emit } from './authenticated-service.ts';
@@ -110,10 +111,12 @@ export async function startAgentServer(agent: Agent, listen: { host: string; por
     }),
     FetchBlobs: unaryHandler(auth, method('FetchBlobs'), digestOf, async (req: FetchBlobsRequest, caller) => {
       const seed = { host: req.seedHost, port: req.seedPort, fingerprint: req.seedFingerprint, name: req.seedName || `${req.seedHost}:${req.seedPort}` };
-      return audited(caller, 'FetchBlobs', `from ${seed.name}`, () =>
-        fetchFromSeed(agent.blobs, seed, { ...req.serve!, request: Buffer.from(req.serve!.request) }, (sha256, bytes) => recordUpload(agent.layout, { sha256, bytes, from: seed.name }), streamIdleMs()),
-        (r) => `from ${seed.name}: ${r.blobs} blobs, ${r.bytes} bytes`,
-      );
+      const fetch = async () => {
+        if (!req.serve) throw new StateError('FetchBlobs names no ServeBlobs call for the seed', { hint: 'ctl sends one it signed; update ctl if it does not' });
+        const serve = { ...req.serve, request: Buffer.from(req.serve.request) };
+        return fetchFromSeed(agent.blobs, seed, serve, (sha256, bytes) => recordUpload(agent.layout, { sha256, bytes, from: seed.name }), streamIdleMs());
+      };
+      return audited(caller, 'FetchBlobs', `from ${seed.name}`, fetch, (r) => `from ${seed.name}: ${r.blobs} blobs, ${r.bytes} bytes`);
     }),
     Deploy: serverStreamHandler(auth, method('Deploy'), digestOf, async (req: DeployRequest, caller, emit: (e: DeployEvent) => void) => {
       const signed: SignedManifest = { manifest: JSON.parse(Buffer.from(req.manifest).toString('utf8')), keyId: req.manifestKeyId, signature: Buffer.from(req.manifestSignature).toString('utf8') };

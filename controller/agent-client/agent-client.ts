@@ -1,7 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { HostoutError, TrustError } from '../../shared/errors.ts';
 import { AgentClientConstructor, ERROR_KIND_METADATA, methodPath, serializeRequest, signedMethodName, type AgentClient, type AgentMethodName } from '../../shared/rpc/agent-service.ts';
-import { putRequestSignature, requestDigest, signRequest, type RequestSignature } from '../../shared/trust/request-signature.ts';
+import { putRequestSignature, requestDigest, signRequest, type PresignedCall } from '../../shared/trust/request-signature.ts';
 import type { ControllerKey } from '../../shared/trust/controller-key.ts';
 import { pinnedChannelCredentials, PINNED_TLS_CHANNEL_OPTIONS } from '../../shared/trust/tls-identity.ts';
 import { pinnedCertificate } from './agent-certificate.ts';
@@ -64,7 +64,7 @@ export class AgentConnection {
    * A call this agent will take from someone else, once: signed here, carried by another host's
    * agent (the blob relay). It names this agent's fingerprint and covers the exact request.
    */
-  presign(method: AgentMethodName, request: object): RequestSignature & { request: Buffer } {
+  presign(method: AgentMethodName, request: object): PresignedCall {
     const bytes = serializeRequest(method, request);
     return { request: bytes, ...signRequest(this.key, signedMethodName(methodPath(method), this.address.fingerprint), requestDigest(bytes)) };
   }

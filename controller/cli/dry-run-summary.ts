@@ -1,6 +1,7 @@
 import type { DryRunReport } from '../deploy/dry-run-deploy.ts';
 import { describeMaintenanceLock } from '../../shared/maintenance-lock-message.ts';
 import { visibleText } from '../../shared/text/visible-text.ts';
+import { plural } from '../../shared/text/plural.ts';
 
 /** `ctl deploy --dry-run` for people: what would be sent, which phases would run, what stands in the way. */
 export function dryRunSummary(report: DryRunReport): string {
@@ -27,10 +28,6 @@ export function dryRunSummary(report: DryRunReport): string {
   if (report.maintenance) lines.push(`The host is locked for maintenance ${describeMaintenanceLock(report.maintenance)}: a deploy now would be refused (ctl unlock once the work is over).`);
   // a lock's holder and message are someone else's words
   return visibleText(lines.join('\n')) + '\n';
-}
-
-function plural(count: number, word: string): string {
-  return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
 
 /**

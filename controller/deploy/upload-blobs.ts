@@ -1,4 +1,5 @@
-import { createReadStream, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
+import { blobChunks } from '../../shared/fs/blob-chunks.ts';
 import type { AgentConnection } from '../agent-client/agent-client.ts';
 import { formatBytes } from '../../shared/text/human-units.ts';
 
@@ -14,8 +15,6 @@ export interface UploadSummary {
   /** bytes an earlier, interrupted upload had already delivered */
   resumedBytes: number;
 }
-
-const CHUNK_BYTES = 256 * 1024;
 
 /** Where a progress bar is drawn: over the open progress line, which it starts with. */
 export interface UploadBar {
@@ -56,7 +55,7 @@ export async function uploadMissingBlobs(connection: AgentConnection, blobs: rea
   try {
     for (const blob of missing) {
       const size = statSync(blob.path).size;
-      const chunks = readChunks(blob.path, blob.offset);
+      const chunks = blobChunks(blob.path, blob.offset);
       const first = await chunks.next();
       const firstData = first.done ? Buffer.alloc(0) : first.value;
       const counted = async function* () {
@@ -75,8 +74,4 @@ export async function uploadMissingBlobs(connection: AgentConnection, blobs: rea
     bar?.stop();
   }
   return { blobs: missing.length, bytes: total, resumedBytes: missing.reduce((s, m) => s + m.offset, 0) };
-}
-
-async function* readChunks(path: string, offset: number): AsyncGenerator<Buffer> {
-  for await (const chunk of createReadStream(path, { start: offset, highWaterMark: CHUNK_BYTES })) yield chunk as Buffer;
 }

@@ -63,8 +63,8 @@ export class BlobRelay {
       if (holder) {
         holder.serving++;
         try {
-          const fetched = await this.fetch(host, holder.host, missing);
-          return this.holds(host, { fromCtl: 0, relayed: fetched.bytes, from: holder.host.label });
+          const relayed = await this.fetch(host, holder.host, missing);
+          return this.holds(host, { fromCtl: 0, relayed, from: holder.host.label });
         } catch (error) {
           if (error instanceof AgentCallError && error.code === grpc.status.UNIMPLEMENTED) {
             // the fetching agent predates the relay: the holder is fine, this host takes uploads
@@ -100,7 +100,8 @@ export class BlobRelay {
     return this.holds(host, { fromCtl: sent.bytes, relayed: 0 });
   }
 
-  private async fetch(host: RelayHost, seed: RelayHost, missing: MissingBlob[]): Promise<{ blobs: number; bytes: number }> {
+  /** `host` fetches what it misses from `seed`; returns the bytes it received. */
+  private async fetch(host: RelayHost, seed: RelayHost, missing: MissingBlob[]): Promise<number> {
     const serve = seed.connection.presign('ServeBlobs', { blobs: missing.map((m) => ({ sha256: m.sha256, offset: m.offset })), forHost: host.label });
     const { address } = seed.connection;
     const reply = await host.connection.unary<{ blobs: number; bytes: number }>(
@@ -108,7 +109,7 @@ export class BlobRelay {
       { seedHost: seed.host.relayHost ?? address.host, seedPort: address.port, seedFingerprint: address.fingerprint, seedName: seed.label, serve },
       this.idleTimeoutMs,
     );
-    return { blobs: reply.blobs, bytes: Number(reply.bytes) };
+    return Number(reply.bytes);
   }
 
   private holds(host: RelayHost, delivery: BlobDelivery): BlobDelivery {

@@ -8,6 +8,7 @@ import type { LedgerEntry } from '../release/ledger.ts';
 import type { ReleaseResult } from '../release/apply-release.ts';
 import { BlobRelay } from './blob-relay.ts';
 import { formatBytes } from '../../shared/text/human-units.ts';
+import { plural } from '../../shared/text/plural.ts';
 import { deployEvents, releaseBlobs } from '../deploy/deploy-on-agent.ts';
 import type { PhaseEvent } from '../deploy/deploy-progress.ts';
 import { PhaseTimeline, type PhaseTiming } from '../deploy/phase-timeline.ts';
@@ -229,8 +230,4 @@ function relaySummary(results: readonly FleetHostResult[], relayFailures: readon
 
 function countFailed(results: Map<string, FleetHostResult>): number {
   return [...results.values()].filter((r) => r.result === 'failed' || r.result === 'unreachable').length;
-}
-
-export function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }

@@ -20,6 +20,14 @@ export interface RequestSignature {
   signature: string;
 }
 
+/**
+ * A request signed by the controller for one agent and carried there by another (the blob
+ * relay): the serialized request the signature covers, sent byte for byte.
+ */
+export interface PresignedCall extends RequestSignature {
+  request: Buffer;
+}
+
 export interface RequestVerificationOptions {
   authorizedKeys: AuthorizedKeys;
   /** also fixes the clock window (nonceStore.windowMs), so the two can never disagree */

@@ -38,7 +38,6 @@
  *   npm run bench:fleet [-- --hosts 1,10,50] [-- --runs 3] [-- --relay hosts|off] [-- --profile] [-- --start-concurrency 8]
  *   npm run bench:fleet -- --profile-file FILE.cpuprofile   (the profile's tables again; ctl's bundle as it is now)
  */
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { SourceMap } from 'node:module';
@@ -50,9 +49,10 @@ import { CTL, REPO_ROOT, ctl, runCommand } from '../support/ctl.ts';
 import { startFleet } from '../support/fleet.ts';
 import type { LocalAgent } from '../support/local-agent.ts';
 import { buildAgentBundle } from '../../controller/bootstrap/agent-bundle.ts';
+import { CONTROLLER_BUNDLE_OPTIONS } from '../../bin/source-bundle.js';
 import { textTable } from '../../controller/fleet/text-table.ts';
 import { formatBytes } from '../../shared/text/human-units.ts';
-import { median, ms } from './timed-deploys.ts';
+import { median, ms, runTimestamped } from './timed-deploys.ts';
 
 const { values } = parseArgs({
   options: {
@@ -242,62 +242,56 @@ console.log(output.join('\n'));
 // --- measuring ---------------------------------------------------------------------------
 
 /** `ctl ARGS --json` in the fleet's buildout, under /usr/bin/time, its output timestamped as it arrives. */
-function measuredCtl(args: readonly string[], fleet: Fleet, nodeArgs: readonly string[] = []): Promise<CtlRun> {
+async function measuredCtl(args: readonly string[], fleet: Fleet, nodeArgs: readonly string[] = []): Promise<CtlRun> {
   const id = createHash('sha256').update(`${Math.random()}`).digest('hex').slice(0, 8);
   const timeFile = join(benchDir, `time-${id}`);
   const usageFile = join(benchDir, `usage-${id}.json`);
   const node = [process.execPath, '--import', usageHook, ...nodeArgs, CTL, ...args, ...fleet.args, '--json'];
   const [command, ...commandArgs] = HAVE_TIME ? ['/usr/bin/time', '-f', '%e %U %S %M', '-o', timeFile, ...node] : node;
-  return new Promise((resolvePromise, reject) => {
-    const started = performance.now();
-    const hostsCpuBefore = hostsCpuMs(fleet);
-    const child = spawn(command!, commandArgs, { cwd: fleet.dir, env: { ...process.env, ...fleet.env, HOSTOUT_FLEET_BENCH_USAGE: usageFile }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let progress = '';
-    let json = '';
-    const arrivals: { offset: number; at: number }[] = [];
-    child.stderr.on('data', (data) => {
-      arrivals.push({ offset: progress.length, at: performance.now() - started });
-      progress += data;
-    });
-    child.stdout.on('data', (data) => (json += data));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const wallMs = performance.now() - started;
-      const hostsCpuAfter = hostsCpuMs(fleet);
-      const hostsCpu = { all: hostsCpuAfter.all - hostsCpuBefore.all, agents: hostsCpuAfter.agents - hostsCpuBefore.agents };
-      try {
-        if (code !== 0) throw new Error(`ctl ${args.join(' ')} to ${fleet.key} hosts failed (${code}):\n${progress}${json}`);
-        const self = JSON.parse(readFileSync(usageFile, 'utf8')) as { user: number; system: number; maxRss: number };
-        const selfCpuMs = (self.user + self.system) / 1000;
-        let cpuMs = selfCpuMs;
-        let peakRssKb = self.maxRss;
-        if (HAVE_TIME) {
-          // the last line: a failed command's line "Command exited with non-zero status" comes first
-          const [, user, system, rss] = readFileSync(timeFile, 'utf8').trim().split('\n').at(-1)!.split(' ').map(Number);
-          cpuMs = (user! + system!) * 1000;
-          peakRssKb = rss!;
-        }
-        const report = JSON.parse(json);
-        // fleet: { hosts: [{ bytesSent, bytesRelayed }] }; one host: { bytesSent }; rollbacks send nothing
-        const hosts: { bytesSent?: number; bytesRelayed?: number }[] = Array.isArray(report.hosts) ? report.hosts : [report];
-        const perHost = hosts.map((h) => (h.bytesSent ?? 0) + (h.bytesRelayed ?? 0));
-        const fromCtl = sum(hosts.map((h) => h.bytesSent ?? 0));
-        const timeAt = (offset: number) => [...arrivals].reverse().find((a) => a.offset <= offset)?.at ?? 0;
-        const steps: CtlRun['steps'] = [];
-        for (const match of progress.matchAll(/^([A-Z][^\n]*?)\.\.\.[^\n]*\n/gm)) {
-          const begun = match.index! + match[1]!.length + 2; // the last dot of "Label..."
-          const ended = match.index! + match[0].length - 1; // its newline
-          steps.push({ label: match[1]!, ms: timeAt(ended) - timeAt(begun) });
-        }
-        resolvePromise({ wallMs, cpuMs, selfCpuMs, peakRssKb, perHost, fromCtl, released: report.released ?? [], steps, firstOutputMs: arrivals[0]?.at ?? wallMs, hostsCpuMs: hostsCpu.all, agentsCpuMs: hostsCpu.agents, json: report });
-      } catch (error) {
-        reject(error);
-      } finally {
-        rmSync(timeFile, { force: true });
-        rmSync(usageFile, { force: true });
-      }
-    });
-  });
+  const hostsCpuBefore = hostsCpuMs(fleet);
+  try {
+    const run = await runTimestamped(command!, commandArgs, { cwd: fleet.dir, env: { ...fleet.env, HOSTOUT_FLEET_BENCH_USAGE: usageFile } });
+    const hostsCpuAfter = hostsCpuMs(fleet);
+    if (run.code !== 0) throw new Error(`ctl ${args.join(' ')} to ${fleet.key} hosts failed (${run.code}):\n${run.progress}${run.json}`);
+    const self = JSON.parse(readFileSync(usageFile, 'utf8')) as { user: number; system: number; maxRss: number };
+    const selfCpuMs = (self.user + self.system) / 1000;
+    let cpuMs = selfCpuMs;
+    let peakRssKb = self.maxRss;
+    if (HAVE_TIME) {
+      // the last line: a failed command's line "Command exited with non-zero status" comes first
+      const [, user, system, rss] = readFileSync(timeFile, 'utf8').trim().split('\n').at(-1)!.split(' ').map(Number);
+      cpuMs = (user! + system!) * 1000;
+      peakRssKb = rss!;
+    }
+    const report = JSON.parse(run.json);
+    // fleet: { hosts: [{ bytesSent, bytesRelayed }] }; one host: { bytesSent }; rollbacks send nothing
+    const hosts: { bytesSent?: number; bytesRelayed?: number }[] = Array.isArray(report.hosts) ? report.hosts : [report];
+    const perHost = hosts.map((h) => (h.bytesSent ?? 0) + (h.bytesRelayed ?? 0));
+    const fromCtl = sum(hosts.map((h) => h.bytesSent ?? 0));
+    const steps: CtlRun['steps'] = [];
+    for (const match of run.progress.matchAll(/^([A-Z][^\n]*?)\.\.\.[^\n]*\n/gm)) {
+      const begun = match.index! + match[1]!.length + 2; // the last dot of "Label..."
+      const ended = match.index! + match[0].length - 1; // its newline
+      steps.push({ label: match[1]!, ms: run.timeAt(ended) - run.timeAt(begun) });
+    }
+    return {
+      wallMs: run.wallMs,
+      cpuMs,
+      selfCpuMs,
+      peakRssKb,
+      perHost,
+      fromCtl,
+      released: report.released ?? [],
+      steps,
+      firstOutputMs: run.firstOutputMs,
+      hostsCpuMs: hostsCpuAfter.all - hostsCpuBefore.all,
+      agentsCpuMs: hostsCpuAfter.agents - hostsCpuBefore.agents,
+      json: report,
+    };
+  } finally {
+    rmSync(timeFile, { force: true });
+    rmSync(usageFile, { force: true });
+  }
 }
 
 /**
@@ -448,7 +442,7 @@ async function analyseProfile(file: string, what: string): Promise<string[]> {
 
 /**
  * Maps a position in ctl's bundle (controller/.bundle-*) to the TypeScript source. The bundle
- * has no source maps: it is built again here with bin/source-bundle.js's options and source
+ * has no source maps: it is built again here with bin/source-bundle.js's options (CONTROLLER_BUNDLE_OPTIONS) and source
  * maps on, and a chunk is mapped only when its text is the same as the bundle's that ran
  * (but for the names of the chunks it imports).
  */
@@ -457,23 +451,8 @@ async function sourceLocator(): Promise<(url: string, line: number, column: numb
   const maps = new Map<string, SourceMap>();
   try {
     const { build } = await import('esbuild');
-    // as bin/source-bundle.js makes it: keep these in step
-    await build({
-      entryPoints: [join(REPO_ROOT, 'controller/cli/main.ts')],
-      outdir: out,
-      bundle: true,
-      splitting: true,
-      external: ['esbuild', 'ssh2', '@grpc/proto-loader'],
-      banner: { js: "import { createRequire as __hostoutCreateRequire } from 'node:module';\nconst require = __hostoutCreateRequire(import.meta.url);" },
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      logLevel: 'silent',
-      minifyWhitespace: true,
-      minifySyntax: true,
-      sourcemap: 'external',
-      sourcesContent: false,
-    });
+    // as bin/source-bundle.js makes it, with source maps
+    await build({ ...CONTROLLER_BUNDLE_OPTIONS, entryPoints: [join(REPO_ROOT, 'controller/cli/main.ts')], outdir: out, sourcemap: 'external', sourcesContent: false });
     for (const name of readdirSync(out).filter((f) => f.endsWith('.js'))) {
       const payload = JSON.parse(readFileSync(join(out, `${name}.map`), 'utf8'));
       payload.sources = payload.sources.map((s: string) => relative(REPO_ROOT, resolve(out, s)));

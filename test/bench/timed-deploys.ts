@@ -21,12 +21,25 @@ export interface TimedRun {
   firstOutputMs: number;
 }
 
-/** Runs ctl, timestamping its output as it arrives, so each "Label...done" line has a duration. */
-export function timedCtl(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Promise<TimedRun> {
+/** A command's run as its output arrived: stderr (ctl's progress) with the time each piece came, stdout whole. */
+export interface TimestampedRun {
+  code: number | null;
+  wallMs: number;
+  /** stderr: with --json, ctl's progress lines */
+  progress: string;
+  /** stdout: with --json, ctl's figures */
+  json: string;
+  /** ms from the start to the arrival of the piece of `progress` that holds `offset` */
+  timeAt(offset: number): number;
+  /** ms from the start to the first output */
+  firstOutputMs: number;
+}
+
+/** Runs `command`, timestamping its stderr as it arrives, so each "Label...done" line of ctl's has a duration. */
+export function runTimestamped(command: string, args: readonly string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<TimestampedRun> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    // --json: the progress lines come on stderr as they happen, the figures (bytes sent) as JSON on stdout
-    const child = spawn(process.execPath, [CTL, ...args, '--json'], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let progress = '';
     let json = '';
     const arrivals: { offset: number; at: number }[] = [];
@@ -37,18 +50,25 @@ export function timedCtl(args: readonly string[], cwd: string, env: NodeJS.Proce
     child.stdout.on('data', (data) => (json += data));
     child.on('error', reject);
     child.on('close', (code) => {
-      const total = performance.now() - started;
-      if (code !== 0) return reject(new Error(`ctl ${args.join(' ')} failed (${code}):\n${progress}${json}`));
+      const wallMs = performance.now() - started;
       const timeAt = (offset: number) => [...arrivals].reverse().find((a) => a.offset <= offset)?.at ?? 0;
-      const phases: TimedRun['phases'] = [];
-      for (const match of progress.matchAll(/([A-Z][^\n]*?)\.\.\.(done|FAILED)/g)) {
-        const doneAt = match.index! + match[1]!.length + 3;
-        phases.push({ label: match[1]!, ms: timeAt(doneAt) - timeAt(doneAt - 1) });
-      }
-      const figures = JSON.parse(json) as { filesSent?: number; bytesSent?: number };
-      resolve({ ms: total, stdout: progress, files: figures.filesSent ?? 0, bytes: figures.bytesSent ?? 0, phases, firstOutputMs: arrivals[0]?.at ?? total });
+      resolve({ code, wallMs, progress, json, timeAt, firstOutputMs: arrivals[0]?.at ?? wallMs });
     });
   });
+}
+
+/** Runs ctl, timestamping its output as it arrives, so each "Label...done" line has a duration. */
+export async function timedCtl(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv): Promise<TimedRun> {
+  // --json: the progress lines come on stderr as they happen, the figures (bytes sent) as JSON on stdout
+  const run = await runTimestamped(process.execPath, [CTL, ...args, '--json'], { cwd, env });
+  if (run.code !== 0) throw new Error(`ctl ${args.join(' ')} failed (${run.code}):\n${run.progress}${run.json}`);
+  const phases: TimedRun['phases'] = [];
+  for (const match of run.progress.matchAll(/([A-Z][^\n]*?)\.\.\.(done|FAILED)/g)) {
+    const doneAt = match.index! + match[1]!.length + 3;
+    phases.push({ label: match[1]!, ms: run.timeAt(doneAt) - run.timeAt(doneAt - 1) });
+  }
+  const figures = JSON.parse(run.json) as { filesSent?: number; bytesSent?: number };
+  return { ms: run.wallMs, stdout: run.progress, files: figures.filesSent ?? 0, bytes: figures.bytesSent ?? 0, phases, firstOutputMs: run.firstOutputMs };
 }
 
 /** Probes `url` every `everyMs` while `work` runs; the longest run of failed probes is the outage. */
